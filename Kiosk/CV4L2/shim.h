@@ -1,0 +1,33 @@
+#ifndef FESTIVALGATE_CV4L2_SHIM_H
+#define FESTIVALGATE_CV4L2_SHIM_H
+
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/videodev2.h>
+#include <libv4l2.h>
+
+// The ioctl request numbers are built by _IOWR macros, which Swift cannot import.
+static const unsigned long cv4l2_vidioc_querycap = VIDIOC_QUERYCAP;
+static const unsigned long cv4l2_vidioc_s_fmt = VIDIOC_S_FMT;
+static const unsigned long cv4l2_vidioc_g_fmt = VIDIOC_G_FMT;
+static const unsigned long cv4l2_vidioc_reqbufs = VIDIOC_REQBUFS;
+static const unsigned long cv4l2_vidioc_querybuf = VIDIOC_QUERYBUF;
+static const unsigned long cv4l2_vidioc_qbuf = VIDIOC_QBUF;
+static const unsigned long cv4l2_vidioc_dqbuf = VIDIOC_DQBUF;
+static const unsigned long cv4l2_vidioc_streamon = VIDIOC_STREAMON;
+static const unsigned long cv4l2_vidioc_streamoff = VIDIOC_STREAMOFF;
+
+// v4l2_fourcc('G','R','E','Y'): libv4l2 converts MJPEG, YUYV and the rest to it for us.
+static const unsigned int cv4l2_pix_fmt_grey = V4L2_PIX_FMT_GREY;
+
+// v4l2_open and v4l2_ioctl are variadic; Swift calls these fixed-argument forms instead.
+static inline int cv4l2_open(const char *path, int flags) {
+    return v4l2_open(path, flags);
+}
+
+static inline int cv4l2_ioctl(int fd, unsigned long request, void *argument) {
+    return v4l2_ioctl(fd, request, argument);
+}
+
+#endif

@@ -1,0 +1,15 @@
+import ArgumentParser
+import FestivalGateCLI
+
+/// `gate-kiosk`: checks FestivalGate tickets at the entrance.
+@main
+struct GateKioskCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gate-kiosk",
+        abstract: "Scans ticket QR codes at a festival gate and shows whether to let the holder in.",
+        subcommands: [CheckTokenCommand.self])
+
+    static func main() async {
+        await CommandLineRunner.main(Self.self)
+    }
+}

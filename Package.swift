@@ -1,0 +1,75 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Targets go from C to Swift to app, one step each:
+//   COpenSSL, CSQLite → Shared → Server / Kiosk → ticket-server / gate-kiosk
+//   CQRencode → Server,  CZBar, CV4L2 → Kiosk
+let package = Package(
+    name: "FestivalGate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Shared", targets: ["Shared"]),
+        .executable(name: "ticket-server", targets: ["TicketServerCommand"]),
+        .executable(name: "gate-kiosk", targets: ["GateKioskCommand"]),
+        .executable(name: "token-bench", targets: ["TokenBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: C libraries, each behind a module map and a shim header.
+        .systemLibrary(
+            name: "COpenSSL", path: "Shared/COpenSSL", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", path: "Shared/CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CQRencode", path: "Server/CQRencode", pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(
+            name: "CZBar", path: "Kiosk/CZBar", pkgConfig: "zbar",
+            providers: [.apt(["libzbar-dev"])]),
+        .systemLibrary(
+            name: "CV4L2", path: "Kiosk/CV4L2", pkgConfig: "libv4l2",
+            providers: [.apt(["libv4l-dev"])]),
+
+        // MARK: The FT1 token, keys and storage both programs share.
+        .target(name: "Shared", dependencies: ["COpenSSL", "CSQLite"], path: "Shared/Sources"),
+        .target(
+            name: "FestivalGateCLI",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Shared/CommandLine"),
+
+        // MARK: The issuing server.
+        .target(name: "Server", dependencies: ["Shared", "CQRencode"], path: "Server/Sources"),
+        .executableTarget(
+            name: "TicketServerCommand",
+            dependencies: [
+                "Server", "Shared", "FestivalGateCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Server/Command"),
+
+        // MARK: The gate kiosk.
+        .target(name: "Kiosk", dependencies: ["Shared", "CZBar", "CV4L2"], path: "Kiosk/Sources"),
+        .executableTarget(
+            name: "GateKioskCommand",
+            dependencies: [
+                "Kiosk", "Shared", "FestivalGateCLI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Kiosk/Command"),
+
+        // MARK: Benchmarks (run in release mode; see docs/BENCHMARKS.md).
+        .executableTarget(name: "TokenBench", dependencies: ["Shared"], path: "bench/TokenBench"),
+
+        // MARK: Tests.
+        .testTarget(
+            name: "SharedTests", dependencies: ["Shared"], path: "Tests/SharedTests",
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "ServerTests", dependencies: ["Server", "Shared"], path: "Tests/ServerTests"),
+        .testTarget(
+            name: "KioskTests", dependencies: ["Kiosk", "Server", "Shared"], path: "Tests/KioskTests"),
+    ]
+)

@@ -1,0 +1,6 @@
+#ifndef FESTIVALGATE_CQRENCODE_SHIM_H
+#define FESTIVALGATE_CQRENCODE_SHIM_H
+
+#include <qrencode.h>
+
+#endif
