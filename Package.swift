@@ -65,11 +65,14 @@ let package = Package(
         .executableTarget(name: "TokenBench", dependencies: ["Shared"], path: "bench/TokenBench"),
 
         // MARK: Tests.
+        .target(name: "TestSupport", dependencies: ["Shared"], path: "Tests/TestSupport"),
         .testTarget(
-            name: "SharedTests", dependencies: ["Shared"], path: "Tests/SharedTests",
+            name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests",
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "ServerTests", dependencies: ["Server", "Shared"], path: "Tests/ServerTests"),
         .testTarget(
-            name: "KioskTests", dependencies: ["Kiosk", "Server", "Shared"], path: "Tests/KioskTests"),
+            name: "ServerTests", dependencies: ["Server", "Shared", "TestSupport"], path: "Tests/ServerTests"),
+        .testTarget(
+            name: "KioskTests", dependencies: ["Kiosk", "Server", "Shared", "TestSupport"],
+            path: "Tests/KioskTests"),
     ]
 )
