@@ -13,9 +13,9 @@ public struct ProductRunner: Sendable {
 
     /// The product built beside the test bundle (`swift test` builds every product first).
     public init(product: String) {
-        let buildDirectory = Bundle.main.bundleURL.deletingLastPathComponent()
-        let candidates = [buildDirectory, buildDirectory.deletingLastPathComponent()]
-            .map { $0.appendingPathComponent(product).path }
+        // XCTest runs from inside a `.xctest` bundle, swift-testing from the test binary beside it.
+        let bundle = Bundle.main.bundleURL
+        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent(product).path }
         executable = candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 

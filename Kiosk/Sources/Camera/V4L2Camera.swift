@@ -22,26 +22,8 @@ public final class V4L2Camera {
     /// `bufferCount` buffers and starts streaming.
     public init(path: String, width: Int, height: Int, bufferCount: Int = 4) throws(V4L2Error) {
         self.path = path
-        let descriptor = retryingOnInterrupt { cv4l2_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC) }
-        guard descriptor >= 0 else { throw V4L2Error(opening: path, errno: errno) }
+        let descriptor = try Self.openCaptureDevice(path)
         self.descriptor = descriptor
-
-        var capability = v4l2_capability()
-        guard Self.control(descriptor, cv4l2_vidioc_querycap, &capability) else {
-            let code = errno
-            v4l2_close(descriptor)
-            throw code == ENOTTY ? .notACaptureDevice(path: path) : .system(path: path, operation: "VIDIOC_QUERYCAP", errno: code)
-        }
-        let capabilities = capability.capabilities & UInt32(V4L2_CAP_DEVICE_CAPS) != 0
-            ? capability.device_caps : capability.capabilities
-        guard capabilities & UInt32(V4L2_CAP_VIDEO_CAPTURE) != 0 else {
-            v4l2_close(descriptor)
-            throw .notACaptureDevice(path: path)
-        }
-        guard capabilities & UInt32(V4L2_CAP_STREAMING) != 0 else {
-            v4l2_close(descriptor)
-            throw .noStreaming(path: path)
-        }
 
         var format = v4l2_format()
         format.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
@@ -111,6 +93,40 @@ public final class V4L2Camera {
             compacted.append(contentsOf: mapped[row * bytesPerLine..<row * bytesPerLine + width])
         }
         return try compacted.withUnsafeBytes(body)
+    }
+
+    /// Opens `path`, checks with the kernel's own ioctl that it captures and streams video, then
+    /// lets libv4l2 wrap the descriptor (format conversion from here on).
+    /// The corresponding C calls are `open`, `ioctl(VIDIOC_QUERYCAP)` and `v4l2_fd_open`.
+    private static func openCaptureDevice(_ path: String) throws(V4L2Error) -> Int32 {
+        let descriptor = retryingOnInterrupt { cv4l2_plain_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC) }
+        guard descriptor >= 0 else { throw V4L2Error(opening: path, errno: errno) }
+        var capability = v4l2_capability()
+        let queried = retryingOnInterrupt {
+            withUnsafeMutablePointer(to: &capability) { cv4l2_plain_ioctl(descriptor, cv4l2_vidioc_querycap, $0) }
+        }
+        guard queried != -1 else {
+            let code = errno
+            close(descriptor)
+            throw code == ENOTTY || code == EINVAL
+                ? .notACaptureDevice(path: path) : .system(path: path, operation: "VIDIOC_QUERYCAP", errno: code)
+        }
+        let capabilities = capability.capabilities & UInt32(V4L2_CAP_DEVICE_CAPS) != 0
+            ? capability.device_caps : capability.capabilities
+        guard capabilities & UInt32(V4L2_CAP_VIDEO_CAPTURE) != 0 else {
+            close(descriptor)
+            throw .notACaptureDevice(path: path)
+        }
+        guard capabilities & UInt32(V4L2_CAP_STREAMING) != 0 else {
+            close(descriptor)
+            throw .noStreaming(path: path)
+        }
+        guard v4l2_fd_open(descriptor, 0) == descriptor else {
+            let code = errno
+            close(descriptor)
+            throw .system(path: path, operation: "v4l2_fd_open", errno: code)
+        }
+        return descriptor
     }
 
     private func mapBuffers(count: Int) throws(V4L2Error) {
