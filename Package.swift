@@ -1,9 +1,9 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 import PackageDescription
 
 // Targets go from C to Swift to app, one step each:
 //   COpenSSL, CSQLite → Shared → Server / Kiosk → ticket-server / gate-kiosk
-//   CQRencode → Server,  CZBar, CV4L2 → Kiosk
+//   CQRencode, CZlib → Server,  CZBar, CV4L2 → Kiosk
 let package = Package(
     name: "FestivalGate",
     platforms: [.macOS(.v14)],
@@ -15,6 +15,12 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // swift-configuration support is not used: leaving that trait out keeps builds shorter.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // MARK: C libraries, each behind a module map and a shim header.
@@ -33,6 +39,9 @@ let package = Package(
         .systemLibrary(
             name: "CV4L2", path: "Kiosk/CV4L2", pkgConfig: "libv4l2",
             providers: [.apt(["libv4l-dev"])]),
+        .systemLibrary(
+            name: "CZlib", path: "Server/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: The FT1 token, keys and storage both programs share.
         .target(name: "Shared", dependencies: ["COpenSSL", "CSQLite"], path: "Shared/Sources"),
@@ -42,7 +51,16 @@ let package = Package(
             path: "Shared/CommandLine"),
 
         // MARK: The issuing server.
-        .target(name: "Server", dependencies: ["Shared", "CQRencode"], path: "Server/Sources"),
+        .target(
+            name: "Server",
+            dependencies: [
+                "Shared", "CQRencode", "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Server/Sources"),
         .executableTarget(
             name: "TicketServerCommand",
             dependencies: [
@@ -70,7 +88,13 @@ let package = Package(
             name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests",
             resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "ServerTests", dependencies: ["Server", "Shared", "TestSupport"], path: "Tests/ServerTests"),
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Shared", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "Tests/ServerTests"),
         .testTarget(
             name: "KioskTests", dependencies: ["Kiosk", "Server", "Shared", "TestSupport"],
             path: "Tests/KioskTests"),

@@ -1,18 +1,41 @@
 import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Server
 
-/// `ticket-server demo`: will seed a demo festival and serve it (the server issue).
-struct DemoCommand: ParsableCommand {
+/// `ticket-server demo`: a fresh data directory with the demo festival, then the server.
+struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Start a demo server with a seeded festival (not built yet).")
+        abstract: "Start a server on a fresh data directory seeded with the Green Forest Festival 2026.")
 
-    func run() throws {
-        print("""
-            ticket-server demo is not built yet: the HTTP server, booking and the demo festival
-            arrive with the issuing-server issue. What works today:
-              ticket-server keys init --data /tmp/fg-demo
-              ticket-server keys export-kiosk --data /tmp/fg-demo --output /tmp/fg-demo/kiosk-keys.json
-              gate-kiosk check-token 'FT1:…' --keys /tmp/fg-demo/kiosk-keys.json
-            """)
+    @OptionGroup var network: NetworkOptions
+    @Option(name: .customLong("data"), help: ArgumentHelp("A fresh data directory (default: a new temporary one).", valueName: "dir"))
+    var path: String?
+
+    func run() async throws {
+        let logger = Logger(label: "ticket-server")
+        let directory = path ?? FileManager.default.temporaryDirectory.appendingPathComponent("festivalgate-demo-\(UUID().uuidString.prefix(8))").path
+        let environment = try ServerEnvironment.open(dataDirectory: directory, logger: logger)
+        let seeded = try await DemoSeeder.seed(environment)
+        let base = "http://\(network.host):\(network.port)"
+        // Written unbuffered: the password is shown once and must reach a log file or pipe at once.
+        FileHandle.standardOutput.write(Data("""
+            FestivalGate demo — data in \(directory)
+              organiser: \(seeded.organiserEmail)
+              password:  \(seeded.organiserPassword)   (shown only this once)
+            Try:
+              curl \(base)/healthz
+              curl \(base)/api/v1/events
+              curl \(base)/api/v1/events/\(seeded.eventID)/availability
+              curl -c jar -H 'Content-Type: application/json' -d '{"email":"you@example.com","display_name":"You","password":"a long password"}' \(base)/api/v1/auth/signup
+              curl -b jar -H 'Content-Type: application/json' -d '{"seats":[1,2]}' \(base)/api/v1/events/\(seeded.eventID)/bookings
+              curl -b jar \(base)/api/v1/tickets
+            The API is described at \(base)/api/v1/openapi.json. Ctrl-C stops the server.
+
+            """.utf8))
+        let options = ServerOptions(host: network.host, port: network.port, dataDirectory: directory)
+        try await buildApplication(options, environment: environment, logger: logger).runService()
     }
 }

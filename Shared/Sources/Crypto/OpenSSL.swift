@@ -227,3 +227,39 @@ public struct TicketVerifier: Sendable {
         }
     }
 }
+
+// MARK: - Passwords and digests
+
+/// scrypt (RFC 7914), the slow, memory-hard KDF that stores account passwords.
+public enum Scrypt {
+    /// Derives `length` bytes from `password` and `salt` with cost `n` (a power of two), block
+    /// size `r` and parallelism `p`. The corresponding C call is `EVP_PBE_scrypt`.
+    public static func derive(password: [UInt8], salt: [UInt8], n: UInt64, r: UInt64, p: UInt64, length: Int) throws -> [UInt8] {
+        // Room for the N·r·128 bytes of scratch memory scrypt needs, plus slack.
+        let maxMemory = n * r * 128 * 2 + 1_048_576
+        var output = [UInt8](repeating: 0, count: length)
+        let derived = EVP_PBE_scrypt(
+            password.map { CChar(bitPattern: $0) }, password.count, salt, salt.count, n, r, p, maxMemory, &output, length)
+        guard derived == 1 else { throw OpenSSLError("EVP_PBE_scrypt") }
+        return output
+    }
+}
+
+/// SHA-256, for storing session tokens as hashes. The corresponding C call is `EVP_Digest`.
+public enum SHA256 {
+    public static func hash(_ bytes: [UInt8]) -> [UInt8] {
+        var digest = [UInt8](repeating: 0, count: 32)
+        var length: UInt32 = 0
+        // EVP_Digest with SHA-256 fails only on allocation failure.
+        guard EVP_Digest(bytes, bytes.count, &digest, &length, EVP_sha256(), nil) == 1 else {
+            fatalError("\(OpenSSLError("EVP_Digest(SHA-256)"))")
+        }
+        return digest
+    }
+}
+
+/// Compares secrets in time that does not depend on where they differ. The corresponding C
+/// call is `CRYPTO_memcmp`.
+public func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
+    lhs.count == rhs.count && CRYPTO_memcmp(lhs, rhs, lhs.count) == 0
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import Shared
+import Synchronization
+
+/// Sign-in sessions: a random token for the client (cookie or bearer), its SHA-256 in the
+/// database, and a cache so that checking a session on every request costs no query.
+public final class SessionStore: Sendable {
+    public static let cookieName = "fg_session"
+    static let lifetime: Int64 = 30 * 24 * 3600
+
+    private let writer: DatabaseWriter
+    private let readers: DatabaseReaders
+    private let cache = Mutex<[[UInt8]: (account: Account, expiresAt: Int64)]>([:])
+
+    init(writer: DatabaseWriter, readers: DatabaseReaders) {
+        self.writer = writer
+        self.readers = readers
+    }
+
+    /// Opens a session for `account` and returns its token.
+    func open(for account: Account, now: Int64) async throws -> String {
+        let token = Base64URL.encode(SecureRandom.bytes(count: 32))
+        let hash = SHA256.hash(Array(token.utf8))
+        let expiresAt = now + Self.lifetime
+        try await writer.write { database in
+            try AccountRepository.createSession(tokenHash: hash, accountID: account.id, now: now, expiresAt: expiresAt, in: database)
+        }
+        cache.withLock { $0[hash] = (account, expiresAt) }
+        return token
+    }
+
+    /// The account signed in with `token`, if its session is live.
+    func account(for token: String, now: Int64) throws -> Account? {
+        let hash = SHA256.hash(Array(token.utf8))
+        if let cached = cache.withLock({ $0[hash] }), cached.expiresAt > now { return cached.account }
+        guard let (account, expiresAt) = try readers.read({ try AccountRepository.sessionAccount(tokenHash: hash, now: now, in: $0) })
+        else { return nil }
+        cache.withLock { $0[hash] = (account, expiresAt) }
+        return account
+    }
+
+    func close(_ token: String) async throws {
+        let hash = SHA256.hash(Array(token.utf8))
+        cache.withLock { _ = $0.removeValue(forKey: hash) }
+        try await writer.write { try AccountRepository.deleteSession(tokenHash: hash, in: $0) }
+    }
+
+    /// Drops cached sessions of an account whose role changed, so the next request reads it anew.
+    func forget(accountID: Int64) {
+        cache.withLock { cache in cache = cache.filter { $0.value.account.id != accountID } }
+    }
+
+    /// The session token a request presents: `Authorization: Bearer …` first, then the cookie.
+    static func token(in request: Request) -> String? {
+        if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
+            return String(authorization.dropFirst("Bearer ".count))
+        }
+        return request.cookies[cookieName]?.value
+    }
+
+    static func cookie(for token: String) -> Cookie {
+        Cookie(name: cookieName, value: token, maxAge: Int(lifetime), path: "/", httpOnly: true, sameSite: .lax)
+    }
+}
+
+/// Puts the signed-in account, if any, into the request context.
+struct SessionMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let sessions: SessionStore
+    let clock: ServerClock
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let token = SessionStore.token(in: request) {
+            context.account = try sessions.account(for: token, now: clock.now())
+        }
+        return try await next(request, context)
+    }
+}
+
+/// URL-safe base64 without padding: session tokens that fit a cookie and a header as they are.
+enum Base64URL {
+    static func encode(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,66 @@
+import CZlib
+
+/// Writes 8-bit greyscale PNG images; zlib does the deflate and the CRC-32.
+enum PNGEncoder {
+    static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
+
+    /// `pixels` is row-major, one byte a pixel, `width` × `height`.
+    static func greyscale(width: Int, height: Int, pixels: [UInt8]) throws -> [UInt8] {
+        precondition(pixels.count == width * height)
+        // Each scanline starts with its filter type; 0 (none) suits a two-tone image well.
+        var scanlines = [UInt8]()
+        scanlines.reserveCapacity((width + 1) * height)
+        for row in 0..<height {
+            scanlines.append(0)
+            scanlines.append(contentsOf: pixels[row * width..<(row + 1) * width])
+        }
+        var header = [UInt8]()
+        header.appendBigEndian(UInt32(width))
+        header.appendBigEndian(UInt32(height))
+        header += [8, 0, 0, 0, 0]  // bit depth 8, greyscale, deflate, adaptive filtering, no interlace
+
+        var png = signature
+        png += chunk("IHDR", header)
+        png += chunk("IDAT", try deflate(scanlines))
+        png += chunk("IEND", [])
+        return png
+    }
+
+    /// The corresponding C call is `compress2`.
+    private static func deflate(_ bytes: [UInt8]) throws -> [UInt8] {
+        var length = compressBound(uLong(bytes.count))
+        var output = [UInt8](repeating: 0, count: Int(length))
+        let result = compress2(&output, &length, bytes, uLong(bytes.count), Z_BEST_COMPRESSION)
+        guard result == Z_OK else { throw PNGError.compressionFailed(code: result) }
+        return Array(output.prefix(Int(length)))
+    }
+
+    private static func chunk(_ type: String, _ data: [UInt8]) -> [UInt8] {
+        let typeBytes = Array(type.utf8)
+        var bytes = [UInt8]()
+        bytes.appendBigEndian(UInt32(data.count))
+        bytes += typeBytes
+        bytes += data
+        // The CRC covers the type and the data. The corresponding C call is `crc32`.
+        var crc = crc32(0, typeBytes, uInt(typeBytes.count))
+        crc = data.withUnsafeBufferPointer { crc32(crc, $0.baseAddress, uInt(data.count)) }
+        bytes.appendBigEndian(UInt32(crc))
+        return bytes
+    }
+}
+
+enum PNGError: Error, CustomStringConvertible {
+    case compressionFailed(code: Int32)
+
+    var description: String {
+        switch self {
+        case .compressionFailed(let code): "zlib could not compress the image (code \(code))"
+        }
+    }
+}
+
+extension Array where Element == UInt8 {
+    mutating func appendBigEndian(_ value: UInt32) {
+        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
+    }
+}

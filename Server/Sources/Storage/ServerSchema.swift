@@ -1,0 +1,117 @@
+import Shared
+
+/// The server's schema, as numbered migrations. Never edit one that has shipped: add the next.
+enum ServerSchema {
+    static let migrator = SQLiteMigrator([
+        .init(
+            "accounts and sessions",
+            sql: """
+                CREATE TABLE account (
+                    id INTEGER PRIMARY KEY,
+                    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    display_name TEXT NOT NULL,
+                    password_hash TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('attendee', 'staff', 'organiser')),
+                    created_at INTEGER NOT NULL
+                );
+                -- Only a hash of each session token is stored: a copy of the database opens no session.
+                CREATE TABLE session (
+                    token_hash BLOB PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                """),
+        .init(
+            "events, classes and seats",
+            sql: """
+                CREATE TABLE event (
+                    id INTEGER PRIMARY KEY CHECK (id BETWEEN 1 AND 4294967295),
+                    name TEXT NOT NULL,
+                    venue TEXT NOT NULL,
+                    starts_at INTEGER NOT NULL,
+                    ends_at INTEGER NOT NULL,
+                    gates_open_at INTEGER NOT NULL,
+                    sale_opens_at INTEGER NOT NULL,
+                    sale_closes_at INTEGER NOT NULL,
+                    per_person_limit INTEGER NOT NULL CHECK (per_person_limit > 0),
+                    created_at INTEGER NOT NULL,
+                    changed_at INTEGER NOT NULL,
+                    CHECK (gates_open_at <= starts_at AND starts_at < ends_at AND sale_opens_at < sale_closes_at)
+                );
+                -- A class is also the zone a gate accepts. General admission classes have a
+                -- capacity, and `sold` counts their live tickets: the CHECK makes overselling a
+                -- constraint violation inside the booking's own transaction.
+                CREATE TABLE ticket_class (
+                    event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+                    zone INTEGER NOT NULL CHECK (zone BETWEEN 0 AND 65535),
+                    name TEXT NOT NULL,
+                    price_cents INTEGER NOT NULL DEFAULT 0 CHECK (price_cents >= 0),
+                    capacity INTEGER CHECK (capacity IS NULL OR capacity >= 0),
+                    sold INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (event_id, zone),
+                    CHECK (sold >= 0 AND (capacity IS NULL OR sold <= capacity))
+                ) WITHOUT ROWID;
+                CREATE TABLE seat (
+                    id INTEGER PRIMARY KEY,
+                    event_id INTEGER NOT NULL,
+                    row_label TEXT NOT NULL,
+                    seat_label TEXT NOT NULL,
+                    label TEXT NOT NULL,
+                    zone INTEGER NOT NULL,
+                    UNIQUE (event_id, label),
+                    FOREIGN KEY (event_id, zone) REFERENCES ticket_class(event_id, zone) ON DELETE CASCADE
+                );
+                CREATE INDEX seat_event ON seat(event_id);
+                """),
+        .init(
+            "bookings, tickets and the change log",
+            sql: """
+                CREATE TABLE booking (
+                    id INTEGER PRIMARY KEY,
+                    account_id INTEGER NOT NULL REFERENCES account(id),
+                    event_id INTEGER NOT NULL REFERENCES event(id),
+                    -- With a key, a retried request gets `response` back instead of booking again;
+                    -- `request` catches the same key reused for a different booking.
+                    idempotency_key TEXT,
+                    request TEXT NOT NULL,
+                    response TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    UNIQUE (account_id, idempotency_key)
+                );
+                CREATE TABLE ticket (
+                    id INTEGER PRIMARY KEY,
+                    event_id INTEGER NOT NULL REFERENCES event(id),
+                    zone INTEGER NOT NULL,
+                    seat_id INTEGER REFERENCES seat(id),
+                    account_id INTEGER NOT NULL REFERENCES account(id),
+                    booking_id INTEGER REFERENCES booking(id),
+                    holder TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('valid', 'cancelled', 'revoked')),
+                    token TEXT NOT NULL,
+                    reissued_from INTEGER REFERENCES ticket(id),
+                    created_at INTEGER NOT NULL,
+                    changed_at INTEGER NOT NULL,
+                    FOREIGN KEY (event_id, zone) REFERENCES ticket_class(event_id, zone)
+                );
+                -- The rule that no seat is sold twice, kept by the database itself.
+                CREATE UNIQUE INDEX ticket_live_seat ON ticket(seat_id) WHERE status = 'valid' AND seat_id IS NOT NULL;
+                CREATE INDEX ticket_holder ON ticket(account_id, event_id, status);
+                CREATE INDEX ticket_event ON ticket(event_id);
+                -- Append-only: every state change, with a sequence number that never goes back
+                -- (AUTOINCREMENT never reuses one). Kiosks will sync from it.
+                CREATE TABLE change_log (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    event_id INTEGER,
+                    ticket_id INTEGER,
+                    detail TEXT NOT NULL DEFAULT '{}'
+                );
+                CREATE TRIGGER change_log_append_only_update BEFORE UPDATE ON change_log
+                    BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;
+                CREATE TRIGGER change_log_append_only_delete BEFORE DELETE ON change_log
+                    BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;
+                """),
+    ])
+}

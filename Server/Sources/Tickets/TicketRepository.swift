@@ -1,0 +1,65 @@
+import Shared
+
+/// Tickets in SQL: issuing, reading and changing their status, each change into the change log.
+enum TicketRepository {
+    /// Inserts a valid ticket with a fresh random id and its FT1 token. A seat already held by a
+    /// live ticket makes the unique index fail: reported as `seat_taken` naming the seat.
+    static func issue(
+        event: Event, zone: UInt16, seat: (id: Int64, label: String)?, accountID: Int64, holder: String,
+        bookingID: Int64?, reissuedFrom: UInt64? = nil, issuer: TicketIssuer, now: Int64, in database: SQLiteDatabase
+    ) throws -> Ticket {
+        while true {
+            let id = UInt64.random(in: 1...UInt64.max)
+            let token = try issuer.token(ticketID: id, event: event, zone: zone, seatLabel: seat?.label ?? "", holder: holder)
+            do {
+                try database.run(
+                    """
+                    INSERT INTO ticket (id, event_id, zone, seat_id, account_id, booking_id, holder, status, token, reissued_from,
+                                        created_at, changed_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?)
+                    """, id, event.id, zone, seat?.id, accountID, bookingID, holder, token, reissuedFrom, now, now)
+            } catch {
+                // SQLITE_CONSTRAINT_PRIMARYKEY: a random id collided; draw another.
+                if error.code == 1555 { continue }
+                if error.code == 2067 && error.message.contains("ticket.seat_id") {
+                    throw APIError(.conflict, "seat_taken", "seat \(seat?.label ?? "?") is already taken")
+                }
+                throw error
+            }
+            var detail: [(String, JSONValue)] = [("ticket_class", .unsigned(UInt64(zone)))]
+            if let seat { detail.append(("seat", .string(seat.label))) }
+            if let reissuedFrom { detail.append(("reissued_from", .string(String(reissuedFrom)))) }
+            try ChangeLog.append(.ticketIssued, eventID: event.id, ticketID: id, at: now, detail: .object(detail), in: database)
+            return try ticket(id: id, in: database)!
+        }
+    }
+
+    static func ticket(id: UInt64, in database: SQLiteDatabase) throws -> Ticket? {
+        try database.row("\(Ticket.selection) WHERE t.id = ?", id).map(Ticket.init(row:))
+    }
+
+    static func tickets(accountID: Int64, in database: SQLiteDatabase) throws -> [Ticket] {
+        try database.rows("\(Ticket.selection) WHERE t.account_id = ? ORDER BY t.created_at, t.id", accountID).map(Ticket.init(row:))
+    }
+
+    static func tickets(bookingID: Int64, in database: SQLiteDatabase) throws -> [Ticket] {
+        try database.rows("\(Ticket.selection) WHERE t.booking_id = ? ORDER BY t.id", bookingID).map(Ticket.init(row:))
+    }
+
+    /// Ends a valid ticket: its seat is free again at once (the unique index only counts valid
+    /// tickets) and a general-admission place goes back to the class.
+    static func end(_ ticket: Ticket, as status: Ticket.Status, reason: String, now: Int64, in database: SQLiteDatabase) throws -> Ticket {
+        precondition(status != .valid)
+        guard ticket.status == .valid else {
+            throw APIError(.conflict, "ticket_not_valid", "the ticket is already \(ticket.status.rawValue)")
+        }
+        try database.run("UPDATE ticket SET status = ?, changed_at = ? WHERE id = ? AND status = 'valid'", status.rawValue, now, ticket.id)
+        try database.run(
+            "UPDATE ticket_class SET sold = sold - 1 WHERE event_id = ? AND zone = ? AND capacity IS NOT NULL",
+            ticket.eventID, ticket.zone)
+        try ChangeLog.append(
+            status == .cancelled ? .ticketCancelled : .ticketRevoked, eventID: ticket.eventID, ticketID: ticket.id, at: now,
+            detail: .object([("reason", .string(reason))]), in: database)
+        return try self.ticket(id: ticket.id, in: database)!
+    }
+}

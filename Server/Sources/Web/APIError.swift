@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import Shared
+
+/// An API failure as the client sees it: a status and `{"error": {"code": …, "message": …}}`.
+/// `code` is stable for programs; `message` is for people.
+public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    public var headers: HTTPFields { [:] }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = JSONValue.object([("error", .object([("code", .string(code)), ("message", .string(message))]))])
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: body.description)))
+    }
+
+    static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", "no such \(what)") }
+    static func invalid(_ message: String) -> APIError { APIError(.badRequest, "invalid_request", message) }
+}
+
+/// Turns every error a handler or Hummingbird throws into the API's error shape, so a client
+/// never sees an HTML page, an empty body or a stack trace; only a real bug is a 500.
+struct APIErrorMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as DecodingError {
+            throw APIError(.badRequest, "invalid_json", Self.describe(error))
+        } catch let error as any HTTPResponseError {
+            throw APIError(error.status, Self.code(for: error.status), Self.message(for: error))
+        } catch {
+            context.logger.error("unhandled error on \(request.method) \(request.uri.path): \(error)")
+            throw APIError(.internalServerError, "internal", "something went wrong on the server; nothing was changed")
+        }
+    }
+
+    static func code(for status: HTTPResponse.Status) -> String {
+        switch status.code {
+        case 400: "invalid_request"
+        case 401: "not_signed_in"
+        case 403: "forbidden"
+        case 404: "not_found"
+        case 405: "method_not_allowed"
+        case 413: "body_too_large"
+        case 415: "unsupported_media_type"
+        default: status.code >= 500 ? "internal" : "invalid_request"
+        }
+    }
+
+    static func message(for error: any HTTPResponseError) -> String {
+        if let error = error as? HTTPError, let body = error.body { return body }
+        switch error.status.code {
+        case 404: return "no such endpoint"
+        case 413: return "the request body is larger than the server accepts"
+        default: return error.status.reasonPhrase
+        }
+    }
+
+    /// Says which field was wrong, in words a client developer can act on.
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            let parent = path(context.codingPath)
+            return "missing field \"\(parent.isEmpty ? key.stringValue : parent + "." + key.stringValue)\""
+        case .typeMismatch(let type, let context):
+            return "field \"\(path(context.codingPath))\" should be \(Self.name(of: type))"
+        case .valueNotFound(let type, let context):
+            return "field \"\(path(context.codingPath))\" should be \(Self.name(of: type)), not null"
+        case .dataCorrupted(let context):
+            let field = path(context.codingPath)
+            return field.isEmpty ? "the body is not valid JSON" : "field \"\(field)\": \(context.debugDescription)"
+        @unknown default:
+            return "the body does not match what this endpoint takes"
+        }
+    }
+
+    private static func name(of type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is Int.Type, is Int64.Type, is UInt64.Type, is UInt32.Type, is UInt16.Type, is Int32.Type: "a whole number"
+        case is Array<Any>.Type: "an array"
+        default: "\(type)".contains("Array") ? "an array" : "an object"
+        }
+    }
+}
