@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// The on-sale rush: far more people than places, all at once, over a live socket.
+@Suite("Booking under contention", .serialized)
+struct BookingRaceTests {
+    @Test("500 seats, 2,000 people booking at once: exactly 500 tickets, no seat twice, every loser told seat_taken")
+    func seatRace() async throws {
+        try await LiveServer.run { server in
+            let organiser = try await server.organiser()
+            let eventID = try await server.event(
+                organiser: organiser, classes: [["zone": 1, "name": "Stalls"]],
+                seatMapCSV: LiveServer.seatMap(rows: 25, seatsPerRow: 20, zone: 1))
+            let availability = try await server.client.send(.GET, "/api/v1/events/\(eventID)/availability")
+            let seatIDs = (availability.object["seats"] as! [[String: Any]]).map { $0["id"] as! Int }
+            #expect(seatIDs.count == 500)
+            let people = try await server.attendees(2_000)
+
+            // Four people want each seat.
+            let replies = try await withThrowingTaskGroup(of: APIClient.Reply.self) { group in
+                for (index, token) in people.enumerated() {
+                    group.addTask {
+                        try await server.client.send(
+                            .POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["seats": [seatIDs[index % 500]]])
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let won = replies.filter { $0.status == 201 }
+            let lost = replies.filter { $0.status != 201 }
+            #expect(won.count == 500)
+            #expect(lost.allSatisfy { $0.status == 409 && $0.errorCode == "seat_taken" })
+            let soldSeats = won.flatMap { ($0.object["tickets"] as! [[String: Any]]).map { $0["seat"] as! String } }
+            #expect(Set(soldSeats).count == 500)
+
+            // The database agrees: 500 live tickets, each seat once.
+            let (tickets, distinctSeats) = try server.environment.readers.read { database in
+                let row = try database.row("SELECT COUNT(*), COUNT(DISTINCT seat_id) FROM ticket WHERE event_id = ? AND status = 'valid'", eventID)!
+                return (row.int(0)!, row.int(1)!)
+            }
+            #expect(tickets == 500)
+            #expect(distinctSeats == 500)
+            let after = try await server.client.send(.GET, "/api/v1/events/\(eventID)/availability")
+            #expect((after.object["seats"] as! [[String: Any]]).allSatisfy { $0["free"] as? Bool == false })
+        }
+    }
+
+    @Test("general admission of 500, 2,000 people booking one each at once: exactly 500 tickets, losers told sold_out")
+    func generalAdmissionRace() async throws {
+        try await LiveServer.run { server in
+            let organiser = try await server.organiser()
+            let eventID = try await server.event(organiser: organiser, classes: [["zone": 7, "name": "Meadow", "capacity": 500]])
+            let people = try await server.attendees(2_000)
+            let replies = try await withThrowingTaskGroup(of: APIClient.Reply.self) { group in
+                for token in people {
+                    group.addTask {
+                        try await server.client.send(
+                            .POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 7, "count": 1])
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(replies.filter { $0.status == 201 }.count == 500)
+            #expect(replies.filter { $0.status != 201 }.allSatisfy { $0.status == 409 && $0.errorCode == "sold_out" })
+            let (live, sold) = try server.environment.readers.read { database in
+                (try database.row("SELECT COUNT(*) FROM ticket WHERE event_id = ? AND status = 'valid'", eventID)!.int(0)!,
+                 try database.row("SELECT sold FROM ticket_class WHERE event_id = ? AND zone = 7", eventID)!.int(0)!)
+            }
+            #expect(live == 500)
+            #expect(sold == 500)
+        }
+    }
+
+    @Test("one person firing 20 bookings in parallel gets no more than the per-person limit")
+    func limitUnderParallelRequests() async throws {
+        try await LiveServer.run { server in
+            let organiser = try await server.organiser()
+            let eventID = try await server.event(
+                organiser: organiser, classes: [["zone": 1, "name": "Meadow", "capacity": 1000]], perPersonLimit: 4)
+            let token = try await server.attendees(1)[0]
+            let replies = try await withThrowingTaskGroup(of: APIClient.Reply.self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 1, "count": 1])
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(replies.filter { $0.status == 201 }.count == 4)
+            #expect(replies.filter { $0.status != 201 }.allSatisfy { $0.errorCode == "over_limit" })
+        }
+    }
+
+    @Test("a double-clicked booking with one Idempotency-Key books once and answers both clicks alike")
+    func idempotentDoubleClick() async throws {
+        try await LiveServer.run { server in
+            let organiser = try await server.organiser()
+            let eventID = try await server.event(organiser: organiser, classes: [["zone": 1, "name": "Meadow", "capacity": 100]])
+            let token = try await server.attendees(1)[0]
+            let replies = try await withThrowingTaskGroup(of: APIClient.Reply.self) { group in
+                for _ in 0..<5 {
+                    group.addTask {
+                        try await server.client.send(
+                            .POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 1, "count": 2],
+                            headers: [("Idempotency-Key", "click-1")])
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(replies.allSatisfy { $0.status == 201 })
+            #expect(Set(replies.map(\.text)).count == 1)
+            #expect(replies.filter { $0.header("Idempotency-Replayed") == "true" }.count == 4)
+            let mine = try await server.client.send(.GET, "/api/v1/tickets", token: token)
+            #expect((mine.object["tickets"] as! [Any]).count == 2)
+            let reused = try await server.client.send(
+                .POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 1, "count": 1],
+                headers: [("Idempotency-Key", "click-1")])
+            #expect(reused.status == 422)
+            #expect(reused.errorCode == "idempotency_key_reused")
+        }
+    }
+}

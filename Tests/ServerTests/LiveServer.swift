@@ -1,0 +1,150 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import NIOHTTP1
+@testable import Server
+import Shared
+import TestSupport
+
+/// A real ticket server on a loopback port over a real SQLite file, with an HTTP client that
+/// keeps up to 256 connections open, as a browser crowd would.
+struct LiveServer {
+    let environment: ServerEnvironment
+    let client: APIClient
+    let clock: ServerClock
+
+    /// Starts a server, runs `body` against it, and stops it.
+    static func run<Value: Sendable>(_ body: @Sendable (LiveServer) async throws -> Value) async throws -> Value {
+        let directory = TemporaryDirectory("festivalgate-server")
+        var logger = Logger(label: "test-server")
+        logger.logLevel = .warning
+        // Mid-sale: sales of the test events open an hour before this and close a month after.
+        let clock = ServerClock(fixedAt: 1_790_000_000)
+        let environment = try ServerEnvironment.open(dataDirectory: directory.path, clock: clock, passwordHasher: .fast, logger: logger)
+        let app = buildApplication(ServerOptions(host: "127.0.0.1", port: 0, dataDirectory: directory.path), environment: environment, logger: logger)
+        return try await app.test(.live) { testClient in
+            let http = HTTPClient(
+                eventLoopGroupProvider: .singleton,
+                configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)))
+            let client = APIClient(http: http, base: "http://127.0.0.1:\(testClient.port!)")
+            do {
+                let value = try await body(LiveServer(environment: environment, client: client, clock: clock))
+                try await http.shutdown()
+                _ = directory
+                return value
+            } catch {
+                try await http.shutdown()
+                throw error
+            }
+        }
+    }
+
+    /// An organiser account, made directly in the database (there is no API to become one).
+    func organiser() async throws -> String {
+        let hash = try environment.passwordHasher.hash("organiser password")
+        let now = clock.now()
+        _ = try await environment.writer.write { database in
+            try AccountRepository.create(
+                email: "boss@example.com", displayName: "Boss", passwordHash: hash, role: .organiser, now: now, in: database)
+        }
+        return try await client.logIn(email: "boss@example.com", password: "organiser password")
+    }
+
+    /// An event on sale now, with the given classes (and a seat map when `seats` is given).
+    func event(
+        organiser: String, classes: [[String: Any]], seatMapCSV: String? = nil, perPersonLimit: Int = 10,
+        saleOpensIn: Int64 = -3600
+    ) async throws -> UInt32 {
+        let now = clock.now()
+        let created = try await client.send(
+            .POST, "/api/v1/events", token: organiser,
+            json: [
+                "name": "Test Festival", "venue": "Hall", "starts_at": now + 30 * 86_400, "ends_at": now + 30 * 86_400 + 3600,
+                "gates_open_at": now + 30 * 86_400 - 3600, "sale_opens_at": now + saleOpensIn, "sale_closes_at": now + 30 * 86_400,
+                "per_person_limit": perPersonLimit, "classes": classes,
+            ])
+        precondition(created.status == 201, "event not created: \(created.text)")
+        let id = UInt32(created.object["id"] as! Int)
+        if let seatMapCSV {
+            let imported = try await client.send(.PUT, "/api/v1/events/\(id)/seatmap", token: organiser, body: seatMapCSV)
+            precondition(imported.status == 200, "seat map not imported: \(imported.text)")
+        }
+        return id
+    }
+
+    /// `count` attendees signed up over the API, in parallel; their session tokens.
+    func attendees(_ count: Int, prefix: String = "fan") async throws -> [String] {
+        try await withThrowingTaskGroup(of: String.self) { group in
+            for index in 0..<count {
+                group.addTask { try await client.signUp(email: "\(prefix)\(index)@example.com", name: "Fan \(index)") }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    static func seatMap(rows: Int, seatsPerRow: Int, zone: Int) -> String {
+        var lines = ["row,seat,label,class"]
+        for row in 0..<rows {
+            for seat in 1...seatsPerRow { lines.append("R\(row),\(seat),R\(row)-\(seat),\(zone)") }
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// JSON over HTTP to the server, with a session token as bearer.
+struct APIClient: Sendable {
+    struct Reply: Sendable {
+        let status: Int
+        let headers: [(String, String)]
+        let body: [UInt8]
+        var text: String { String(decoding: body, as: UTF8.self) }
+        var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+        var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
+        func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+    }
+
+    let http: HTTPClient
+    let base: String
+
+    func send(
+        _ method: HTTPMethod, _ path: String, token: String? = nil, json: Any? = nil, body: String? = nil,
+        headers: [(String, String)] = []
+    ) async throws -> Reply {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let json {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
+        } else if let body {
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await http.execute(request, timeout: .seconds(60))
+        let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
+        return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(buffer: bytes))
+    }
+
+    func signUp(email: String, name: String, password: String = "correct horse battery") async throws -> String {
+        let reply = try await send(.POST, "/api/v1/auth/signup", json: ["email": email, "display_name": name, "password": password])
+        guard reply.status == 201, let token = reply.object["session_token"] as? String else {
+            throw APIClientError.unexpected("sign-up failed: \(reply.status) \(reply.text)")
+        }
+        return token
+    }
+
+    func logIn(email: String, password: String) async throws -> String {
+        let reply = try await send(.POST, "/api/v1/auth/login", json: ["email": email, "password": password])
+        guard reply.status == 200, let token = reply.object["session_token"] as? String else {
+            throw APIClientError.unexpected("log-in failed: \(reply.status) \(reply.text)")
+        }
+        return token
+    }
+}
+
+enum APIClientError: Error {
+    case unexpected(String)
+}
