@@ -39,17 +39,14 @@ struct QRScannerTests {
     }
 }
 
-/// Draws QR codes into grey frames, black modules on white with the 4-module quiet zone.
+/// Places the server's rendering of a QR code (quiet zone included) into a white grey frame.
 enum FrameDrawing {
     static func frame(with code: QRCode, width: Int, height: Int, scale: Int, x: Int, y: Int) -> GreyFrame {
+        let image = QRRenderer.greyImage(code, scale: scale)
         var frame = GreyFrame(width: width, height: height, fill: 255)
-        for row in 0..<code.size {
-            for column in 0..<code.size where code.isDark(x: column, y: row) {
-                for dy in 0..<scale {
-                    let start = (y + (row + 4) * scale + dy) * width + x + (column + 4) * scale
-                    for dx in 0..<scale { frame.pixels[start + dx] = 0 }
-                }
-            }
+        for row in 0..<image.side {
+            let target = (y + row) * width + x
+            frame.pixels.replaceSubrange(target..<target + image.side, with: image.pixels[row * image.side..<(row + 1) * image.side])
         }
         return frame
     }

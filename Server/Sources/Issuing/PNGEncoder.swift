@@ -1,4 +1,5 @@
 import CZlib
+import Shared
 
 /// Writes 8-bit greyscale PNG images; zlib does the deflate and the CRC-32.
 enum PNGEncoder {
@@ -56,11 +57,5 @@ enum PNGError: Error, CustomStringConvertible {
         switch self {
         case .compressionFailed(let code): "zlib could not compress the image (code \(code))"
         }
-    }
-}
-
-extension Array where Element == UInt8 {
-    mutating func appendBigEndian(_ value: UInt32) {
-        Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
     }
 }

@@ -27,6 +27,13 @@ public enum QRRenderer {
 
     /// A PNG with `scale` pixels a module.
     public static func png(_ code: QRCode, scale: Int = 8) throws -> [UInt8] {
+        let image = greyImage(code, scale: scale)
+        return try PNGEncoder.greyscale(width: image.side, height: image.side, pixels: image.pixels)
+    }
+
+    /// The code as a square of 8-bit grey pixels (0 dark, 255 light), quiet zone included,
+    /// `scale` pixels a module, row-major.
+    public static func greyImage(_ code: QRCode, scale: Int) -> (side: Int, pixels: [UInt8]) {
         let side = (code.size + 2 * quietZone) * scale
         var pixels = [UInt8](repeating: 255, count: side * side)
         for y in 0..<code.size {
@@ -37,6 +44,6 @@ public enum QRRenderer {
                 }
             }
         }
-        return try PNGEncoder.greyscale(width: side, height: side, pixels: pixels)
+        return (side, pixels)
     }
 }

@@ -68,7 +68,8 @@ public enum TokenLayout {
 }
 
 extension Array where Element == UInt8 {
-    mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
+    /// Appends `value` in network byte order, as FT1 and PNG both write integers.
+    public mutating func appendBigEndian<T: FixedWidthInteger>(_ value: T) {
         Swift.withUnsafeBytes(of: value.bigEndian) { append(contentsOf: $0) }
     }
 }
