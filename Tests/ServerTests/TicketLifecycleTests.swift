@@ -108,6 +108,26 @@ struct TicketLifecycleTests {
         }
     }
 
+    @Test("reissuing a general-admission ticket keeps its place; revoking gives the place back")
+    func generalAdmissionReissue() async throws {
+        try await LiveServer.run { server in
+            let organiser = try await server.organiser()
+            let eventID = try await server.event(organiser: organiser, classes: [["zone": 3, "name": "Meadow", "capacity": 2]])
+            let token = try await server.attendees(1)[0]
+            let booked = try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 3, "count": 2])
+            let ticketID = (booked.object["tickets"] as! [[String: Any]])[0]["id"] as! String
+            func sold() throws -> Int {
+                try server.environment.readers.read { try $0.row("SELECT sold FROM ticket_class WHERE event_id = ? AND zone = 3", eventID)!.int(0)! }
+            }
+            let reissued = try await server.client.send(.POST, "/api/v1/tickets/\(ticketID)/reissue", token: organiser)
+            #expect(reissued.status == 201)
+            #expect(try sold() == 2)
+            let newID = (reissued.object["ticket"] as! [String: Any])["id"] as! String
+            #expect(try await server.client.send(.POST, "/api/v1/tickets/\(newID)/revoke", token: organiser).status == 200)
+            #expect(try sold() == 1)
+        }
+    }
+
     @Test("a seat map with bad lines is refused with their line numbers and nothing is imported")
     func seatMapErrors() async throws {
         try await LiveServer.run { server in

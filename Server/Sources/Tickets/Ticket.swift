@@ -23,6 +23,23 @@ public struct Ticket: Sendable, Equatable {
         FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
         """
 
+    init(
+        id: UInt64, eventID: UInt32, zone: UInt16, seatID: Int64?, seatLabel: String?, accountID: Int64, holder: String,
+        status: Status, token: String, createdAt: Int64, changedAt: Int64
+    ) {
+        self.id = id
+        self.eventID = eventID
+        self.zone = zone
+        self.seatID = seatID
+        self.seatLabel = seatLabel
+        self.accountID = accountID
+        self.holder = holder
+        self.status = status
+        self.token = token
+        self.createdAt = createdAt
+        self.changedAt = changedAt
+    }
+
     init(row: SQLiteRow) {
         id = row.uint64(0)!
         eventID = UInt32(row.int64(1)!)

@@ -86,11 +86,8 @@ struct TicketController {
         let issuer = environment.issuer
         let (old, new) = try await environment.writer.write { database in
             guard let old = try TicketRepository.ticket(id: id, in: database) else { throw APIError.notFound("ticket") }
-            let revoked = try TicketRepository.end(old, as: .revoked, reason: "reissued", now: now, in: database)
+            let revoked = try TicketRepository.end(old, as: .revoked, reason: "reissued", releasesPlace: false, now: now, in: database)
             let event = try EventRepository.event(id: old.eventID, in: database)!
-            if old.seatID == nil {
-                try database.run("UPDATE ticket_class SET sold = sold + 1 WHERE event_id = ? AND zone = ? AND capacity IS NOT NULL", old.eventID, old.zone)
-            }
             var seat: (id: Int64, label: String)?
             if let seatID = old.seatID, let label = old.seatLabel { seat = (seatID, label) }
             let new = try TicketRepository.issue(

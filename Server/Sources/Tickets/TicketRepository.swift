@@ -30,7 +30,10 @@ enum TicketRepository {
             if let seat { detail.append(("seat", .string(seat.label))) }
             if let reissuedFrom { detail.append(("reissued_from", .string(String(reissuedFrom)))) }
             try ChangeLog.append(.ticketIssued, eventID: event.id, ticketID: id, at: now, detail: .object(detail), in: database)
-            return try ticket(id: id, in: database)!
+            // Everything about the new ticket is known here: no need to read it back inside the booking.
+            return Ticket(
+                id: id, eventID: event.id, zone: zone, seatID: seat?.id, seatLabel: seat?.label, accountID: accountID,
+                holder: holder, status: .valid, token: token, createdAt: now, changedAt: now)
         }
     }
 
@@ -47,16 +50,22 @@ enum TicketRepository {
     }
 
     /// Ends a valid ticket: its seat is free again at once (the unique index only counts valid
-    /// tickets) and a general-admission place goes back to the class.
-    static func end(_ ticket: Ticket, as status: Ticket.Status, reason: String, now: Int64, in database: SQLiteDatabase) throws -> Ticket {
+    /// tickets) and, unless `releasesPlace` is false (a reissue hands the place straight to the
+    /// new ticket), its general-admission place goes back to the class.
+    static func end(
+        _ ticket: Ticket, as status: Ticket.Status, reason: String, releasesPlace: Bool = true, now: Int64,
+        in database: SQLiteDatabase
+    ) throws -> Ticket {
         precondition(status != .valid)
         guard ticket.status == .valid else {
             throw APIError(.conflict, "ticket_not_valid", "the ticket is already \(ticket.status.rawValue)")
         }
         try database.run("UPDATE ticket SET status = ?, changed_at = ? WHERE id = ? AND status = 'valid'", status.rawValue, now, ticket.id)
-        try database.run(
-            "UPDATE ticket_class SET sold = sold - 1 WHERE event_id = ? AND zone = ? AND capacity IS NOT NULL",
-            ticket.eventID, ticket.zone)
+        if releasesPlace {
+            try database.run(
+                "UPDATE ticket_class SET sold = sold - 1 WHERE event_id = ? AND zone = ? AND capacity IS NOT NULL",
+                ticket.eventID, ticket.zone)
+        }
         try ChangeLog.append(
             status == .cancelled ? .ticketCancelled : .ticketRevoked, eventID: ticket.eventID, ticketID: ticket.id, at: now,
             detail: .object([("reason", .string(reason))]), in: database)
