@@ -17,14 +17,9 @@ struct BookingRaceTests {
             let people = try await server.attendees(2_000)
 
             // Four people want each seat.
-            let replies = try await withThrowingTaskGroup(of: APIClient.Reply.self) { group in
-                for (index, token) in people.enumerated() {
-                    group.addTask {
-                        try await server.client.send(
-                            .POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["seats": [seatIDs[index % 500]]])
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
+            let replies = try await LiveServer.all(people.count) { index in
+                try await server.client.send(
+                    .POST, "/api/v1/events/\(eventID)/bookings", token: people[index], json: ["seats": [seatIDs[index % 500]]])
             }
             let won = replies.filter { $0.status == 201 }
             let lost = replies.filter { $0.status != 201 }
@@ -51,14 +46,9 @@ struct BookingRaceTests {
             let organiser = try await server.organiser()
             let eventID = try await server.event(organiser: organiser, classes: [["zone": 7, "name": "Meadow", "capacity": 500]])
             let people = try await server.attendees(2_000)
-            let replies = try await withThrowingTaskGroup(of: APIClient.Reply.self) { group in
-                for token in people {
-                    group.addTask {
-                        try await server.client.send(
-                            .POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 7, "count": 1])
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
+            let replies = try await LiveServer.all(people.count) { index in
+                try await server.client.send(
+                    .POST, "/api/v1/events/\(eventID)/bookings", token: people[index], json: ["ticket_class": 7, "count": 1])
             }
             #expect(replies.filter { $0.status == 201 }.count == 500)
             #expect(replies.filter { $0.status != 201 }.allSatisfy { $0.status == 409 && $0.errorCode == "sold_out" })
@@ -78,13 +68,8 @@ struct BookingRaceTests {
             let eventID = try await server.event(
                 organiser: organiser, classes: [["zone": 1, "name": "Meadow", "capacity": 1000]], perPersonLimit: 4)
             let token = try await server.attendees(1)[0]
-            let replies = try await withThrowingTaskGroup(of: APIClient.Reply.self) { group in
-                for _ in 0..<20 {
-                    group.addTask {
-                        try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 1, "count": 1])
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
+            let replies = try await LiveServer.all(20) { _ in
+                try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 1, "count": 1])
             }
             #expect(replies.filter { $0.status == 201 }.count == 4)
             #expect(replies.filter { $0.status != 201 }.allSatisfy { $0.errorCode == "over_limit" })
@@ -97,15 +82,10 @@ struct BookingRaceTests {
             let organiser = try await server.organiser()
             let eventID = try await server.event(organiser: organiser, classes: [["zone": 1, "name": "Meadow", "capacity": 100]])
             let token = try await server.attendees(1)[0]
-            let replies = try await withThrowingTaskGroup(of: APIClient.Reply.self) { group in
-                for _ in 0..<5 {
-                    group.addTask {
-                        try await server.client.send(
-                            .POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 1, "count": 2],
-                            headers: [("Idempotency-Key", "click-1")])
-                    }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
+            let replies = try await LiveServer.all(5) { _ in
+                try await server.client.send(
+                    .POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 1, "count": 2],
+                    headers: [("Idempotency-Key", "click-1")])
             }
             #expect(replies.allSatisfy { $0.status == 201 })
             #expect(Set(replies.map(\.text)).count == 1)

@@ -30,10 +30,11 @@ struct LiveServer {
                 eventLoopGroupProvider: .singleton,
                 configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)))
             let client = APIClient(http: http, base: "http://127.0.0.1:\(testClient.port!)")
+            // The data directory must outlive the server that writes into it.
+            defer { withExtendedLifetime(directory) {} }
             do {
                 let value = try await body(LiveServer(environment: environment, client: client, clock: clock))
                 try await http.shutdown()
-                _ = directory
                 return value
             } catch {
                 try await http.shutdown()
@@ -77,10 +78,14 @@ struct LiveServer {
 
     /// `count` attendees signed up over the API, in parallel; their session tokens.
     func attendees(_ count: Int, prefix: String = "fan") async throws -> [String] {
-        try await withThrowingTaskGroup(of: String.self) { group in
-            for index in 0..<count {
-                group.addTask { try await client.signUp(email: "\(prefix)\(index)@example.com", name: "Fan \(index)") }
-            }
+        try await Self.all(count) { index in try await client.signUp(email: "\(prefix)\(index)@example.com", name: "Fan \(index)") }
+    }
+
+    /// Runs `request(0)` … `request(count - 1)` all at once, as a crowd would, and returns every
+    /// result (in completion order).
+    static func all<Value: Sendable>(_ count: Int, _ request: @escaping @Sendable (Int) async throws -> Value) async throws -> [Value] {
+        try await withThrowingTaskGroup(of: Value.self) { group in
+            for index in 0..<count { group.addTask { try await request(index) } }
             return try await group.reduce(into: []) { $0.append($1) }
         }
     }
