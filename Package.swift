@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "ticket-server", targets: ["TicketServerCommand"]),
         .executable(name: "gate-kiosk", targets: ["GateKioskCommand"]),
         .executable(name: "token-bench", targets: ["TokenBench"]),
+        .executable(name: "server-load", targets: ["ServerLoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -71,17 +72,30 @@ let package = Package(
             path: "Server/Command"),
 
         // MARK: The gate kiosk.
-        .target(name: "Kiosk", dependencies: ["Shared", "CZBar", "CV4L2"], path: "Kiosk/Sources"),
+        .target(
+            name: "Kiosk",
+            dependencies: [
+                "Shared", "CZBar", "CV4L2", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Kiosk/Sources"),
         .executableTarget(
             name: "GateKioskCommand",
             dependencies: [
                 "Kiosk", "Shared", "FestivalGateCLI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Kiosk/Command"),
 
         // MARK: Benchmarks (run in release mode; see docs/BENCHMARKS.md).
         .executableTarget(name: "TokenBench", dependencies: ["Shared"], path: "bench/TokenBench"),
+        .executableTarget(
+            name: "ServerLoad",
+            dependencies: ["Server", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")],
+            path: "bench/ServerLoad"),
 
         // MARK: Tests.
         .target(name: "TestSupport", dependencies: ["Shared"], path: "Tests/TestSupport"),

@@ -21,9 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
 
 struct NetworkOptions: ParsableArguments {
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
-    @Option(help: "The TCP port to listen on.") var port = 8080
+    @Option(help: "The TCP port to listen on; 0 picks a free one (the log says which).") var port = 8080
 
     func validate() throws {
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 to 65535") }
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
     }
 }

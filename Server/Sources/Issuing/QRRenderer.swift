@@ -28,7 +28,7 @@ public enum QRRenderer {
     /// A PNG with `scale` pixels a module.
     public static func png(_ code: QRCode, scale: Int = 8) throws -> [UInt8] {
         let image = greyImage(code, scale: scale)
-        return try PNGEncoder.greyscale(width: image.side, height: image.side, pixels: image.pixels)
+        return try PNGEncoder.bilevel(width: image.side, height: image.side, pixels: image.pixels)
     }
 
     /// The code as a square of 8-bit grey pixels (0 dark, 255 light), quiet zone included,

@@ -1,0 +1,90 @@
+import Foundation
+import Synchronization
+
+/// A long-running product (`ticket-server serve`, `gate-kiosk run`) started as a real process,
+/// for what only a separate process can show: a kill -9 at a bad moment, a restart.
+/// Its standard output and error are collected together so a test can wait for a line.
+public final class ChildProcess: Sendable {
+    private let process: Process
+    private let output = CollectedOutput()
+
+    public var processIdentifier: Int32 { process.processIdentifier }
+    /// Everything the process has written so far.
+    public var outputSoFar: String { output.text.withLock { $0 } }
+
+    public init(_ runner: ProductRunner, _ arguments: [String]) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: runner.executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let handle = pipe.fileHandleForReading
+        Thread.detachNewThread { [output] in
+            while case let data = handle.availableData, !data.isEmpty {
+                output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+            output.closed.signal()
+        }
+    }
+
+    /// Waits until the output has a match for `pattern` and returns the pattern's first capture
+    /// group (or the whole match), or nil if the process exits or `seconds` pass first.
+    public func waitForLine(matching pattern: String, seconds: Double = 60) -> String? {
+        let regex = try! NSRegularExpression(pattern: pattern)
+        var found: String?
+        _ = waitForOutput(seconds: seconds) { text in
+            guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return false }
+            let range = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
+            found = Range(range, in: text).map { String(text[$0]) }
+            return true
+        }
+        return found
+    }
+
+    /// Waits until `isEnough` holds for the output so far; false if the process exits or
+    /// `seconds` pass first.
+    public func waitForOutput(seconds: Double = 60, until isEnough: (String) -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if isEnough(outputSoFar) { return true }
+            if !process.isRunning { return isEnough(outputSoFar) }
+            usleep(5_000)
+        }
+        return false
+    }
+
+    /// SIGKILL: no handler runs, nothing is flushed, as in a crash or a pulled plug.
+    public func killHard() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Sends `signal` and waits for the exit status.
+    @discardableResult
+    public func stop(_ signal: Int32 = SIGTERM) -> Int32 {
+        if process.isRunning { kill(process.processIdentifier, signal) }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Waits for the process to end by itself and for its output to close.
+    @discardableResult
+    public func waitForExit() -> Int32 {
+        process.waitUntilExit()
+        output.closed.wait()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// What a child wrote, filled by a reader thread that must not keep the `ChildProcess` alive.
+private final class CollectedOutput: Sendable {
+    let text = Mutex<String>("")
+    let closed = DispatchSemaphore(value: 0)
+}
