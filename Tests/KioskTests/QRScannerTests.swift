@@ -38,16 +38,3 @@ struct QRScannerTests {
         }
     }
 }
-
-/// Places the server's rendering of a QR code (quiet zone included) into a white grey frame.
-enum FrameDrawing {
-    static func frame(with code: QRCode, width: Int, height: Int, scale: Int, x: Int, y: Int) -> GreyFrame {
-        let image = QRRenderer.greyImage(code, scale: scale)
-        var frame = GreyFrame(width: width, height: height, fill: 255)
-        for row in 0..<image.side {
-            let target = (y + row) * width + x
-            frame.pixels.replaceSubrange(target..<target + image.side, with: image.pixels[row * image.side..<(row + 1) * image.side])
-        }
-        return frame
-    }
-}

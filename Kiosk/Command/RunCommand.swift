@@ -1,0 +1,109 @@
+import ArgumentParser
+import Foundation
+import Kiosk
+import Logging
+import ServiceLifecycle
+
+/// `gate-kiosk run`: camera (or recording) to verdict, on the full-screen display or as JSON lines.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Scan tickets at the gate and show each verdict.",
+        discussion: """
+            --source is a V4L2 camera (/dev/video0), a Y4M recording, or - for Y4M on standard \
+            input (ffmpeg -i clip.mp4 -f yuv4mpegpipe -pix_fmt gray -). A recording ends the run \
+            after its last verdict is written. SIGTERM or SIGINT stop the kiosk gracefully.
+            """)
+
+    @OptionGroup var data: KioskDataOption
+    @Option(help: ArgumentHelp("A camera device, a .y4m file, or - for Y4M on standard input.", valueName: "source"))
+    var source = "/dev/video0"
+    @Option(help: ArgumentHelp("Camera frame size.", valueName: "WIDTHxHEIGHT")) var size = "640x480"
+    @Flag(help: "One JSON line per verdict on standard output instead of the screen.") var json = false
+    @Option(help: "Which way people pass this gate: entry or exit.") var direction = "entry"
+    @Option(help: ArgumentHelp("Classes (zones) admitted here, comma-separated; default all.", valueName: "list"))
+    var classes: String?
+    @Option(help: ArgumentHelp("Minutes of leeway around a ticket's validity window.", valueName: "minutes"))
+    var grace = 15.0
+    @Option(help: ArgumentHelp("Seconds the same code in view counts as one scan.", valueName: "seconds"))
+    var debounce = 10.0
+    @Option(help: ArgumentHelp("A shell command run on every admit (ticket in FG_* variables).", valueName: "command"))
+    var onAdmit: String?
+    @Option(help: ArgumentHelp("Seconds before an --on-admit command is killed.", valueName: "seconds"))
+    var onAdmitTimeout = 2.0
+    @Flag(help: "Play a Y4M source at its frame rate, dropping frames as a camera would.") var realtime = false
+    @Option(help: ArgumentHelp("Kiosk time of a recording's first frame, in seconds since 1970 (default: now).", valueName: "seconds"))
+    var clockStart: Double?
+
+    func validate() throws {
+        guard Direction(rawValue: direction) != nil else { throw ValidationError("--direction must be entry or exit, not '\(direction)'") }
+        guard frameSize != nil else { throw ValidationError("--size must be WIDTHxHEIGHT, such as 640x480, not '\(size)'") }
+        if let list = classList, list.isEmpty || list.contains(nil) {
+            throw ValidationError("--classes must be class numbers 0 to 65535, such as 1,2, not '\(classes!)'")
+        }
+        guard grace >= 0, grace <= 24 * 60 else { throw ValidationError("--grace must be 0 to 1440 minutes") }
+        guard debounce >= 0, debounce <= 600 else { throw ValidationError("--debounce must be 0 to 600 seconds") }
+        guard onAdmitTimeout > 0, onAdmitTimeout <= 60 else { throw ValidationError("--on-admit-timeout must be above 0 and at most 60 seconds") }
+    }
+
+    private var frameSize: (width: Int, height: Int)? {
+        let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
+        guard parts.count == 2, (16...8_192).contains(parts[0]), (16...8_192).contains(parts[1]) else { return nil }
+        return (parts[0], parts[1])
+    }
+
+    /// The --classes list as parsed, a nil where an entry is not a class number.
+    private var classList: [UInt16?]? {
+        classes.map { $0.split(separator: ",", omittingEmptySubsequences: false).map { UInt16($0.trimmingCharacters(in: .whitespaces)) } }
+    }
+
+    func run() async throws {
+        let replica = try KioskReplica(directory: data.path)
+        let lock = try DataDirectoryLock(directory: data.path)
+        defer { withExtendedLifetime(lock) {} }
+        let rules = GateRules(
+            direction: Direction(rawValue: direction)!, acceptedClasses: classList.map { Set($0.compactMap { $0 }) },
+            graceMilliseconds: Int64(grace * 60_000), debounceMilliseconds: Int64(debounce * 1_000))
+        let gatekeeper = try Gatekeeper(replica: replica, rules: rules)
+        let frames = try openSource()
+
+        let report: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("gate-kiosk: \($0)\n".utf8)) }
+        let hook = onAdmit.map { AdmitHook(command: $0, timeout: onAdmitTimeout, report: report) }
+        let writer = JSONVerdictWriter()
+        let pipeline = ScanPipeline(gatekeeper: gatekeeper) { event in
+            writer.handle(event)
+            hook?.handle(event)
+        }
+        pipeline.start(source: frames, clockStart: clockStart.map { Int64($0 * 1_000) })
+
+        var logger = Logger(label: "gate-kiosk")
+        logger.logLevel = .warning
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: ScanService(pipeline: pipeline), successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        // A recording cut short has had its frames judged; the run still says it was cut short.
+        if let problem = pipeline.sourceProblem { throw CommandFailure(problem) }
+    }
+
+    /// A character device is a camera; anything else is a Y4M recording.
+    private func openSource() throws -> any FrameSource {
+        var status = stat()
+        if source != "-", stat(source, &status) == 0, status.st_mode & S_IFMT == S_IFCHR {
+            let (width, height) = frameSize!
+            return try CameraSource(path: source, width: width, height: height)
+        }
+        if source.hasPrefix("/dev/video") {
+            // Not there (yet): the camera's own error says so, in the camera's words.
+            let (width, height) = frameSize!
+            return try CameraSource(path: source, width: width, height: height)
+        }
+        return RecordedSource(reader: try Y4MReader(path: source), realtime: realtime)
+    }
+}
+
+/// A failed action (not a mistyped command line): one line on standard error, exit 2.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import Shared
+
+/// Decides every scan and writes it to the replica before anyone sees the verdict.
+///
+/// The camera's decode thread and the staff's manual lookup both come through here; one lock
+/// makes "look the ticket up, decide, record" a single step, so two scans of one ticket can
+/// never both be admitted.
+public final class Gatekeeper: @unchecked Sendable {
+    // @unchecked: every stored property is used only while `lock` is held.
+    private let lock = NSLock()
+    private let replica: KioskReplica
+    private let decoder: TokenDecoder
+    public let rules: GateRules
+    public let eventID: UInt32
+    public let gate: String
+    /// The codes seen lately, with the verdict each got first and when it was last in view.
+    private var recent: [[UInt8]: (verdict: Verdict, lastSeen: Int64)] = [:]
+
+    /// A new verdict, or the first verdict again for a code still being held up to the camera.
+    public enum Outcome: Sendable, Equatable {
+        case new(Verdict)
+        case repeated(Verdict)
+
+        public var verdict: Verdict {
+            switch self {
+            case .new(let verdict), .repeated(let verdict): verdict
+            }
+        }
+    }
+
+    public init(replica: KioskReplica, rules: GateRules) throws {
+        self.replica = replica
+        self.rules = rules
+        decoder = try TokenDecoder(keyRing: replica.keyRing())
+        eventID = replica.eventID
+        gate = replica.gate
+    }
+
+    /// Judges one QR payload seen by the camera at `time` (milliseconds since 1970).
+    public func scan(_ payload: [UInt8], at time: Int64) throws -> Outcome {
+        try lock.withLock {
+            recent = recent.filter { time - $0.value.lastSeen <= rules.debounceMilliseconds }
+            if let seen = recent[payload] {
+                recent[payload]!.lastSeen = time
+                return .repeated(seen.verdict)
+            }
+            let (verdict, change) = try judge(payload, at: time)
+            try replica.record(verdict, change: change)
+            recent[payload] = (verdict, time)
+            return .new(verdict)
+        }
+    }
+
+    /// Admits a ticket that staff picked by hand, if the replica's record allows it.
+    public func admitManually(ticketID: UInt64, at time: Int64) throws -> Verdict {
+        try lock.withLock {
+            guard let ticket = try replica.ticket(id: ticketID) else { throw GateError.unknownTicket(ticketID) }
+            let (verdict, change) = decide(ticket: ticket, reEntry: false, token: nil, source: .manual, at: time)
+            try replica.record(verdict, change: change)
+            return verdict
+        }
+    }
+
+    public func search(_ query: String) throws -> [ReplicaTicket] {
+        try lock.withLock { try replica.search(query) }
+    }
+
+    public func counters() throws -> GateCounters {
+        try lock.withLock { try replica.counters() }
+    }
+
+    public func lastImportAt() throws -> Int64? {
+        try lock.withLock { try replica.lastImportAt() }
+    }
+
+    private func judge(_ payload: [UInt8], at time: Int64) throws -> (Verdict, TicketChange?) {
+        let decoded: DecodedToken
+        do {
+            decoded = try payload.withUnsafeBytes { bytes in
+                Result { () throws(TokenRejection) in try decoder.decode(utf8: bytes) }
+            }.get()
+        } catch {
+            return (verdict(VerdictReason(error), token: nil, at: time), nil)
+        }
+        let token = decoded.ticket
+        guard token.eventID == eventID else {
+            return (verdict(.wrongEvent, token: token, at: time, detail: "event \(token.eventID), this gate checks \(eventID)"), nil)
+        }
+        let known = try replica.ticket(id: token.ticketID)
+        if let known, known.status != .valid {
+            return (verdict(known.status == .revoked ? .revoked : .cancelled, token: token, known: known, at: time), nil)
+        }
+        if let accepted = rules.acceptedClasses, !accepted.contains(token.ticketClass) {
+            return (verdict(.wrongClass, token: token, known: known, at: time, detail: "class \(token.ticketClass)"), nil)
+        }
+        if token.notBefore != TicketToken.noLowerBound, time < Int64(token.notBefore) * 1_000 - rules.graceMilliseconds {
+            let opens = KioskTime.clockTime(milliseconds: Int64(token.notBefore) * 1_000)
+            return (verdict(.notYetValid, token: token, known: known, at: time, detail: "valid from \(opens)"), nil)
+        }
+        if token.notAfter != TicketToken.noUpperBound, time > Int64(token.notAfter) * 1_000 + rules.graceMilliseconds {
+            let ended = KioskTime.clockTime(milliseconds: Int64(token.notAfter) * 1_000)
+            return (verdict(.expired, token: token, known: known, at: time, detail: "valid until \(ended)"), nil)
+        }
+        let ticket = known ?? ReplicaTicket(
+            id: token.ticketID, eventID: token.eventID, status: .valid, holder: token.holder, seat: token.seat,
+            ticketClass: token.ticketClass, origin: .scan)
+        let (verdict, change) = decide(
+            ticket: ticket, reEntry: token.flags.contains(.reEntry), token: token, source: .camera, at: time)
+        // A ticket first met at this gate is written whole, not updated.
+        if known == nil, case .update(let entered)? = change { return (verdict, .insert(entered)) }
+        return (verdict, change)
+    }
+
+    /// The replica's part of the verdict: revoked, already used, inside or not.
+    private func decide(
+        ticket: ReplicaTicket, reEntry: Bool, token: TicketToken?, source: ScanSource, at time: Int64
+    ) -> (Verdict, TicketChange?) {
+        var base = Verdict(
+            reason: .ok, ticketID: ticket.id, time: time, source: source, direction: rules.direction, gate: gate,
+            holder: token?.holder ?? ticket.holder, seat: token?.seat ?? ticket.seat,
+            ticketClass: token?.ticketClass ?? ticket.ticketClass, inReplica: ticket.origin == .import)
+        func rejected(_ reason: VerdictReason, detail: String? = nil) -> (Verdict, TicketChange?) {
+            var verdict = Verdict(
+                reason: reason, ticketID: base.ticketID, time: time, source: source, direction: rules.direction, gate: gate,
+                holder: base.holder, seat: base.seat, ticketClass: base.ticketClass, inReplica: base.inReplica,
+                usedAt: ticket.usedAt, usedGate: ticket.usedGate)
+            verdict.detail = detail
+            return (verdict, nil)
+        }
+        switch ticket.status {
+        case .revoked: return rejected(.revoked)
+        case .cancelled: return rejected(.cancelled)
+        case .valid: break
+        }
+        if source == .manual, let accepted = rules.acceptedClasses, let zone = ticket.ticketClass, !accepted.contains(zone) {
+            return rejected(.wrongClass, detail: "class \(zone)")
+        }
+        var changed = ticket
+        switch rules.direction {
+        case .entry:
+            if ticket.inside { return rejected(.alreadyUsed, detail: reEntry ? "still inside: scan at an exit first" : nil) }
+            if ticket.usedAt != nil, !reEntry { return rejected(.alreadyUsed) }
+            if ticket.usedAt != nil { base.detail = "re-entry" }
+            changed.inside = true
+            changed.usedAt = ticket.usedAt ?? time
+            changed.usedGate = ticket.usedGate ?? gate
+        case .exit:
+            guard ticket.inside || ticket.usedAt != nil else { return rejected(.notInside) }
+            base.detail = reEntry ? "may come back in" : "no re-entry on this ticket"
+            changed.inside = false
+        }
+        return (base, .update(changed))
+    }
+
+    private func verdict(
+        _ reason: VerdictReason, token: TicketToken?, known: ReplicaTicket? = nil, at time: Int64, detail: String? = nil
+    ) -> Verdict {
+        Verdict(
+            reason: reason, ticketID: token?.ticketID, time: time, source: .camera, direction: rules.direction, gate: gate,
+            holder: token?.holder, seat: token?.seat, ticketClass: token?.ticketClass, inReplica: known?.origin == .import,
+            detail: detail)
+    }
+}
+
+public enum GateError: Error, Equatable, CustomStringConvertible {
+    case unknownTicket(UInt64)
+
+    public var description: String {
+        switch self {
+        case .unknownTicket(let id): "ticket \(id) is not in this kiosk's replica"
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Shared
+
+/// Which way people pass this gate.
+public enum Direction: String, Sendable, CaseIterable {
+    case entry
+    case exit
+}
+
+/// How a scan reached the kiosk.
+public enum ScanSource: String, Sendable {
+    case camera
+    /// Staff looked the ticket up by hand (a cracked phone screen, a smudged print).
+    case manual
+}
+
+/// Why a ticket was let through or stopped: the spec's decode reasons, then the gate's own.
+/// `rawValue` is how the JSON output and the scan log spell it.
+public enum VerdictReason: String, Sendable, CaseIterable {
+    case ok
+    // The token itself (the spec's reasons).
+    case notATicket = "not_a_ticket"
+    case malformed
+    case unsupportedVersion = "unsupported_version"
+    case unknownKey = "unknown_key"
+    case keyRevoked = "key_revoked"
+    case badSignature = "bad_signature"
+    // This gate's rules.
+    case wrongEvent = "wrong_event"
+    case wrongClass = "wrong_class"
+    case notYetValid = "not_yet_valid"
+    case expired
+    // What the replica knows.
+    case revoked
+    case cancelled
+    case alreadyUsed = "already_used"
+    /// At an exit gate: the ticket is not inside, so there is nothing to leave.
+    case notInside = "not_inside"
+
+    init(_ rejection: TokenRejection) {
+        self = Self(rawValue: rejection.reason)!
+    }
+
+    /// The line under the big verdict, for the volunteer at the gate.
+    public var headline: String {
+        switch self {
+        case .ok: "Valid ticket"
+        case .notATicket: "Not a FestivalGate ticket"
+        case .malformed: "Damaged or forged ticket code"
+        case .unsupportedVersion: "Ticket from a newer system: update this kiosk"
+        case .unknownKey: "Ticket signed with a key this gate does not know"
+        case .keyRevoked: "Ticket signed with a withdrawn key"
+        case .badSignature: "Forged or altered ticket"
+        case .wrongEvent: "Ticket for another event"
+        case .wrongClass: "Ticket class not accepted at this gate"
+        case .notYetValid: "Too early: this ticket is not valid yet"
+        case .expired: "This ticket has expired"
+        case .revoked: "Ticket revoked by the organiser"
+        case .cancelled: "Ticket was cancelled"
+        case .alreadyUsed: "Ticket already used"
+        case .notInside: "Ticket is not checked in"
+        }
+    }
+}
+
+/// What the gate decided about one scan.
+public struct Verdict: Sendable, Equatable {
+    public var admitted: Bool { reason == .ok }
+    public let reason: VerdictReason
+    public let ticketID: UInt64?
+    /// Milliseconds since 1970 on the kiosk clock.
+    public let time: Int64
+    public let source: ScanSource
+    public let direction: Direction
+    public let gate: String
+    public var holder: String?
+    public var seat: String?
+    public var ticketClass: UInt16?
+    /// False for a validly signed ticket the replica has never heard of (bought after the last
+    /// import): admitted on its signature, and marked so.
+    public var inReplica: Bool
+    /// For `already_used`: when and where the ticket was first used.
+    public var usedAt: Int64?
+    public var usedGate: String?
+    /// Extra words for the screen ("valid from 18:00", "re-entry").
+    public var detail: String?
+
+    public init(
+        reason: VerdictReason, ticketID: UInt64?, time: Int64, source: ScanSource, direction: Direction, gate: String,
+        holder: String? = nil, seat: String? = nil, ticketClass: UInt16? = nil, inReplica: Bool = true,
+        usedAt: Int64? = nil, usedGate: String? = nil, detail: String? = nil
+    ) {
+        self.reason = reason
+        self.ticketID = ticketID
+        self.time = time
+        self.source = source
+        self.direction = direction
+        self.gate = gate
+        self.holder = holder
+        self.seat = seat
+        self.ticketClass = ticketClass
+        self.inReplica = inReplica
+        self.usedAt = usedAt
+        self.usedGate = usedGate
+        self.detail = detail
+    }
+
+    /// One line of `--json` output.
+    public var json: JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("verdict", .string(admitted ? "admit" : "reject")),
+            ("reason", .string(reason.rawValue)),
+            ("ticket_id", ticketID.map { .string(String($0)) } ?? .null),
+            ("time", .string(KioskTime.iso8601(milliseconds: time))),
+            ("source", .string(source.rawValue)),
+            ("direction", .string(direction.rawValue)),
+            ("gate", .string(gate)),
+        ]
+        if let holder { fields.append(("holder", .string(holder))) }
+        if let seat { fields.append(("seat", .string(seat))) }
+        if let ticketClass { fields.append(("class", .integer(Int64(ticketClass)))) }
+        if ticketID != nil { fields.append(("in_replica", .bool(inReplica))) }
+        if let usedAt { fields.append(("used_at", .string(KioskTime.iso8601(milliseconds: usedAt)))) }
+        if let usedGate { fields.append(("used_gate", .string(usedGate))) }
+        if let detail { fields.append(("detail", .string(detail))) }
+        return .object(fields)
+    }
+}
+
+/// Kiosk times: milliseconds since 1970, shown as ISO 8601 in UTC or as local clock time.
+public enum KioskTime {
+    public static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1_000).rounded()) }
+
+    public static func iso8601(milliseconds: Int64) -> String {
+        let seconds = Double(milliseconds) / 1_000
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+    }
+
+    /// "19:42" in the kiosk's local time zone: what the volunteer's watch says.
+    public static func clockTime(milliseconds: Int64) -> String {
+        var seconds = time_t(milliseconds / 1_000)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        return String(format: "%02d:%02d", parts.tm_hour, parts.tm_min)
+    }
+}

@@ -1,0 +1,222 @@
+import Foundation
+import Shared
+
+/// A ticket as the kiosk's replica knows it.
+public struct ReplicaTicket: Sendable, Equatable {
+    public enum Status: String, Sendable { case valid, cancelled, revoked }
+    public enum Origin: String, Sendable { case `import`, scan }
+
+    public let id: UInt64
+    public let eventID: UInt32
+    public var status: Status
+    public var holder: String
+    public var seat: String
+    public var ticketClass: UInt16?
+    public var origin: Origin
+    public var inside: Bool
+    /// Milliseconds since 1970 of the first admitted entry, here or (from an import) elsewhere.
+    public var usedAt: Int64?
+    public var usedGate: String?
+
+    static let columns = "id, event_id, status, holder, seat, class, origin, inside, used_at, used_gate"
+
+    init(row: SQLiteRow) {
+        id = row.uint64(0)!
+        eventID = UInt32(row.int64(1)!)
+        status = Status(rawValue: row.string(2)!)!
+        holder = row.string(3)!
+        seat = row.string(4)!
+        ticketClass = row.int64(5).map { UInt16($0) }
+        origin = Origin(rawValue: row.string(6)!)!
+        inside = row.bool(7)!
+        usedAt = row.int64(8)
+        usedGate = row.string(9)
+    }
+
+    public init(
+        id: UInt64, eventID: UInt32, status: Status, holder: String, seat: String, ticketClass: UInt16?, origin: Origin,
+        inside: Bool = false, usedAt: Int64? = nil, usedGate: String? = nil
+    ) {
+        self.id = id
+        self.eventID = eventID
+        self.status = status
+        self.holder = holder
+        self.seat = seat
+        self.ticketClass = ticketClass
+        self.origin = origin
+        self.inside = inside
+        self.usedAt = usedAt
+        self.usedGate = usedGate
+    }
+}
+
+/// The gate's running totals, for the screen.
+public struct GateCounters: Sendable, Equatable {
+    public var admitted = 0
+    public var rejected = 0
+    public var exited = 0
+    public var inside = 0
+    /// Scans not yet sent to the server.
+    public var pending = 0
+}
+
+/// The kiosk's SQLite file: its settings, the server's keys, the tickets it knows and every scan
+/// it made. WAL with `synchronous=FULL`: a scan is on disk when `record` returns.
+///
+/// Not thread-safe: `Gatekeeper` serialises every use behind its lock.
+public final class KioskReplica {
+    public static let fileName = "kiosk.sqlite"
+    public let database: SQLiteDatabase
+    public let eventID: UInt32
+    public let gate: String
+
+    /// Opens the replica in `directory`, which `gate-kiosk init` must have made.
+    public init(directory: String) throws {
+        let path = (directory as NSString).appendingPathComponent(Self.fileName)
+        guard FileManager.default.fileExists(atPath: path) else { throw ReplicaError.notInitialised(directory) }
+        database = try SQLiteDatabase(path: path, durability: .full)
+        try KioskSchema.migrator.migrate(database)
+        guard let event = try Self.setting("event_id", in: database).flatMap(UInt32.init),
+            let gate = try Self.setting("gate", in: database)
+        else { throw ReplicaError.notInitialised(directory) }
+        eventID = event
+        self.gate = gate
+    }
+
+    /// Creates (or re-keys) the replica in `directory` for one event at one gate. A replica made
+    /// for another event is refused: its scans belong to that event.
+    @discardableResult
+    public static func initialise(directory: String, eventID: UInt32, gate: String, keys: KeyRing, now: Int64) throws -> KioskReplica {
+        guard !keys.holdsSecrets else { throw ReplicaError.keysHoldSeeds }
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = (directory as NSString).appendingPathComponent(fileName)
+        let database = try SQLiteDatabase(path: path, durability: .full)
+        try KioskSchema.migrator.migrate(database)
+        try database.transaction { database in
+            if let existing = try setting("event_id", in: database), existing != String(eventID) {
+                throw ReplicaError.otherEvent(directory: directory, eventID: existing)
+            }
+            for (name, value) in [("event_id", String(eventID)), ("gate", gate)] {
+                try database.run("INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value)
+            }
+            if try setting("initialised_at", in: database) == nil {
+                try database.run("INSERT INTO setting (name, value) VALUES ('initialised_at', ?)", String(now))
+            }
+            try database.run("DELETE FROM key")
+            for key in keys.keys {
+                try database.run(
+                    "INSERT INTO key (kid, aes_key, public_key, status) VALUES (?, ?, ?, ?)",
+                    key.kid, key.aesKey, key.publicKey, key.status.rawValue)
+            }
+        }
+        return try KioskReplica(directory: directory)
+    }
+
+    /// The keys tokens are checked against.
+    public func keyRing() throws -> KeyRing {
+        let keys = try database.rows("SELECT kid, aes_key, public_key, status FROM key ORDER BY kid").map { row in
+            try TokenKey(
+                kid: UInt8(row.int64(0)!), status: KeyStatus(rawValue: row.string(3)!)!, aesKey: row.blob(1)!,
+                publicKey: row.blob(2)!, seed: nil)
+        }
+        return try KeyRing(keys: keys)
+    }
+
+    public func ticket(id: UInt64) throws -> ReplicaTicket? {
+        try database.row("SELECT \(ReplicaTicket.columns) FROM ticket WHERE id = ?", id).map(ReplicaTicket.init(row:))
+    }
+
+    /// Tickets whose id starts with `query`'s digits or whose holder's name contains it, for
+    /// staff looking a ticket up by hand.
+    public func search(_ query: String, limit: Int = 20) throws -> [ReplicaTicket] {
+        let trimmed = query.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return [] }
+        let pattern = "%" + trimmed.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_") + "%"
+        var found = try database.rows(
+            "SELECT \(ReplicaTicket.columns) FROM ticket WHERE holder LIKE ? ESCAPE '\\' ORDER BY holder LIMIT ?", pattern, limit
+        ).map(ReplicaTicket.init(row:))
+        // Ids are u64 bit patterns in SQL, so digit prefixes are matched here rather than in SQL.
+        if trimmed.allSatisfy(\.isNumber), found.count < limit {
+            let byID = try database.rows("SELECT \(ReplicaTicket.columns) FROM ticket").map(ReplicaTicket.init(row:))
+                .filter { String($0.id).hasPrefix(trimmed) && !found.contains($0) }
+            found += byID.prefix(limit - found.count)
+        }
+        return found
+    }
+
+    /// Appends `scan` to the log and applies `change` to its ticket, in one durable transaction.
+    public func record(_ scan: Verdict, change: TicketChange?) throws {
+        try database.transaction { database in
+            switch change {
+            case nil: break
+            case .insert(let ticket):
+                try database.run(
+                    """
+                    INSERT INTO ticket (id, event_id, status, holder, seat, class, origin, inside, used_at, used_gate, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                    ticket.id, ticket.eventID, ticket.status.rawValue, ticket.holder, ticket.seat, ticket.ticketClass,
+                    ticket.origin.rawValue, ticket.inside, ticket.usedAt, ticket.usedGate, scan.time)
+            case .update(let ticket):
+                try database.run(
+                    "UPDATE ticket SET inside = ?, used_at = ?, used_gate = ?, updated_at = ? WHERE id = ?", ticket.inside, ticket.usedAt, ticket.usedGate, scan.time, ticket.id)
+            }
+            try database.run(
+                "INSERT INTO scan (ticket_id, at, verdict, reason, direction, source, gate, in_replica) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                scan.ticketID, scan.time, scan.admitted ? "admit" : "reject", scan.reason.rawValue, scan.direction.rawValue,
+                scan.source.rawValue, scan.gate, scan.inReplica)
+        }
+    }
+
+    public func counters() throws -> GateCounters {
+        let scans = try database.row(
+            """
+            SELECT COUNT(*) FILTER (WHERE verdict = 'admit' AND direction = 'entry'),
+                   COUNT(*) FILTER (WHERE verdict = 'reject'),
+                   COUNT(*) FILTER (WHERE verdict = 'admit' AND direction = 'exit'),
+                   COUNT(*) FILTER (WHERE synced = 0)
+            FROM scan
+            """)!
+        let inside = try database.row("SELECT COUNT(*) FROM ticket WHERE inside = 1")!.int(0)!
+        return GateCounters(admitted: scans.int(0)!, rejected: scans.int(1)!, exited: scans.int(2)!, inside: inside, pending: scans.int(3)!)
+    }
+
+    /// When tickets were last imported (milliseconds since 1970), if ever.
+    public func lastImportAt() throws -> Int64? {
+        try Self.setting("last_import_at", in: database).flatMap(Int64.init)
+    }
+
+    public func ticketCount() throws -> Int {
+        try database.row("SELECT COUNT(*) FROM ticket")!.int(0)!
+    }
+
+    static func setting(_ name: String, in database: SQLiteDatabase) throws -> String? {
+        try database.row("SELECT value FROM setting WHERE name = ?", name)?.string(0)
+    }
+}
+
+/// How a scan changes the ticket it is about.
+public enum TicketChange: Sendable {
+    /// A validly signed ticket the replica did not know.
+    case insert(ReplicaTicket)
+    /// Entered or left.
+    case update(ReplicaTicket)
+}
+
+public enum ReplicaError: Error, Equatable, CustomStringConvertible {
+    case notInitialised(String)
+    case otherEvent(directory: String, eventID: String)
+    case keysHoldSeeds
+
+    public var description: String {
+        switch self {
+        case .notInitialised(let directory):
+            "\(directory) holds no kiosk replica: run 'gate-kiosk init --data \(directory) --event ID --keys FILE' first"
+        case .otherEvent(let directory, let eventID):
+            "\(directory) is the replica of event \(eventID); use another --data directory for another event"
+        case .keysHoldSeeds:
+            "the key file holds signing seeds: give the kiosk the export ('ticket-server keys export-kiosk'), never the server's own keys"
+        }
+    }
+}
