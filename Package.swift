@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "gate-kiosk", targets: ["GateKioskCommand"]),
         .executable(name: "token-bench", targets: ["TokenBench"]),
         .executable(name: "server-load", targets: ["ServerLoad"]),
+        .executable(name: "kiosk-bench", targets: ["KioskBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -96,9 +97,11 @@ let package = Package(
             dependencies: ["Server", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             path: "bench/ServerLoad"),
+        .executableTarget(name: "KioskBench", dependencies: ["Kiosk", "Shared", "GateScenes"], path: "bench/KioskBench"),
 
         // MARK: Tests.
         .target(name: "TestSupport", dependencies: ["Shared"], path: "Tests/TestSupport"),
+        .target(name: "GateScenes", dependencies: ["Kiosk", "Server"], path: "Tests/GateScenes"),
         .testTarget(
             name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests",
             resources: [.copy("Fixtures")]),
@@ -112,7 +115,7 @@ let package = Package(
             ],
             path: "Tests/ServerTests"),
         .testTarget(
-            name: "KioskTests", dependencies: ["Kiosk", "Server", "Shared", "TestSupport"],
+            name: "KioskTests", dependencies: ["Kiosk", "Server", "Shared", "TestSupport", "GateScenes"],
             path: "Tests/KioskTests"),
     ]
 )

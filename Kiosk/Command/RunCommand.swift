@@ -32,6 +32,8 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds before an --on-admit command is killed.", valueName: "seconds"))
     var onAdmitTimeout = 2.0
     @Flag(help: "Play a Y4M source at its frame rate, dropping frames as a camera would.") var realtime = false
+    @Option(help: ArgumentHelp("zbar reads every Nth line: 1 is slowest and reads the smallest codes, 2 halves the cost.", valueName: "n"))
+    var scanDensity: Int32 = 2
     @Option(help: ArgumentHelp("Kiosk time of a recording's first frame, in seconds since 1970 (default: now).", valueName: "seconds"))
     var clockStart: Double?
 
@@ -43,6 +45,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard grace >= 0, grace <= 24 * 60 else { throw ValidationError("--grace must be 0 to 1440 minutes") }
         guard debounce >= 0, debounce <= 600 else { throw ValidationError("--debounce must be 0 to 600 seconds") }
+        guard (1...4).contains(scanDensity) else { throw ValidationError("--scan-density must be 1 to 4") }
         guard onAdmitTimeout > 0, onAdmitTimeout <= 60 else { throw ValidationError("--on-admit-timeout must be above 0 and at most 60 seconds") }
     }
 
@@ -69,18 +72,24 @@ struct RunCommand: AsyncParsableCommand {
 
         let report: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("gate-kiosk: \($0)\n".utf8)) }
         let hook = onAdmit.map { AdmitHook(command: $0, timeout: onAdmitTimeout, report: report) }
-        let writer = JSONVerdictWriter()
-        let pipeline = ScanPipeline(gatekeeper: gatekeeper) { event in
-            writer.handle(event)
+        // Without a terminal (a service, a pipe) the screen has nowhere to go: JSON it is.
+        let writer = json || !Terminal.isInteractive ? JSONVerdictWriter() : nil
+        let screen = writer == nil ? ScreenService(gatekeeper: gatekeeper) : nil
+        let pipeline = ScanPipeline(gatekeeper: gatekeeper, density: scanDensity) { event in
+            writer?.handle(event)
+            screen?.handle(event)
             hook?.handle(event)
         }
         pipeline.start(source: frames, clockStart: clockStart.map { Int64($0 * 1_000) })
 
         var logger = Logger(label: "gate-kiosk")
         logger.logLevel = .warning
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: ScanService(pipeline: pipeline), successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        // Shutdown runs from the last service to the first: scanning stops (and records the
+        // frame in hand) before the screen lets go of the terminal.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let screen { services.append(.init(service: screen)) }
+        services.append(.init(service: ScanService(pipeline: pipeline), successTerminationBehavior: .gracefullyShutdownGroup))
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         // A recording cut short has had its frames judged; the run still says it was cut short.
         if let problem = pipeline.sourceProblem { throw CommandFailure(problem) }

@@ -1,4 +1,5 @@
 import Foundation
+import GateScenes
 import Kiosk
 import Shared
 import Testing
@@ -55,7 +56,7 @@ struct GateRunTests {
         #expect(verdicts[14]["used_at"] as? String == "2026-09-21T13:40:00.000Z")
     }
 
-    @Test("codes at different places, sizes, angles up to 30°, blurred and noisy, are all read", arguments: ["mono", "420jpeg"])
+    @Test("codes at different places, sizes, angles up to 30°, blurred and noisy, held up for three frames, are all read", arguments: ["mono", "420jpeg"])
     func hardScenes(colourSpace: String) throws {
         let gate = try GateHarness()
         let scenes = [
@@ -68,11 +69,17 @@ struct GateRunTests {
             Scene(centreX: 250, centreY: 260, moduleSize: 4.5, degrees: -17, blurPasses: 1, noise: 12),
             Scene(centreX: 400, centreY: 200, moduleSize: 4, degrees: 25, blurPasses: 2, noise: 8),
         ]
+        // Each code in view for three frames (a tenth of a second at 30 fps), the hand drifting a
+        // pixel or two between them, as it does.
         var frames = [GreyFrame]()
         for (index, var scene) in scenes.enumerated() {
             scene.text = try gate.token(5_000 + UInt64(index))
-            scene.seed = UInt64(index)
-            frames.append(try scene.frame())
+            for step in 0..<3 {
+                scene.seed = UInt64(index * 3 + step)
+                scene.centreX += Double(step)
+                scene.centreY += Double(step)
+                frames.append(try scene.frame())
+            }
         }
         let verdicts = try gate.run(frames, colourSpace: colourSpace)
         #expect(verdicts.count == scenes.count, "\(verdicts)")

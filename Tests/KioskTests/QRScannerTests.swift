@@ -1,4 +1,5 @@
 import Kiosk
+import GateScenes
 import Server
 import Shared
 import Testing

@@ -22,6 +22,19 @@ public struct TicketImport: Sendable {
         public var ticketClass: UInt16?
         public var usedAt: Int64?
         public var usedGate: String?
+
+        public init(
+            ticketID: UInt64, status: ReplicaTicket.Status, holder: String = "", seat: String = "", ticketClass: UInt16? = nil,
+            usedAt: Int64? = nil, usedGate: String? = nil
+        ) {
+            self.ticketID = ticketID
+            self.status = status
+            self.holder = holder
+            self.seat = seat
+            self.ticketClass = ticketClass
+            self.usedAt = usedAt
+            self.usedGate = usedGate
+        }
     }
 
     public let eventID: UInt32

@@ -1,4 +1,5 @@
 import Foundation
+import GateScenes
 import Kiosk
 import Shared
 import Testing

@@ -2,22 +2,36 @@ import Foundation
 import Kiosk
 import Server
 
-/// Draws what a gate camera sees: a textured background with a ticket's QR code held up at some
+/// Draws what a gate camera sees, for the kiosk's tests and benchmark: a textured background with a ticket's QR code held up at some
 /// place, size and angle, then blur and sensor noise. Deterministic for a given seed.
-struct Scene {
+public struct Scene {
     /// The QR text, or nil for a frame with no code (an empty gate).
-    var text: String?
-    var centreX = 320.0
-    var centreY = 240.0
+    public var text: String?
+    public var centreX = 320.0
+    public var centreY = 240.0
     /// Pixels a QR module.
-    var moduleSize = 4.0
-    var degrees = 0.0
-    var blurPasses = 0
+    public var moduleSize = 4.0
+    public var degrees = 0.0
+    public var blurPasses = 0
     /// Plus or minus this much uniform noise on every pixel.
-    var noise = 0
-    var seed: UInt64 = 1
+    public var noise = 0
+    public var seed: UInt64 = 1
 
-    func frame(width: Int = 640, height: Int = 480) throws -> GreyFrame {
+    public init(
+        text: String? = nil, centreX: Double = 320, centreY: Double = 240, moduleSize: Double = 4, degrees: Double = 0,
+        blurPasses: Int = 0, noise: Int = 0, seed: UInt64 = 1
+    ) {
+        self.text = text
+        self.centreX = centreX
+        self.centreY = centreY
+        self.moduleSize = moduleSize
+        self.degrees = degrees
+        self.blurPasses = blurPasses
+        self.noise = noise
+        self.seed = seed
+    }
+
+    public func frame(width: Int = 640, height: Int = 480) throws -> GreyFrame {
         var random = SeededRandom(seed: seed)
         // A soft gradient, like a floor and a wall behind the person.
         var pixels = [UInt8](repeating: 0, count: width * height)
@@ -65,10 +79,10 @@ struct Scene {
 }
 
 /// SplitMix64: a small seeded generator, so that a failing scene can be drawn again.
-struct SeededRandom: RandomNumberGenerator {
+public struct SeededRandom: RandomNumberGenerator {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -78,8 +92,8 @@ struct SeededRandom: RandomNumberGenerator {
 }
 
 /// Places the server's rendering of a QR code (quiet zone included) into a white grey frame.
-enum FrameDrawing {
-    static func frame(with code: QRCode, width: Int, height: Int, scale: Int, x: Int, y: Int) -> GreyFrame {
+public enum FrameDrawing {
+    public static func frame(with code: QRCode, width: Int, height: Int, scale: Int, x: Int, y: Int) -> GreyFrame {
         let image = QRRenderer.greyImage(code, scale: scale)
         var frame = GreyFrame(width: width, height: height, fill: 255)
         for row in 0..<image.side {
@@ -91,9 +105,9 @@ enum FrameDrawing {
 }
 
 /// Writes frames as a YUV4MPEG2 stream, the way `ffmpeg -f yuv4mpegpipe` does.
-enum Y4MWriter {
+public enum Y4MWriter {
     /// `colourSpace` "mono" writes luma only; "420jpeg" adds neutral chroma planes.
-    static func data(_ frames: [GreyFrame], framesPerSecond: Int = 30, colourSpace: String = "mono") -> Data {
+    public static func data(_ frames: [GreyFrame], framesPerSecond: Int = 30, colourSpace: String = "mono") -> Data {
         precondition(!frames.isEmpty)
         let (width, height) = (frames[0].width, frames[0].height)
         var data = Data("YUV4MPEG2 W\(width) H\(height) F\(framesPerSecond):1 Ip A1:1 C\(colourSpace) XYSCSS=\(colourSpace.uppercased())\n".utf8)
@@ -106,7 +120,7 @@ enum Y4MWriter {
         return data
     }
 
-    static func write(_ frames: [GreyFrame], to path: String, framesPerSecond: Int = 30, colourSpace: String = "mono") throws {
+    public static func write(_ frames: [GreyFrame], to path: String, framesPerSecond: Int = 30, colourSpace: String = "mono") throws {
         try data(frames, framesPerSecond: framesPerSecond, colourSpace: colourSpace).write(to: URL(fileURLWithPath: path))
     }
 }

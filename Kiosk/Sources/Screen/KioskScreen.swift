@@ -1,0 +1,138 @@
+/// Draws `ScreenState` as one frame of ANSI text: a status line, the verdict as a big green or
+/// red block, and the counters. Pure: the same state and size give the same text.
+public enum KioskScreen {
+    /// How long a verdict stays up after the code left the camera's view, in milliseconds.
+    public static let verdictHold: Int64 = 4_000
+
+    public static func render(_ state: ScreenState, columns: Int, rows: Int, now: Int64) -> String {
+        let columns = max(columns, 40), rows = max(rows, 12)
+        var lines = [String]()
+        lines.append(statusLine(state, columns: columns, now: now))
+        let middle = rows - 3
+        if let lookup = state.lookup {
+            lines += lookupLines(lookup, columns: columns, rows: middle)
+        } else if let verdict = state.verdict, now - state.verdictShownAt <= verdictHold {
+            lines += verdictBlock(verdict, columns: columns, rows: middle)
+        } else {
+            lines += readyBlock(state, columns: columns, rows: middle)
+        }
+        lines.append(style("", columns: columns, colour: ""))
+        lines.append(countersLine(state, columns: columns))
+        return "\u{1B}[H" + lines.joined(separator: "\r\n") + "\u{1B}[0m"
+    }
+
+    // MARK: Parts
+
+    private static func statusLine(_ state: ScreenState, columns: Int, now: Int64) -> String {
+        let brand = columns >= 100 ? " FestivalGate ·" : ""
+        let left = "\(brand) gate \(state.gate) · \(state.direction == .entry ? "ENTRY" : "EXIT") · event \(state.eventID)"
+        let camera: String
+        switch state.camera {
+        case .starting: camera = "camera starting"
+        case .streaming: camera = "camera ok"
+        case .lost: camera = "CAMERA LOST"
+        case .ended: camera = "recording ended"
+        }
+        let age = state.lastImportAt.map { "tickets \(duration(now - $0)) old" } ?? "no tickets imported"
+        let right = "\(camera) · \(age) · \(state.counters.pending) unsynced "
+        let colour = state.camera.isLost ? "\u{1B}[1;97;41m" : "\u{1B}[30;47m"
+        return style(fit(left, right, columns: columns), columns: columns, colour: colour)
+    }
+
+    private static func verdictBlock(_ verdict: Verdict, columns: Int, rows: Int) -> [String] {
+        let colour = verdict.admitted ? "\u{1B}[1;97;42m" : "\u{1B}[1;97;41m"
+        let word = verdict.admitted ? (verdict.direction == .entry ? "ENTER" : "EXIT OK") : "STOP"
+        var text = [verdict.reason.headline.uppercased()]
+        if let holder = verdict.holder, !holder.isEmpty { text.append(holder) }
+        let place = [verdict.seat.flatMap { $0.isEmpty ? nil : "seat \($0)" }, verdict.ticketClass.map { "class \($0)" }]
+            .compactMap { $0 }.joined(separator: " · ")
+        if !place.isEmpty { text.append(place) }
+        if verdict.reason == .alreadyUsed, let usedAt = verdict.usedAt {
+            text.append("first used at \(KioskTime.clockTime(milliseconds: usedAt)) at gate \(verdict.usedGate ?? "?")")
+        }
+        if let detail = verdict.detail { text.append(detail) }
+        if verdict.admitted, !verdict.inReplica, verdict.source == .camera { text.append("(bought after the last ticket import)") }
+        if verdict.source == .manual { text.append("(admitted by hand)") }
+        if let id = verdict.ticketID { text.append("ticket \(id)") }
+        return block(word: word, text: text, columns: columns, rows: rows, colour: colour)
+    }
+
+    private static func readyBlock(_ state: ScreenState, columns: Int, rows: Int) -> [String] {
+        if let alert = state.alert {
+            return block(word: "STOP", text: [alert, "call the festival office"], columns: columns, rows: rows, colour: "\u{1B}[1;97;41m")
+        }
+        if case .lost(let reason) = state.camera {
+            return block(word: "NO CAMERA", text: [reason, "reconnecting…", "type / to look a ticket up by hand"], columns: columns, rows: rows, colour: "\u{1B}[1;30;43m")
+        }
+        return block(word: "READY", text: ["hold your ticket's QR code up to the camera"], columns: columns, rows: rows, colour: "\u{1B}[97;44m")
+    }
+
+    private static func lookupLines(_ lookup: ScreenState.Lookup, columns: Int, rows: Int) -> [String] {
+        var lines = [style(" LOOK UP A TICKET: type part of its number or the holder's name", columns: columns, colour: "\u{1B}[1;30;47m")]
+        lines.append(style(" > \(lookup.query)█", columns: columns, colour: "\u{1B}[0m"))
+        lines.append(style("", columns: columns, colour: "\u{1B}[0m"))
+        for (index, ticket) in lookup.results.prefix(max(0, rows - 5)).enumerated() {
+            let state = ticket.status != .valid ? ticket.status.rawValue.uppercased()
+                : ticket.inside ? "INSIDE" : ticket.usedAt != nil ? "USED" : "not used"
+            let row = " \(ticket.id)  \(ticket.holder)  \(ticket.seat.isEmpty ? "" : "seat \(ticket.seat)  ")\(state)"
+            lines.append(style(row, columns: columns, colour: index == lookup.selected ? "\u{1B}[1;30;46m" : "\u{1B}[0m"))
+        }
+        if lookup.results.isEmpty && !lookup.query.isEmpty { lines.append(style(" no ticket matches", columns: columns, colour: "\u{1B}[0m")) }
+        while lines.count < rows - 1 { lines.append(style("", columns: columns, colour: "\u{1B}[0m")) }
+        lines.append(style(" ↑↓ choose · Enter admit · Esc back to scanning", columns: columns, colour: "\u{1B}[30;47m"))
+        return Array(lines.prefix(rows))
+    }
+
+    private static func countersLine(_ state: ScreenState, columns: Int) -> String {
+        var parts = ["admitted \(state.counters.admitted)", "rejected \(state.counters.rejected)"]
+        if state.counters.exited > 0 || state.direction == .exit {
+            parts += ["left \(state.counters.exited)", "inside \(state.counters.inside)"]
+        }
+        return style(fit(" " + parts.joined(separator: " · "), "/ look up · Ctrl-C quit ", columns: columns), columns: columns, colour: "\u{1B}[1;30;47m")
+    }
+
+    /// A full-width coloured block: the word in big letters when it fits, else plain, then the text.
+    private static func block(word: String, text: [String], columns: Int, rows: Int, colour: String) -> [String] {
+        var content = [String]()
+        let big = BigText.width(word) <= columns - 4 && rows >= BigText.height + text.count + 2
+        content += big ? BigText.rows(word) : [word]
+        content.append("")
+        content += text
+        let top = max(0, (rows - content.count) / 2)
+        var lines = Array(repeating: style("", columns: columns, colour: colour), count: top)
+        for line in content.prefix(rows - top) { lines.append(style(centre(line, columns: columns), columns: columns, colour: colour)) }
+        while lines.count < rows { lines.append(style("", columns: columns, colour: colour)) }
+        return lines
+    }
+
+    // MARK: Text
+
+    private static func style(_ text: String, columns: Int, colour: String) -> String {
+        "\(colour)\(pad(text, to: columns))\u{1B}[0m"
+    }
+
+    private static func pad(_ text: String, to columns: Int) -> String {
+        let clipped = String(text.prefix(columns))
+        return clipped + String(repeating: " ", count: max(0, columns - clipped.count))
+    }
+
+    private static func centre(_ text: String, columns: Int) -> String {
+        String(repeating: " ", count: max(0, (columns - text.count) / 2)) + text
+    }
+
+    private static func fit(_ left: String, _ right: String, columns: Int) -> String {
+        let gap = columns - left.count - right.count
+        return gap >= 1 ? left + String(repeating: " ", count: gap) + right : String((left + " " + right).prefix(columns))
+    }
+
+    static func duration(_ milliseconds: Int64) -> String {
+        let minutes = max(0, milliseconds / 60_000)
+        if minutes < 60 { return "\(minutes) min" }
+        if minutes < 48 * 60 { return "\(minutes / 60) h" }
+        return "\(minutes / 1_440) days"
+    }
+}
+
+extension CameraState {
+    var isLost: Bool { if case .lost = self { true } else { false } }
+}

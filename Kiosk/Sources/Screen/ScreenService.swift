@@ -1,0 +1,124 @@
+import Foundation
+import ServiceLifecycle
+import Synchronization
+
+/// The full-screen gate display as a service: draws `KioskScreen` about ten times a second on
+/// a thread of its own, beeps on a reject, and takes the staff's keys for manual lookup.
+public final class ScreenService: Service, Sendable {
+    private let gatekeeper: Gatekeeper
+    private let state: Mutex<ScreenState>
+    /// Rejects not yet beeped for.
+    private let beeps = Atomic<Int>(0)
+    private let stopping = Atomic<Bool>(false)
+
+    public init(gatekeeper: Gatekeeper) {
+        self.gatekeeper = gatekeeper
+        state = Mutex(ScreenState(gate: gatekeeper.gate, eventID: gatekeeper.eventID, direction: gatekeeper.rules.direction))
+    }
+
+    /// Called on the pipeline's thread for every event.
+    public func handle(_ event: ScanEvent) {
+        state.withLock { state in
+            switch event {
+            case .verdict(.new(let verdict), _):
+                state.verdict = verdict
+                state.verdictShownAt = KioskTime.now()
+                state.alert = nil
+                if !verdict.admitted { beeps.add(1, ordering: .relaxed) }
+            case .verdict(.repeated(let verdict), _):
+                // Still held up: keep the first verdict on screen.
+                if state.verdict == verdict { state.verdictShownAt = KioskTime.now() }
+            case .camera(let camera):
+                state.camera = camera
+            case .failure(let problem):
+                state.alert = problem
+                beeps.add(1, ordering: .relaxed)
+            }
+        }
+    }
+
+    public func run() async throws {
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread { [self] in
+            drawLoop()
+            finished.signal()
+        }
+        await withGracefulShutdownHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                Thread.detachNewThread {
+                    finished.wait()
+                    continuation.resume()
+                }
+            }
+        } onGracefulShutdown: { [self] in
+            stopping.store(true, ordering: .relaxed)
+        }
+    }
+
+    private func drawLoop() {
+        let terminal = Terminal()
+        terminal.enterFullScreen()
+        defer { terminal.restore() }
+        var lastCounters: Int64 = 0
+        while !stopping.load(ordering: .relaxed) {
+            let now = KioskTime.now()
+            if now - lastCounters >= 1_000 {
+                let counters = try? gatekeeper.counters()
+                let imported = try? gatekeeper.lastImportAt()
+                state.withLock { state in
+                    if let counters { state.counters = counters }
+                    state.lastImportAt = imported ?? nil
+                }
+                lastCounters = now
+            }
+            let (columns, rows) = terminal.size
+            let snapshot = state.withLock { $0 }
+            var frame = KioskScreen.render(snapshot, columns: columns, rows: rows, now: now)
+            if beeps.exchange(0, ordering: .relaxed) > 0 { frame += "\u{07}" }
+            terminal.write(frame)
+            let keys = terminal.readKeys(waitingUpTo: 100)
+            if !keys.isEmpty {
+                handleKeys(keys, now: now)
+                lastCounters = 0  // a manual admit changes the counters
+            }
+        }
+    }
+
+    private func handleKeys(_ keys: [UInt8], now: Int64) {
+        let escape: UInt8 = 27
+        var admit: UInt64?
+        state.withLock { state in
+            guard var lookup = state.lookup else {
+                // Any letter, digit or "/" starts a lookup; other keys do nothing while scanning.
+                if let first = keys.first, first == UInt8(ascii: "/") || Character(Unicode.Scalar(first)).isLetter
+                    || Character(Unicode.Scalar(first)).isNumber
+                {
+                    state.lookup = ScreenState.Lookup(query: first == UInt8(ascii: "/") ? "" : String(Unicode.Scalar(first)))
+                }
+                return
+            }
+            switch keys {
+            case [escape]: state.lookup = nil; return
+            case [escape, UInt8(ascii: "["), UInt8(ascii: "A")]: lookup.selected = max(0, lookup.selected - 1)
+            case [escape, UInt8(ascii: "["), UInt8(ascii: "B")]: lookup.selected = min(max(0, lookup.results.count - 1), lookup.selected + 1)
+            case [13], [10]:
+                if lookup.results.indices.contains(lookup.selected) { admit = lookup.results[lookup.selected].id }
+                state.lookup = nil
+                return
+            case [127], [8]: lookup.query = String(lookup.query.dropLast())
+            default:
+                let typed = String(decoding: keys.filter { $0 >= 32 && $0 != 127 }, as: UTF8.self)
+                lookup.query += typed
+            }
+            lookup.results = (try? gatekeeper.search(lookup.query)) ?? []
+            lookup.selected = min(lookup.selected, max(0, lookup.results.count - 1))
+            state.lookup = lookup
+        }
+        guard let admit else { return }
+        do {
+            handle(.verdict(.new(try gatekeeper.admitManually(ticketID: admit, at: now)), latency: .zero))
+        } catch {
+            handle(.failure("manual admit not recorded: \(error)"))
+        }
+    }
+}
