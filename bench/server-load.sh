@@ -21,7 +21,7 @@ server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 mkdir -p "$work/data"
-export LOAD_DIR="$work" LOAD_THREADS="$threads"
+export LOAD_DIR="$work" LOAD_THREADS="$threads" LOAD_SCRIPTS="$PWD/bench/wrk"
 
 # Enough seats that even 10,000 bookings/s never runs out within a run.
 "$bin/server-load" seed --data "$work/data" --out "$work" --halls 2 --seats $((seconds * 10000)) --attendees 4000

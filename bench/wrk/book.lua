@@ -6,13 +6,7 @@ local hall = data.halls[tonumber(os.getenv("LOAD_HALL"))]
 local thread_count = tonumber(os.getenv("LOAD_THREADS"))
 local path = "/api/v1/events/" .. hall.event .. "/bookings"
 
-local threads = {}
-local next_id = 0
-function setup(thread)
-   thread:set("thread_id", next_id)
-   next_id = next_id + 1
-   table.insert(threads, thread)
-end
+dofile(os.getenv("LOAD_SCRIPTS") .. "/threads.lua")
 
 local sent = 0
 created, refused, failed = 0, 0, 0
@@ -36,12 +30,6 @@ function response(status, headers, body)
 end
 
 function done(summary, latency, requests)
-   local c, r, f = 0, 0, 0
-   for _, thread in ipairs(threads) do
-      c = c + thread:get("created")
-      r = r + thread:get("refused")
-      f = f + thread:get("failed")
-   end
-   io.write(string.format("booked %d, refused (409) %d, other %d\n", c, r, f))
+   io.write(string.format("booked %d, refused (409) %d, other %d\n", total("created"), total("refused"), total("failed")))
    io.write(string.format("latency p50 %.2f ms, p99 %.2f ms\n", latency:percentile(50) / 1000, latency:percentile(99) / 1000))
 end
