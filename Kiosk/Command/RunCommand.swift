@@ -91,6 +91,7 @@ struct RunCommand: AsyncParsableCommand {
         services.append(.init(service: ScanService(pipeline: pipeline), successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        hook?.finish()
         // A recording cut short has had its frames judged; the run still says it was cut short.
         if let problem = pipeline.sourceProblem { throw CommandFailure(problem) }
     }

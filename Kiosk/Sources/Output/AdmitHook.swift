@@ -19,6 +19,13 @@ public final class AdmitHook: Sendable {
         self.report = report
     }
 
+    /// Waits for the commands still running to end or be killed at their timeout, so that none
+    /// outlives the kiosk.
+    public func finish() {
+        let deadline = Date().addingTimeInterval(timeout + 1)
+        while running.load(ordering: .relaxed) > 0 && Date() < deadline { usleep(10_000) }
+    }
+
     public func handle(_ event: ScanEvent) {
         guard case .verdict(.new(let verdict), _) = event, verdict.admitted else { return }
         guard running.add(1, ordering: .relaxed).newValue <= maximumRunning else {
@@ -38,8 +45,11 @@ public final class AdmitHook: Sendable {
         environment["FG_DIRECTION"] = verdict.direction.rawValue
         environment["FG_GATE"] = verdict.gate
         process.environment = environment
+        // Nothing of the kiosk's is inherited: a command's stray child must not hold the kiosk's
+        // output open after the kiosk is done.
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
         do {
@@ -51,6 +61,8 @@ public final class AdmitHook: Sendable {
         }
         DispatchQueue.global().async { [self] in
             if finished.wait(timeout: .now() + timeout) == .timedOut {
+                // The shell and whatever it started: `sh -c` runs in a process group of its own.
+                kill(-process.processIdentifier, SIGKILL)
                 kill(process.processIdentifier, SIGKILL)
                 finished.wait()
                 report("--on-admit command killed after \(timeout) s: \(command)")
