@@ -96,19 +96,16 @@ struct RunCommand: AsyncParsableCommand {
         if let problem = pipeline.sourceProblem { throw CommandFailure(problem) }
     }
 
-    /// A character device is a camera; anything else is a Y4M recording.
+    /// A character device is a camera, and so is a missing /dev/video* (its error says so, in
+    /// the camera's words); anything else is a Y4M recording.
     private func openSource() throws -> any FrameSource {
         var status = stat()
-        if source != "-", stat(source, &status) == 0, status.st_mode & S_IFMT == S_IFCHR {
-            let (width, height) = frameSize!
-            return try CameraSource(path: source, width: width, height: height)
+        let isDevice = stat(source, &status) == 0 && status.st_mode & S_IFMT == S_IFCHR
+        guard source != "-", isDevice || source.hasPrefix("/dev/video") else {
+            return RecordedSource(reader: try Y4MReader(path: source), realtime: realtime)
         }
-        if source.hasPrefix("/dev/video") {
-            // Not there (yet): the camera's own error says so, in the camera's words.
-            let (width, height) = frameSize!
-            return try CameraSource(path: source, width: width, height: height)
-        }
-        return RecordedSource(reader: try Y4MReader(path: source), realtime: realtime)
+        let (width, height) = frameSize!
+        return try CameraSource(path: source, width: width, height: height)
     }
 }
 

@@ -27,7 +27,10 @@ public final class CameraSource: FrameSource {
         guard let camera else { return reopen() }
         do {
             let frame = try camera.withNextFrame(timeoutMilliseconds: Self.frameTimeoutMilliseconds) { pixels in
-                GreyFrame(width: width, height: height, pixels: Array(pixels.prefix(width * height)) + Self.padding(width * height - pixels.count))
+                // A short frame (a driver that filled less than a whole buffer) stays black at the end.
+                var frame = GreyFrame(width: width, height: height, fill: 0)
+                frame.pixels.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: pixels.prefix($0.count))) }
+                return frame
             }
             return frame.map(FrameEvent.frame) ?? .idle
         } catch {
@@ -46,7 +49,4 @@ public final class CameraSource: FrameSource {
             return .lost(lastReason.isEmpty ? error.description : "\(lastReason); reopening: \(error.description)")
         }
     }
-
-    /// A short frame (a driver that filled less than a whole buffer) is padded with black.
-    private static func padding(_ count: Int) -> [UInt8] { count > 0 ? [UInt8](repeating: 0, count: count) : [] }
 }

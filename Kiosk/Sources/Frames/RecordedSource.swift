@@ -15,8 +15,6 @@ public final class RecordedSource: FrameSource {
 
     public var isLive: Bool { realtime }
     public var frameInterval: Double? { 1 / reader.framesPerSecond }
-    public var width: Int { reader.width }
-    public var height: Int { reader.height }
 
     public func next() -> FrameEvent {
         let frame: GreyFrame?

@@ -16,6 +16,9 @@ public final class Gatekeeper: @unchecked Sendable {
     public let gate: String
     /// The codes seen lately, with the verdict each got first and when it was last in view.
     private var recent: [[UInt8]: (verdict: Verdict, lastSeen: Int64)] = [:]
+    /// The scan log's totals: counted in the file once at start, then kept in step with each
+    /// scan recorded, so the screen never has the log counted under the lock the camera needs.
+    private var totals: GateCounters
 
     /// A new verdict, or the first verdict again for a code still being held up to the camera.
     public enum Outcome: Sendable, Equatable {
@@ -35,6 +38,7 @@ public final class Gatekeeper: @unchecked Sendable {
         decoder = try TokenDecoder(keyRing: replica.keyRing())
         eventID = replica.eventID
         gate = replica.gate
+        totals = try replica.counters()
     }
 
     /// Judges one QR payload seen by the camera at `time` (milliseconds since 1970).
@@ -46,7 +50,7 @@ public final class Gatekeeper: @unchecked Sendable {
                 return .repeated(seen.verdict)
             }
             let (verdict, change) = try judge(payload, at: time)
-            try replica.record(verdict, change: change)
+            try record(verdict, change: change)
             recent[payload] = (verdict, time)
             return .new(verdict)
         }
@@ -57,7 +61,7 @@ public final class Gatekeeper: @unchecked Sendable {
         try lock.withLock {
             guard let ticket = try replica.ticket(id: ticketID) else { throw GateError.unknownTicket(ticketID) }
             let (verdict, change) = decide(ticket: ticket, reEntry: false, token: nil, source: .manual, at: time)
-            try replica.record(verdict, change: change)
+            try record(verdict, change: change)
             return verdict
         }
     }
@@ -66,12 +70,24 @@ public final class Gatekeeper: @unchecked Sendable {
         try lock.withLock { try replica.search(query) }
     }
 
-    public func counters() throws -> GateCounters {
-        try lock.withLock { try replica.counters() }
+    public func counters() -> GateCounters {
+        lock.withLock { totals }
     }
 
     public func lastImportAt() throws -> Int64? {
         try lock.withLock { try replica.lastImportAt() }
+    }
+
+    /// Writes the scan durably, then counts it.
+    private func record(_ verdict: Verdict, change: TicketChange?) throws {
+        try replica.record(verdict, change: change)
+        switch (verdict.admitted, verdict.direction) {
+        case (true, .entry): totals.admitted += 1
+        case (true, .exit): totals.exited += 1
+        case (false, _): totals.rejected += 1
+        }
+        totals.pending += 1
+        totals.inside += change?.insideDelta ?? 0
     }
 
     private func judge(_ payload: [UInt8], at time: Int64) throws -> (Verdict, TicketChange?) {
@@ -108,7 +124,7 @@ public final class Gatekeeper: @unchecked Sendable {
         let (verdict, change) = decide(
             ticket: ticket, reEntry: token.flags.contains(.reEntry), token: token, source: .camera, at: time)
         // A ticket first met at this gate is written whole, not updated.
-        if known == nil, case .update(let entered)? = change { return (verdict, .insert(entered)) }
+        if known == nil, case .update(_, let entered)? = change { return (verdict, .insert(entered)) }
         return (verdict, change)
     }
 
@@ -121,10 +137,10 @@ public final class Gatekeeper: @unchecked Sendable {
             holder: token?.holder ?? ticket.holder, seat: token?.seat ?? ticket.seat,
             ticketClass: token?.ticketClass ?? ticket.ticketClass, inReplica: ticket.origin == .import)
         func rejected(_ reason: VerdictReason, detail: String? = nil) -> (Verdict, TicketChange?) {
-            var verdict = Verdict(
-                reason: reason, ticketID: base.ticketID, time: time, source: source, direction: rules.direction, gate: gate,
-                holder: base.holder, seat: base.seat, ticketClass: base.ticketClass, inReplica: base.inReplica,
-                usedAt: ticket.usedAt, usedGate: ticket.usedGate)
+            var verdict = base
+            verdict.reason = reason
+            verdict.usedAt = ticket.usedAt
+            verdict.usedGate = ticket.usedGate
             verdict.detail = detail
             return (verdict, nil)
         }
@@ -150,7 +166,7 @@ public final class Gatekeeper: @unchecked Sendable {
             base.detail = reEntry ? "may come back in" : "no re-entry on this ticket"
             changed.inside = false
         }
-        return (base, .update(changed))
+        return (base, .update(from: ticket, to: changed))
     }
 
     private func verdict(

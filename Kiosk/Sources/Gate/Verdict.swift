@@ -66,7 +66,7 @@ public enum VerdictReason: String, Sendable, CaseIterable {
 /// What the gate decided about one scan.
 public struct Verdict: Sendable, Equatable {
     public var admitted: Bool { reason == .ok }
-    public let reason: VerdictReason
+    public var reason: VerdictReason
     public let ticketID: UInt64?
     /// Milliseconds since 1970 on the kiosk clock.
     public let time: Int64
@@ -131,18 +131,26 @@ public struct Verdict: Sendable, Equatable {
 public enum KioskTime {
     public static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1_000).rounded()) }
 
+    /// "2026-09-21T14:13:20.000Z". Written out by hand: a formatter object made for every
+    /// verdict costs more than the verdict's own lookup.
     public static func iso8601(milliseconds: Int64) -> String {
-        let seconds = Double(milliseconds) / 1_000
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: seconds))
+        let parts = calendarParts(milliseconds: milliseconds, local: false)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", parts.tm_year + 1_900, parts.tm_mon + 1, parts.tm_mday,
+            parts.tm_hour, parts.tm_min, parts.tm_sec, Int32((milliseconds % 1_000 + 1_000) % 1_000))
     }
 
     /// "19:42" in the kiosk's local time zone: what the volunteer's watch says.
     public static func clockTime(milliseconds: Int64) -> String {
-        var seconds = time_t(milliseconds / 1_000)
-        var parts = tm()
-        localtime_r(&seconds, &parts)
+        let parts = calendarParts(milliseconds: milliseconds, local: true)
         return String(format: "%02d:%02d", parts.tm_hour, parts.tm_min)
+    }
+
+    /// The corresponding C calls are `localtime_r` and `gmtime_r`.
+    private static func calendarParts(milliseconds: Int64, local: Bool) -> tm {
+        var seconds = time_t((milliseconds - (milliseconds % 1_000 + 1_000) % 1_000) / 1_000)
+        var parts = tm()
+        if local { localtime_r(&seconds, &parts) } else { gmtime_r(&seconds, &parts) }
+        return parts
     }
 }

@@ -58,6 +58,14 @@ public struct GateCounters: Sendable, Equatable {
     public var inside = 0
     /// Scans not yet sent to the server.
     public var pending = 0
+
+    public init(admitted: Int = 0, rejected: Int = 0, exited: Int = 0, inside: Int = 0, pending: Int = 0) {
+        self.admitted = admitted
+        self.rejected = rejected
+        self.exited = exited
+        self.inside = inside
+        self.pending = pending
+    }
 }
 
 /// The kiosk's SQLite file: its settings, the server's keys, the tickets it knows and every scan
@@ -136,11 +144,14 @@ public final class KioskReplica {
         var found = try database.rows(
             "SELECT \(ReplicaTicket.columns) FROM ticket WHERE holder LIKE ? ESCAPE '\\' ORDER BY holder LIMIT ?", pattern, limit
         ).map(ReplicaTicket.init(row:))
-        // Ids are u64 bit patterns in SQL, so digit prefixes are matched here rather than in SQL.
-        if trimmed.allSatisfy(\.isNumber), found.count < limit {
-            let byID = try database.rows("SELECT \(ReplicaTicket.columns) FROM ticket").map(ReplicaTicket.init(row:))
-                .filter { String($0.id).hasPrefix(trimmed) && !found.contains($0) }
-            found += byID.prefix(limit - found.count)
+        // Ids are stored as u64 bit patterns; printf('%llu') spells them as the ticket shows them.
+        if trimmed.allSatisfy(\.isASCII) && trimmed.allSatisfy(\.isNumber), found.count < limit {
+            found += try database.rows(
+                """
+                SELECT \(ReplicaTicket.columns) FROM ticket
+                WHERE printf('%llu', id) LIKE ? AND NOT holder LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?
+                """, trimmed + "%", pattern, limit - found.count
+            ).map(ReplicaTicket.init(row:))
         }
         return found
     }
@@ -158,7 +169,7 @@ public final class KioskReplica {
                     """,
                     ticket.id, ticket.eventID, ticket.status.rawValue, ticket.holder, ticket.seat, ticket.ticketClass,
                     ticket.origin.rawValue, ticket.inside, ticket.usedAt, ticket.usedGate, scan.time)
-            case .update(let ticket):
+            case .update(_, let ticket):
                 try database.run(
                     "UPDATE ticket SET inside = ?, used_at = ?, used_gate = ?, updated_at = ? WHERE id = ?", ticket.inside, ticket.usedAt, ticket.usedGate, scan.time, ticket.id)
             }
@@ -201,7 +212,15 @@ public enum TicketChange: Sendable {
     /// A validly signed ticket the replica did not know.
     case insert(ReplicaTicket)
     /// Entered or left.
-    case update(ReplicaTicket)
+    case update(from: ReplicaTicket, to: ReplicaTicket)
+
+    /// How the number of people inside changes.
+    var insideDelta: Int {
+        switch self {
+        case .insert(let ticket): ticket.inside ? 1 : 0
+        case .update(let before, let after): (after.inside ? 1 : 0) - (before.inside ? 1 : 0)
+        }
+    }
 }
 
 public enum ReplicaError: Error, Equatable, CustomStringConvertible {

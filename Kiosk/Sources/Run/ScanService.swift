@@ -13,13 +13,7 @@ public struct ScanService: Service {
 
     public func run() async throws {
         await withGracefulShutdownHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                // The wait blocks a thread, so it gets one of its own rather than the async pool's.
-                Thread.detachNewThread { [pipeline] in
-                    pipeline.waitUntilFinished()
-                    continuation.resume()
-                }
-            }
+            await waitOffThePool { [pipeline] in pipeline.waitUntilFinished() }
         } onGracefulShutdown: {
             pipeline.stop()
         }

@@ -10,24 +10,18 @@ public struct StampedFrame: Sendable {
 }
 
 /// The hand-over from the capture thread to the decode thread: one slot. A live source that
-/// finds the slot full replaces the waiting frame (the older one is dropped, and counted): the
+/// finds the slot full replaces the waiting frame (the older one is dropped): the
 /// decoder always gets the newest picture and never a backlog. A recorded source waits instead,
 /// since a file loses nothing by being read later.
 final class FrameMailbox: @unchecked Sendable {
-    // @unchecked: `slot`, `closed` and `dropped` are used only while `condition` is locked.
+    // @unchecked: `slot` and `closed` are used only while `condition` is locked.
     private let condition = NSCondition()
     private var slot: StampedFrame?
     private var closed = false
-    private var dropped = 0
-
-    /// Frames replaced before the decoder took them.
-    var droppedCount: Int { condition.withLock { dropped } }
 
     func put(_ frame: StampedFrame, dropIfBusy: Bool) {
         condition.withLock {
-            if dropIfBusy {
-                if slot != nil { dropped += 1 }
-            } else {
+            if !dropIfBusy {
                 while slot != nil && !closed { condition.wait() }
             }
             guard !closed else { return }

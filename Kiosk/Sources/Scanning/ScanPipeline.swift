@@ -17,15 +17,10 @@ public final class ScanPipeline: Sendable {
     private let mailbox = FrameMailbox()
     private let stopping = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
-    private let state: Mutex<(frames: Int, codes: Int)> = Mutex((0, 0))
     private let handler: @Sendable (ScanEvent) -> Void
     private let gatekeeper: Gatekeeper
     private let density: Int32
 
-    /// Frames the decoder looked at, and codes it read.
-    public var decoded: (frames: Int, codes: Int) { state.withLock { $0 } }
-    /// Frames a live source delivered faster than they could be decoded.
-    public var dropped: Int { mailbox.droppedCount }
     /// Why a recording stopped early (cut off mid-frame, unreadable), once it has.
     public var sourceProblem: String? { problem.withLock { $0 } }
     private let problem = Mutex<String?>(nil)
@@ -83,10 +78,6 @@ public final class ScanPipeline: Sendable {
                 payloads = try scanner.scan(stamped.frame)
             } catch {
                 continue  // zbar could not read this frame; the next one comes in a moment
-            }
-            state.withLock {
-                $0.frames += 1
-                $0.codes += payloads.count
             }
             for payload in payloads {
                 do {

@@ -44,12 +44,7 @@ public final class ScreenService: Service, Sendable {
             finished.signal()
         }
         await withGracefulShutdownHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                Thread.detachNewThread {
-                    finished.wait()
-                    continuation.resume()
-                }
-            }
+            await waitOffThePool { finished.wait() }
         } onGracefulShutdown: { [self] in
             stopping.store(true, ordering: .relaxed)
         }
@@ -63,10 +58,10 @@ public final class ScreenService: Service, Sendable {
         while !stopping.load(ordering: .relaxed) {
             let now = KioskTime.now()
             if now - lastCounters >= 1_000 {
-                let counters = try? gatekeeper.counters()
+                let counters = gatekeeper.counters()
                 let imported = try? gatekeeper.lastImportAt()
                 state.withLock { state in
-                    if let counters { state.counters = counters }
+                    state.counters = counters
                     state.lastImportAt = imported ?? nil
                 }
                 lastCounters = now

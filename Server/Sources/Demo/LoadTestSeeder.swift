@@ -42,19 +42,20 @@ public enum LoadTestSeeder {
             classes: [.init(zone: 1, name: "Stalls", priceCents: 3_000, capacity: nil),
                       .init(zone: 2, name: "Meadow (general admission)", priceCents: 2_000, capacity: 300)])
         let seatsPerRow = 50
-        let halls = try await (1...max(1, plan.halls)).asyncMap { number in
+        var halls: [(eventID: UInt32, seatIDs: [Int64])] = []
+        for number in 1...max(1, plan.halls) {
             let seats = (0..<plan.seatsPerHall).map { index in
                 let row = "R\(index / seatsPerRow + 1)", seat = String(index % seatsPerRow + 1)
                 return EventRepository.Seat(row: row, seat: seat, label: "\(row)-\(seat)", zone: 1)
             }
             var hall = template
             hall.name = "Load test hall \(number)"
-            return try await environment.writer.write { [hall] database in
+            halls.append(try await environment.writer.write { [hall] database in
                 let event = try EventRepository.create(hall, now: now, in: database)
                 _ = try EventRepository.replaceSeatMap(seats, eventID: event.id, now: now, in: database)
                 let seatIDs = try database.rows("SELECT id FROM seat WHERE event_id = ? ORDER BY id", event.id).map { $0.int64(0)! }
                 return (eventID: event.id, seatIDs: seatIDs)
-            }
+            })
         }
         var readHall = template
         readHall.name = "Availability hall"
@@ -81,13 +82,5 @@ public enum LoadTestSeeder {
             }
         }
         return Seeded(halls: halls, readEventID: readEventID, sessionTokens: tokens, accountIDs: accountIDs)
-    }
-}
-
-extension Sequence {
-    fileprivate func asyncMap<T>(_ transform: (Element) async throws -> T) async throws -> [T] {
-        var results = [T]()
-        for element in self { results.append(try await transform(element)) }
-        return results
     }
 }
