@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Builds the FT1 fuzz harness with libFuzzer and AddressSanitizer, and runs it.
-#   fuzz/run.sh [seconds]      default 600; findings go to fuzz/artifacts/
-# The corpus (fuzz/corpus/) is seeded from the spec's vectors and grows across runs.
+# Builds the fuzz harnesses with libFuzzer and AddressSanitizer, and runs each in turn.
+#   fuzz/run.sh [seconds] [token|kiosk]   default 600 seconds for each; findings go to fuzz/artifacts/
+# token: the FT1 decoder and key files (fuzz/TokenFuzz.swift).
+# kiosk: the Y4M reader and the ticket import parser (fuzz/KioskFuzz.swift).
+# The corpora (fuzz/corpus/, fuzz/corpus-kiosk/) are seeded and grow across runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-600}
-mkdir -p fuzz/build fuzz/corpus fuzz/artifacts
+only=${2:-}
+mkdir -p fuzz/build fuzz/corpus fuzz/corpus-kiosk fuzz/artifacts
+shared_sources=$(find Shared/Sources -name '*.swift' | sort)
 
-swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name Shared \
-    -I Shared/COpenSSL -I Shared/CSQLite \
-    $(find Shared/Sources -name '*.swift' | sort) fuzz/TokenFuzz.swift \
-    -lcrypto -lsqlite3 -o fuzz/build/token-fuzz
+if [ -z "$only" ] || [ "$only" = token ]; then
+    swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name Shared \
+        -I Shared/COpenSSL -I Shared/CSQLite \
+        $shared_sources fuzz/TokenFuzz.swift \
+        -lcrypto -lsqlite3 -o fuzz/build/token-fuzz
 
-# Seeds: every vector token as target 0 (text), a minimal key file as target 3.
-python3 - <<'PY'
+    # Seeds: every vector token as target 0 (text), a minimal key file as target 3.
+    python3 - <<'PY'
 import json, hashlib, pathlib
 vectors = json.load(open("Tests/SharedTests/Fixtures/token-v1.json"))
 corpus = pathlib.Path("fuzz/corpus")
@@ -26,5 +31,36 @@ for seed in seeds:
     (corpus / hashlib.sha1(seed).hexdigest()).write_bytes(seed)
 PY
 
-fuzz/build/token-fuzz -max_total_time="$seconds" -max_len=4096 -timeout=5 -rss_limit_mb=4096 \
-    -artifact_prefix=fuzz/artifacts/ -print_final_stats=1 fuzz/corpus
+    fuzz/build/token-fuzz -max_total_time="$seconds" -max_len=4096 -timeout=5 -rss_limit_mb=4096 \
+        -artifact_prefix=fuzz/artifacts/ -print_final_stats=1 fuzz/corpus
+fi
+
+if [ -z "$only" ] || [ "$only" = kiosk ]; then
+    # Shared as a module of its own first (the kiosk files import it), then the kiosk files.
+    mkdir -p fuzz/build/shared
+    swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name Shared -emit-library -static \
+        -emit-module -emit-module-path fuzz/build/shared/Shared.swiftmodule \
+        -I Shared/COpenSSL -I Shared/CSQLite $shared_sources -o fuzz/build/shared/libShared.a
+    swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name Kiosk \
+        -I Shared/COpenSSL -I Shared/CSQLite -I fuzz/build/shared -L fuzz/build/shared -lShared \
+        Kiosk/Sources/Frames/Y4MReader.swift Kiosk/Sources/Frames/RetryingOnInterrupt.swift \
+        Kiosk/Sources/Scanning/GreyFrame.swift \
+        Kiosk/Sources/Replica/TicketImport.swift Kiosk/Sources/Replica/ReplicaTicket.swift fuzz/KioskFuzz.swift \
+        -lcrypto -lsqlite3 -o fuzz/build/kiosk-fuzz
+
+    # Seeds: small Y4M streams (mono and 420jpeg, two frames) as target 0, an import file as target 1.
+    python3 - <<'PY'
+import hashlib, pathlib
+corpus = pathlib.Path("fuzz/corpus-kiosk")
+mono = b"YUV4MPEG2 W16 H16 F30:1 Ip A1:1 Cmono\n" + (b"FRAME\n" + bytes(range(256))) * 2
+color = b"YUV4MPEG2 W16 H16 F25:1 C420jpeg\n" + (b"FRAME\n" + bytes(256) + bytes(128)) * 2
+imported = (b'{"format": "festivalgate-kiosk-import/1", "event_id": 7, "exported_at": 1790000000, "tickets": ['
+            b'{"ticket_id": "1234", "status": "valid", "holder": "Ada", "seat": "A-1", "class": 1, '
+            b'"used_at": 1790003600, "used_gate": "North-1"}], "revoked": ["5678"]}')
+for seed in [b"\x00" + mono, b"\x00" + color, b"\x01" + imported]:
+    (corpus / hashlib.sha1(seed).hexdigest()).write_bytes(seed)
+PY
+
+    fuzz/build/kiosk-fuzz -max_total_time="$seconds" -max_len=16384 -timeout=5 -rss_limit_mb=4096 \
+        -artifact_prefix=fuzz/artifacts/ -print_final_stats=1 fuzz/corpus-kiosk
+fi

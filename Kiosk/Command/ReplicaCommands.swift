@@ -23,7 +23,9 @@ struct InitCommand: ParsableCommand {
 
     func validate() throws {
         guard event > 0 else { throw ValidationError("--event must be an event id, 1 or more") }
-        guard !gate.isEmpty, gate.utf8.count <= 40 else { throw ValidationError("--gate must be 1 to 40 bytes") }
+        guard !gate.isEmpty, gate.utf8.count <= 40, PrintableText.isPrintable(gate) else {
+            throw ValidationError("--gate must be 1 to 40 bytes of printable text")
+        }
     }
 
     func run() throws {

@@ -3,6 +3,7 @@ import Foundation
 import Kiosk
 import Logging
 import ServiceLifecycle
+import Shared
 
 /// `gate-kiosk run`: camera (or recording) to verdict, on the full-screen display or as JSON lines.
 struct RunCommand: AsyncParsableCommand {
@@ -46,6 +47,9 @@ struct RunCommand: AsyncParsableCommand {
         guard grace >= 0, grace <= 24 * 60 else { throw ValidationError("--grace must be 0 to 1440 minutes") }
         guard debounce >= 0, debounce <= 600 else { throw ValidationError("--debounce must be 0 to 600 seconds") }
         guard (1...4).contains(scanDensity) else { throw ValidationError("--scan-density must be 1 to 4") }
+        if let clockStart, !(0...Double(UInt32.max)).contains(clockStart) {
+            throw ValidationError("--clock-start must be seconds since 1970, 0 to \(UInt32.max)")
+        }
         guard onAdmitTimeout > 0, onAdmitTimeout <= 60 else { throw ValidationError("--on-admit-timeout must be above 0 and at most 60 seconds") }
     }
 
@@ -62,7 +66,7 @@ struct RunCommand: AsyncParsableCommand {
 
     func run() async throws {
         let replica = try KioskReplica(directory: data.path)
-        let lock = try DataDirectoryLock(directory: data.path)
+        let lock = try DirectoryLock(directory: data.path, name: "kiosk.lock", program: "gate-kiosk")
         defer { withExtendedLifetime(lock) {} }
         let rules = GateRules(
             direction: Direction(rawValue: direction)!, acceptedClasses: classList.map { Set($0.compactMap { $0 }) },

@@ -10,16 +10,18 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Start a server on a fresh data directory seeded with the Green Forest Festival 2026.")
 
-    @OptionGroup var network: NetworkOptions
+    @OptionGroup var server: ServerRunOptions
     @Option(name: .customLong("data"), help: ArgumentHelp("A fresh data directory (default: a new temporary one).", valueName: "dir"))
     var path: String?
 
     func run() async throws {
         let logger = Logger(label: "ticket-server")
         let directory = path ?? FileManager.default.temporaryDirectory.appendingPathComponent("festivalgate-demo-\(UUID().uuidString.prefix(8))").path
-        let environment = try ServerEnvironment.open(dataDirectory: directory, logger: logger)
+        let options = server.options(dataDirectory: directory, logger: logger)
+        let environment = try ServerEnvironment.open(
+            dataDirectory: directory, secureCookies: options.secureCookies, throttling: server.throttling, logger: logger)
         let seeded = try await DemoSeeder.seed(environment)
-        let base = "http://\(network.host):\(network.port)"
+        let base = server.publicURL ?? "http://\(server.host):\(server.port)"
         // Written unbuffered: the password is shown once and must reach a log file or pipe at once.
         FileHandle.standardOutput.write(Data("""
             FestivalGate demo — data in \(directory)
@@ -29,13 +31,12 @@ struct DemoCommand: AsyncParsableCommand {
               curl \(base)/healthz
               curl \(base)/api/v1/events
               curl \(base)/api/v1/events/\(seeded.eventID)/availability
-              curl -c jar -H 'Content-Type: application/json' -d '{"email":"you@example.com","display_name":"You","password":"a long password"}' \(base)/api/v1/auth/signup
+              curl -c jar -H 'Content-Type: application/json' -d '{"email":"you@example.com","display_name":"You","password":"a long pass phrase"}' \(base)/api/v1/auth/signup
               curl -b jar -H 'Content-Type: application/json' -d '{"seats":[1,2]}' \(base)/api/v1/events/\(seeded.eventID)/bookings
               curl -b jar \(base)/api/v1/tickets
             The API is described at \(base)/api/v1/openapi.json. Ctrl-C stops the server.
 
             """.utf8))
-        let options = ServerOptions(host: network.host, port: network.port, dataDirectory: directory)
         try await buildApplication(options, environment: environment, logger: logger).runService()
     }
 }

@@ -6,24 +6,78 @@ import Server
 /// `ticket-server serve`: the HTTP server.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Serve the ticket API; SIGTERM or SIGINT shut it down gracefully.")
+        commandName: "serve",
+        abstract: "Serve the ticket API; SIGTERM or SIGINT shut it down gracefully.",
+        discussion: """
+            The server picks up changes to keys.json (keys rotate, keys revoke) within a second, \
+            without a restart. It refuses to start on a data directory whose database is gone \
+            beside existing keys, or whose keys are gone beside issued tickets.
+            """)
 
-    @OptionGroup var network: NetworkOptions
+    @OptionGroup var server: ServerRunOptions
     @OptionGroup var data: DataDirectoryOption
+    @Flag(help: "Start with an empty database even though keys.json exists (after a deliberate reset).")
+    var acceptNewDatabase = false
 
     func run() async throws {
         let logger = Logger(label: "ticket-server")
-        let options = ServerOptions(host: network.host, port: network.port, dataDirectory: data.path)
-        let environment = try ServerEnvironment.open(dataDirectory: data.path, logger: logger)
+        let options = server.options(dataDirectory: data.path, logger: logger)
+        let environment = try ServerEnvironment.open(
+            dataDirectory: data.path, acceptNewDatabase: acceptNewDatabase, secureCookies: options.secureCookies,
+            throttling: server.throttling, logger: logger)
         try await buildApplication(options, environment: environment, logger: logger).runService()
     }
 }
 
-struct NetworkOptions: ParsableArguments {
+/// Where and how the server listens: address, public URL, connection limits, throttles.
+struct ServerRunOptions: ParsableArguments {
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(help: "The TCP port to listen on; 0 picks a free one (the log says which).") var port = 8080
+    @Option(help: ArgumentHelp(
+        "The URL people reach the server at, such as https://tickets.example.org: cross-site checks compare with it, and https makes the session cookie Secure.",
+        valueName: "url"))
+    var publicURL: String?
+    @Option(help: ArgumentHelp("Open connections at most (the open-file limit is raised to fit).", valueName: "n"))
+    var maxConnections = 4_096
+    @Option(help: ArgumentHelp("Seconds a new connection has to send its request head.", valueName: "seconds"))
+    var headerTimeout = 10
+    @Option(help: ArgumentHelp("Seconds of silence allowed between requests or inside a body.", valueName: "seconds"))
+    var idleTimeout = 60
+    @Option(help: ArgumentHelp(
+        "Sign-ups one address may make at once, then one every 10 s; raise it when a whole school shares one address.",
+        valueName: "n"))
+    var signupsPerAddress = 30
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        if let publicURL {
+            guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://"), publicURL.count > "https://".count else {
+                throw ValidationError("--public-url must start with http:// or https://, such as https://tickets.example.org")
+            }
+        }
+        guard (16...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be 16 to 1000000") }
+        guard (1...300).contains(headerTimeout) else { throw ValidationError("--header-timeout must be 1 to 300 seconds") }
+        guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds") }
+        guard (1...1_000_000).contains(signupsPerAddress) else { throw ValidationError("--signups-per-address must be 1 to 1000000") }
+    }
+
+    var throttling: ThrottlePolicy {
+        var policy = ThrottlePolicy.standard
+        policy.signUpsPerAddress = ThrottleRule(burst: signupsPerAddress, secondsPerTry: 10)
+        return policy
+    }
+
+    /// The server's options; raises the open-file limit and caps connections to fit it.
+    func options(dataDirectory: String, logger: Logger) -> ServerOptions {
+        let descriptors = FileDescriptorLimit.raise()
+        let connections = min(maxConnections, descriptors - FileDescriptorLimit.reserved)
+        logger.info("open-file limit \(descriptors); at most \(connections) connections")
+        if connections < maxConnections {
+            logger.warning("--max-connections \(maxConnections) does not fit the open-file limit \(descriptors); using \(connections)")
+        }
+        return ServerOptions(
+            host: host, port: port, dataDirectory: dataDirectory, publicURL: publicURL,
+            connectionLimits: ConnectionLimits(
+                headerTimeout: .seconds(headerTimeout), idleTimeout: .seconds(idleTimeout), maxConnections: connections))
     }
 }

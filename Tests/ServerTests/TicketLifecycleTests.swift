@@ -102,7 +102,7 @@ struct TicketLifecycleTests {
             #expect(try await server.client.send(.GET, "/api/v1/changes", token: people[0]).status == 403)
 
             // The log cannot be rewritten, even from inside the server.
-            let direct = try SQLiteDatabase(path: server.environment.dataDirectory + "/festivalgate.sqlite")
+            let direct = try SQLiteDatabase(path: server.environment.dataDirectory.databasePath)
             #expect(throws: SQLiteError.self) { try direct.execute("DELETE FROM change_log") }
             #expect(throws: SQLiteError.self) { try direct.execute("UPDATE change_log SET kind = 'x'") }
         }

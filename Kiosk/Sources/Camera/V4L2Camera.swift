@@ -180,15 +180,6 @@ public final class V4L2Camera {
     }
 }
 
-/// Calls `body` again for as long as it fails with EINTR (a signal arrived mid-call).
-func retryingOnInterrupt(_ body: () -> Int32) -> Int32 {
-    while true {
-        let result = body()
-        if result == -1 && errno == EINTR { continue }
-        return result
-    }
-}
-
 /// What went wrong with a camera, as one line for the gate's screen and log.
 public enum V4L2Error: Error, Equatable, Sendable, CustomStringConvertible {
     case noSuchDevice(path: String)

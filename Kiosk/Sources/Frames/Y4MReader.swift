@@ -41,8 +41,16 @@ public final class Y4MReader {
             case "W": width = Int(value) ?? 0
             case "H": height = Int(value) ?? 0
             case "F":
-                let parts = value.split(separator: ":").compactMap { Double($0) }
-                if parts.count == 2, parts[0] > 0, parts[1] > 0 { rate = parts[0] / parts[1] }
+                // Bounded so that frame times (frames × interval, in milliseconds) always fit an Int64.
+                let parts = value.split(separator: ":").compactMap { UInt32($0) }
+                guard parts.count == 2, parts[0] > 0, parts[1] > 0,
+                    Self.frameRates.contains(Double(parts[0]) / Double(parts[1]))
+                else {
+                    throw .badHeader(
+                        name: name,
+                        problem: "frame rate \"F\(value.prefix(40))\" must be two whole numbers N:D giving 1/3600 to 1000 frames a second")
+                }
+                rate = Double(parts[0]) / Double(parts[1])
             case "C": colourSpace = String(value)
             default: break  // interlacing, aspect ratio, X comments: nothing a grey frame needs
             }
@@ -77,6 +85,9 @@ public final class Y4MReader {
         framesRead += 1
         return GreyFrame(width: width, height: height, pixels: pixels)
     }
+
+    /// Frame rates a recording may declare: a frame an hour to a thousand a second.
+    static let frameRates: ClosedRange<Double> = (1.0 / 3600)...1000
 
     /// Chroma bytes per frame after the luma plane, for the colour spaces ffmpeg writes.
     static func chromaBytes(colourSpace: String, width: Int, height: Int) -> Int? {

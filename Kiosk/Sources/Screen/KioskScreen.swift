@@ -1,3 +1,5 @@
+import Shared
+
 /// Draws `ScreenState` as one frame of ANSI text: a status line, the verdict as a big green or
 /// red block, and the counters. Pure: the same state and size give the same text.
 public enum KioskScreen {
@@ -111,8 +113,10 @@ public enum KioskScreen {
         "\(colour)\(pad(text, to: columns))\u{1B}[0m"
     }
 
+    /// Every line passes here, so no text from a ticket, the replica or the keyboard can move the
+    /// cursor, clear the screen or retitle the terminal: unprintable characters show as U+FFFD.
     private static func pad(_ text: String, to columns: Int) -> String {
-        let clipped = String(text.prefix(columns))
+        let clipped = String(PrintableText.sanitized(text).prefix(columns))
         return clipped + String(repeating: " ", count: max(0, columns - clipped.count))
     }
 

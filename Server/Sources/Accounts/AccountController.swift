@@ -32,11 +32,12 @@ struct AccountController {
 
     /// Creates an attendee account and signs it in.
     @Sendable func signUp(request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await request.decode(as: SignUpRequest.self, context: context)
+        let body = try await request.decodeJSON(as: SignUpRequest.self, context: context)
         let email = try InputRules.email(body.email)
         let name = try InputRules.displayName(body.display_name)
-        try InputRules.password(body.password)
-        let hash = try environment.passwordHasher.hash(body.password)
+        try InputRules.password(body.password, email: email)
+        try environment.throttles.beginSignUp(address: context.clientAddress)
+        let hash = try await environment.passwordHasher.hashOffThread(body.password)
         let now = environment.clock.now()
         let account = try await environment.writer.write { database in
             try AccountRepository.create(email: email, displayName: name, passwordHash: hash, role: .attendee, now: now, in: database)
@@ -45,34 +46,42 @@ struct AccountController {
     }
 
     @Sendable func logIn(request: Request, context: AppRequestContext) async throws -> Response {
-        let body = try await request.decode(as: LogInRequest.self, context: context)
+        let body = try await request.decodeJSON(as: LogInRequest.self, context: context)
         let email = body.email.trimmingCharacters(in: .whitespaces)
+        try environment.throttles.beginLogIn(email: email, address: context.clientAddress)
         let found = try environment.readers.read { try AccountRepository.credentials(email: email, in: $0) }
-        // The same answer for an unknown email and a wrong password: no probing who has an account.
-        guard let (account, hash) = found, environment.passwordHasher.verify(body.password, against: hash) else {
-            throw APIError(.unauthorized, "wrong_credentials", "email or password is wrong")
+        // An unknown email costs a full check against a hash of the same strength, so timing
+        // tells nobody who has an account; the answer is the same for both.
+        let matches = try await environment.passwordHasher.verifyOffThread(body.password, against: found?.1 ?? environment.passwordHasher.unknownAccountHash)
+        guard let (account, _) = found, matches else {
+            throw APIError(.unauthorized, "wrong_credentials", "email or password is wrong", headers: .noStore)
         }
+        environment.throttles.logInSucceeded(email: email, address: context.clientAddress)
         return try await signedIn(account, status: .ok)
     }
 
     @Sendable func logOut(request: Request, context: AppRequestContext) async throws -> Response {
         if let token = SessionStore.token(in: request) { try await environment.sessions.close(token) }
-        var response = Response(status: .noContent)
-        response.setCookie(Cookie(name: SessionStore.cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax))
+        var response = Response(status: .noContent, headers: .noStore)
+        response.setCookie(environment.sessions.expiredCookie())
         return response
     }
 
     @Sendable func me(request: Request, context: AppRequestContext) async throws -> Response {
-        JSONResponse.make(try context.requireAccount().json)
+        var response = JSONResponse.make(try context.requireAccount().json)
+        response.headers[.cacheControl] = "no-store"
+        return response
     }
 
-    /// Organisers make staff (who run gates) and other organisers.
+    /// Organisers make staff (who run gates) and other organisers. The last organiser cannot
+    /// step down: nobody would be left to run the event (`ticket-server accounts` recovers).
     @Sendable func setRole(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
         let accountID = try context.parameters.require("accountID", as: Int64.self)
-        let body = try await request.decode(as: RoleRequest.self, context: context)
+        let body = try await request.decodeJSON(as: RoleRequest.self, context: context)
         guard let role = Account.Role(rawValue: body.role) else {
-            throw APIError.invalid("role must be one of \(Account.Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw APIError(
+                .unprocessableContent, "invalid_role", "role must be one of \(Account.Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let account = try await environment.writer.write { try AccountRepository.setRole(role, accountID: accountID, in: $0) }
         environment.sessions.forget(accountID: accountID)
@@ -82,9 +91,15 @@ struct AccountController {
     private func signedIn(_ account: Account, status: HTTPResponse.Status) async throws -> Response {
         let token = try await environment.sessions.open(for: account, now: environment.clock.now())
         var response = JSONResponse.make(.object([("account", account.json), ("session_token", .string(token))]), status: status)
-        response.setCookie(SessionStore.cookie(for: token))
+        response.headers[.cacheControl] = "no-store"
+        response.setCookie(environment.sessions.cookie(for: token))
         return response
     }
+}
+
+extension HTTPFields {
+    /// Answers about who is signed in are never kept by a cache or a shared browser.
+    static var noStore: HTTPFields { [.cacheControl: "no-store"] }
 }
 
 /// Rules for what people type, shared by every endpoint that takes such a field.
@@ -93,34 +108,43 @@ enum InputRules {
         let email = raw.trimmingCharacters(in: .whitespaces)
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-            !email.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } == true })
-        else { throw APIError(.unprocessableContent, "invalid_email", "\"\(raw)\" is not an email address") }
+            !email.contains(where: { $0.isWhitespace }), PrintableText.isPrintable(email)
+        else { throw APIError(.unprocessableContent, "invalid_email", "that is not an email address") }
         return email
     }
 
     /// A name printed on tickets: 1 to 48 bytes of UTF-8 (what an FT1 holder field holds).
     static func displayName(_ raw: String) throws -> String {
-        let name = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.utf8.count <= TokenLayout.maxHolderBytes, !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else {
+        try text(raw, field: "display_name", maxBytes: TokenLayout.maxHolderBytes)
+    }
+
+    static let minPasswordCharacters = 10
+    static let maxPasswordBytes = 128
+
+    /// At least 10 characters, at most 128 bytes, not the email, not one of the most common.
+    static func password(_ password: String, email: String) throws {
+        guard password.count >= minPasswordCharacters, password.utf8.count <= maxPasswordBytes else {
             throw APIError(
-                .unprocessableContent, "invalid_display_name",
-                "the display name must be 1 to \(TokenLayout.maxHolderBytes) bytes of printable text")
+                .unprocessableContent, "weak_password",
+                "the password must be at least \(minPasswordCharacters) characters and at most \(maxPasswordBytes) bytes")
         }
-        return name
+        let lowered = password.lowercased()
+        let localPart = email.split(separator: "@").first.map { $0.lowercased() } ?? ""
+        guard lowered != email.lowercased(), lowered != localPart else {
+            throw APIError(.unprocessableContent, "weak_password", "the password must not be your email address")
+        }
+        guard !CommonPasswords.contains(password) else {
+            throw APIError(.unprocessableContent, "weak_password", "this password is one of the most common ones; choose another")
+        }
     }
 
-    static func password(_ password: String) throws {
-        guard (8...1024).contains(password.count) else {
-            throw APIError(.unprocessableContent, "weak_password", "the password must be 8 to 1024 characters")
-        }
-    }
-
-    /// A short piece of text: a name, a venue, a label.
+    /// A short piece of text: a name, a venue, a label. Printable (no control characters, NUL
+    /// or bidirectional overrides), trimmed, 1 to `maxBytes` bytes of UTF-8.
     static func text(_ raw: String, field: String, maxBytes: Int) throws -> String {
         let text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !text.isEmpty, text.utf8.count <= maxBytes, !text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control })
-        else { throw APIError(.unprocessableContent, "invalid_\(field)", "\(field) must be 1 to \(maxBytes) bytes of printable text") }
+        guard !text.isEmpty, text.utf8.count <= maxBytes, PrintableText.isPrintable(text) else {
+            throw APIError(.unprocessableContent, "invalid_\(field)", "\(field) must be 1 to \(maxBytes) bytes of printable text")
+        }
         return text
     }
 }

@@ -29,6 +29,14 @@ enum AccountRepository {
     }
 
     static func setRole(_ role: Account.Role, accountID: Int64, in database: SQLiteDatabase) throws -> Account {
+        guard let current = try account(id: accountID, in: database) else { throw APIError.notFound("account") }
+        if current.role == .organiser, role != .organiser,
+            try database.row("SELECT COUNT(*) FROM account WHERE role = 'organiser'")?.int(0) == 1
+        {
+            throw APIError(
+                .conflict, "last_organiser",
+                "this is the only organiser: make someone else an organiser first, or nobody could run the event")
+        }
         try database.run("UPDATE account SET role = ? WHERE id = ?", role.rawValue, accountID)
         guard database.changes == 1, let account = try account(id: accountID, in: database) else { throw APIError.notFound("account") }
         return account

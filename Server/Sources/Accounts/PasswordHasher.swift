@@ -1,3 +1,5 @@
+import NIOCore
+import NIOPosix
 import Shared
 
 /// Stores passwords as scrypt hashes: `scrypt$N$r$p$salt$hash`, salt and hash in hex. The
@@ -16,6 +18,30 @@ public struct PasswordHasher: Sendable {
         self.n = n
         self.r = r
         self.p = p
+    }
+
+    /// The threads that run scrypt: at most all cores but one, so that however many people sign
+    /// in (or guess) at once, one core is always left for every other request.
+    static let threads: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount - 1))
+        pool.start()
+        return pool
+    }()
+
+    /// A stored hash no password matches, with these parameters: checked when an email has no
+    /// account, so that answer takes as long as a wrong password for one that has.
+    public var unknownAccountHash: String {
+        "scrypt$\(n)$\(r)$\(p)$\(String(repeating: "00", count: 16))$\(String(repeating: "00", count: 32))"
+    }
+
+    /// `hash(_:)` on the hashing threads, off the request threads.
+    public func hashOffThread(_ password: String) async throws -> String {
+        try await Self.threads.runIfActive { try hash(password) }
+    }
+
+    /// `verify(_:against:)` on the hashing threads, off the request threads.
+    public func verifyOffThread(_ password: String, against stored: String) async throws -> Bool {
+        try await Self.threads.runIfActive { verify(password, against: stored) }
     }
 
     public func hash(_ password: String) throws -> String {

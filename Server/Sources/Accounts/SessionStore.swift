@@ -12,10 +12,13 @@ public final class SessionStore: Sendable {
     private let writer: DatabaseWriter
     private let readers: DatabaseReaders
     private let cache = Mutex<[[UInt8]: (account: Account, expiresAt: Int64)]>([:])
+    /// Whether the cookie is sent over HTTPS only: when the server's public URL is https.
+    let secureCookies: Bool
 
-    init(writer: DatabaseWriter, readers: DatabaseReaders) {
+    init(writer: DatabaseWriter, readers: DatabaseReaders, secureCookies: Bool = false) {
         self.writer = writer
         self.readers = readers
+        self.secureCookies = secureCookies
     }
 
     /// Opens a session for `account` and returns its token.
@@ -51,16 +54,30 @@ public final class SessionStore: Sendable {
         cache.withLock { cache in cache = cache.filter { $0.value.account.id != accountID } }
     }
 
-    /// The session token a request presents: `Authorization: Bearer …` first, then the cookie.
+    /// The session token a request presents: `Authorization: Bearer …` first (the scheme is
+    /// case-insensitive, as HTTP says), then the cookie.
     static func token(in request: Request) -> String? {
-        if let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer ") {
-            return String(authorization.dropFirst("Bearer ".count))
-        }
-        return request.cookies[cookieName]?.value
+        presented(in: request)?.token
     }
 
-    static func cookie(for token: String) -> Cookie {
-        Cookie(name: cookieName, value: token, maxAge: Int(lifetime), path: "/", httpOnly: true, sameSite: .lax)
+    /// The token and whether it came in the cookie (which a browser sends by itself, so a
+    /// state change made with it must prove it came from our own pages).
+    static func presented(in request: Request) -> (token: String, fromCookie: Bool)? {
+        if let authorization = request.headers[.authorization] {
+            let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            if parts.count == 2, parts[0].lowercased() == "bearer" {
+                return (parts[1].trimmingCharacters(in: .whitespaces), false)
+            }
+        }
+        return request.cookies[cookieName].map { ($0.value, true) }
+    }
+
+    func cookie(for token: String) -> Cookie {
+        Cookie(name: Self.cookieName, value: token, maxAge: Int(Self.lifetime), path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    func expiredCookie() -> Cookie {
+        Cookie(name: Self.cookieName, value: "", maxAge: 0, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
     }
 }
 
@@ -72,8 +89,9 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let token = SessionStore.token(in: request) {
-            context.account = try sessions.account(for: token, now: clock.now())
+        if let presented = SessionStore.presented(in: request) {
+            context.account = try sessions.account(for: presented.token, now: clock.now())
+            context.signedInByCookie = context.account != nil && presented.fromCookie
         }
         return try await next(request, context)
     }

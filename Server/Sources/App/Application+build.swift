@@ -7,11 +7,28 @@ public struct ServerOptions: Sendable {
     public var host: String
     public var port: Int
     public var dataDirectory: String
+    /// The URL people reach the server at (`https://tickets.example.org`): cross-site checks
+    /// compare `Origin` with it, and an https one makes the session cookie `Secure`.
+    public var publicURL: String?
+    public var connectionLimits: ConnectionLimits
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./festivalgate-data") {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./festivalgate-data", publicURL: String? = nil,
+        connectionLimits: ConnectionLimits = .standard
+    ) {
         self.host = host
         self.port = port
         self.dataDirectory = dataDirectory
+        self.publicURL = publicURL
+        self.connectionLimits = connectionLimits
+    }
+
+    /// Whether the session cookie is marked `Secure`: when people reach the server over https.
+    public var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") == true }
+
+    /// `scheme://host[:port]` of `publicURL`, lowercased, without a path.
+    var publicOrigin: String? {
+        publicURL.map { CrossSiteGuardMiddleware.origin(ofURL: $0).lowercased() }
     }
 }
 
@@ -21,19 +38,24 @@ public struct ServerOptions: Sendable {
 public func buildApplication(
     _ options: ServerOptions, environment: ServerEnvironment, logger: Logger
 ) -> some ApplicationProtocol {
-    let router = buildRouter(environment: environment)
+    let router = buildRouter(environment: environment, publicOrigin: options.publicOrigin)
+    let watcher = KeyFileWatcher(
+        keys: environment.keys, writer: environment.writer, clock: environment.clock, interval: .seconds(1), logger: logger)
     return Application(
         router: router,
+        server: .guardedHTTP1(options.connectionLimits, logger: logger),
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "festivalgate", backlog: 1024),
-        services: [environment.writer],
+        services: [environment.writer, watcher],
         logger: logger)
 }
 
 /// Every route of the server.
-public func buildRouter(environment: ServerEnvironment) -> Router<AppRequestContext> {
+public func buildRouter(environment: ServerEnvironment, publicOrigin: String? = nil) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
-    router.add(middleware: APIErrorMiddleware())
+    let methods = MethodTable()
+    router.add(middleware: APIErrorMiddleware(methods: methods))
     router.add(middleware: SessionMiddleware(sessions: environment.sessions, clock: environment.clock))
+    router.add(middleware: CrossSiteGuardMiddleware(publicOrigin: publicOrigin))
     router.get("healthz") { _, _ in
         _ = try environment.readers.read { try $0.row("SELECT 1") }
         return JSONResponse.make(.object([("status", .string("ok"))]))
@@ -44,5 +66,6 @@ public func buildRouter(environment: ServerEnvironment) -> Router<AppRequestCont
     api.addRoutes(EventController(environment: environment).endpoints)
     api.addRoutes(BookingController(environment: environment).endpoints)
     api.addRoutes(TicketController(environment: environment).endpoints)
+    methods.load(router.routes)
     return router
 }

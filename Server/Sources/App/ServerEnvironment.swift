@@ -4,27 +4,33 @@ import Shared
 
 /// Everything a request handler needs, opened once at start from the data directory.
 public struct ServerEnvironment: Sendable {
-    public let dataDirectory: String
+    public let dataDirectory: DataDirectory
     public let writer: DatabaseWriter
     public let readers: DatabaseReaders
     public let sessions: SessionStore
     let availability: AvailabilityCache
-    public let issuer: TicketIssuer
-    public let keyRing: KeyRing
+    public let keys: ServerKeys
     public let clock: ServerClock
     public let passwordHasher: PasswordHasher
+    let throttles: Throttles
 
-    /// Opens (creating on first start) the data directory: keys, then the database, migrated.
+    /// The issuer for the active key at this moment (it follows `keys.json`).
+    public var issuer: TicketIssuer { keys.issuer }
+    public var keyRing: KeyRing { keys.ring }
+
+    /// Opens (creating on first start) the data directory: checks, keys, then the database,
+    /// migrated. Throws `StartupRefusal` for a directory that would lose or split tickets.
     public static func open(
-        dataDirectory: String, clock: ServerClock = ServerClock(), passwordHasher: PasswordHasher = .standard, logger: Logger
+        dataDirectory: String, acceptNewDatabase: Bool = false, secureCookies: Bool = false, clock: ServerClock = ServerClock(),
+        passwordHasher: PasswordHasher = .standard, throttling: ThrottlePolicy = .standard, logger: Logger
     ) throws -> ServerEnvironment {
-        let keyRing = try ServerKeyStore(dataDirectory: dataDirectory).loadOrCreate()
-        let databasePath = (dataDirectory as NSString).appendingPathComponent("festivalgate.sqlite")
-        let writer = try DatabaseWriter(path: databasePath, logger: logger)
-        let readers = DatabaseReaders(path: databasePath)
+        let (directory, keyRing) = try DataDirectory.open(dataDirectory, acceptNewDatabase: acceptNewDatabase, now: clock.now())
+        let writer = try DatabaseWriter(path: directory.databasePath, logger: logger)
+        let readers = DatabaseReaders(path: directory.databasePath)
         return ServerEnvironment(
-            dataDirectory: dataDirectory, writer: writer, readers: readers,
-            sessions: SessionStore(writer: writer, readers: readers), availability: AvailabilityCache(),
-            issuer: try TicketIssuer(keyRing: keyRing), keyRing: keyRing, clock: clock, passwordHasher: passwordHasher)
+            dataDirectory: directory, writer: writer, readers: readers,
+            sessions: SessionStore(writer: writer, readers: readers, secureCookies: secureCookies), availability: AvailabilityCache(),
+            keys: try ServerKeys(ring: keyRing, store: directory.keyStore), clock: clock, passwordHasher: passwordHasher,
+            throttles: Throttles(policy: throttling, clock: clock))
     }
 }

@@ -24,7 +24,7 @@ struct BookingController {
     @Sendable func book(request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
         let eventID = try EventController.eventID(context)
-        let body = try await request.decode(as: BookRequest.self, context: context)
+        let body = try await request.decodeJSON(as: BookRequest.self, context: context)
         let order = try Self.order(from: body)
         let key = try Self.idempotencyKey(header: request.headers[.idempotencyKey], field: body.idempotency_key)
         let issuer = environment.issuer

@@ -14,7 +14,7 @@ public enum DemoSeeder {
     /// Refuses a server that already has events: the demo is for a fresh data directory.
     public static func seed(_ environment: ServerEnvironment) async throws -> Seeded {
         let hasEvents = try environment.readers.read { try $0.row("SELECT COUNT(*) FROM event")!.int(0)! > 0 }
-        guard !hasEvents else { throw DemoError.notFresh(environment.dataDirectory) }
+        guard !hasEvents else { throw DemoError.notFresh(environment.dataDirectory.path) }
         let password = Base64URL.encode(SecureRandom.bytes(count: 12))
         let hash = try environment.passwordHasher.hash(password)
         let now = environment.clock.now()

@@ -30,7 +30,7 @@ public enum LoadTestSeeder {
 
     public static func seed(_ environment: ServerEnvironment, plan: Plan) async throws -> Seeded {
         let hasEvents = try environment.readers.read { try $0.row("SELECT COUNT(*) FROM event")!.int(0)! > 0 }
-        guard !hasEvents else { throw DemoError.notFresh(environment.dataDirectory) }
+        guard !hasEvents else { throw DemoError.notFresh(environment.dataDirectory.path) }
         let now = environment.clock.now()
         let day: Int64 = 24 * 3600
         let startsAt = (now / day + 30) * day + 16 * 3600

@@ -52,7 +52,7 @@ struct EventController {
 
     @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
-        let body = try await request.decode(as: EventRequest.self, context: context)
+        let body = try await request.decodeJSON(as: EventRequest.self, context: context)
         let event = try Self.validated(body, classes: body.classes ?? [])
         let now = environment.clock.now()
         let created = try await environment.writer.write { try EventRepository.create(event, now: now, in: $0) }
@@ -63,7 +63,7 @@ struct EventController {
     @Sendable func update(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
         let id = try Self.eventID(context)
-        let body = try await request.decode(as: EventRequest.self, context: context)
+        let body = try await request.decodeJSON(as: EventRequest.self, context: context)
         guard body.classes == nil else { throw APIError.invalid("classes are added with POST /api/v1/events/\(id)/classes") }
         let event = try Self.validated(body, classes: [])
         let now = environment.clock.now()
@@ -78,7 +78,7 @@ struct EventController {
     @Sendable func addClass(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
         let id = try Self.eventID(context)
-        let newClass = try Self.validated(try await request.decode(as: ClassRequest.self, context: context))
+        let newClass = try Self.validated(try await request.decodeJSON(as: ClassRequest.self, context: context))
         let event = try await environment.writer.write { database in
             guard try EventRepository.event(id: id, in: database) != nil else { throw APIError.notFound("event") }
             try EventRepository.addClass(newClass, eventID: id, in: database)

@@ -1,10 +1,12 @@
 import Foundation
 import Shared
 
-/// The server's token keys, kept as `keys.json` (mode 0600) in its data directory.
+/// The server's token keys, kept as `keys.json` (mode 0600) in its data directory, and beside it
+/// `keys.loaded`: what the running server last made of that file, for the CLI to wait on.
 public struct ServerKeyStore: Sendable {
     public let dataDirectory: String
     public var path: String { (dataDirectory as NSString).appendingPathComponent("keys.json") }
+    var loadedMarkerPath: String { (dataDirectory as NSString).appendingPathComponent("keys.loaded") }
 
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
@@ -17,25 +19,28 @@ public struct ServerKeyStore: Sendable {
         do { return try KeyFile.read(from: path) } catch { throw .file(error) }
     }
 
-    /// Creates the data directory if needed and a new ring with one active key. Refuses to
-    /// replace existing keys: every ticket already issued depends on them.
+    /// Creates the data directory if needed and a new ring with one active key whose kid is
+    /// above every kid in `usedKids`. Refuses to replace existing keys: every ticket already
+    /// issued depends on them.
     @discardableResult
-    public func create() throws(ServerKeyStoreError) -> KeyRing {
+    public func create(avoiding usedKids: Set<UInt8> = []) throws(ServerKeyStoreError) -> KeyRing {
         guard !exists else { throw .alreadyExists(path: path) }
         do {
-            try FileManager.default.createDirectory(
-                atPath: dataDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try PrivateFiles.directory(dataDirectory)
         } catch {
-            throw .file(.unwritable(path: dataDirectory, reason: error.localizedDescription))
+            throw .file(.unwritable(path: dataDirectory, reason: error.description))
         }
-        let ring = KeyRing.generate()
+        let ring: KeyRing
+        do { ring = try KeyRing.generate(avoiding: usedKids) } catch { throw .keyRing(error) }
         do { try KeyFile.write(ring, to: path) } catch { throw .file(error) }
         return ring
     }
 
-    /// The ring, created first if this data directory has none yet.
-    public func loadOrCreate() throws(ServerKeyStoreError) -> KeyRing {
-        exists ? try load() : try create()
+    /// Sets the key file to 0600, as it is written; one restored from a backup may not be.
+    func makePrivate() throws(ServerKeyStoreError) {
+        guard chmod(path, 0o600) == 0 else {
+            throw .file(.unwritable(path: path, reason: "chmod 600: \(String(cString: strerror(errno)))"))
+        }
     }
 
     /// Loads the ring, lets `change` edit it, and writes it back atomically.
@@ -45,6 +50,31 @@ public struct ServerKeyStore: Sendable {
         do { result = try change(&ring) } catch { throw .keyRing(error) }
         do { try KeyFile.write(ring, to: path) } catch { throw .file(error) }
         return result
+    }
+
+    /// The SHA-256 of the key file's bytes, hex: what names one version of the file.
+    public func digest() -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return Hex.encode(SHA256.hash(Array(data)))
+    }
+
+    /// What the running server made of the key file: loaded (its digest and active kid) or refused.
+    public struct LoadedMarker: Codable, Equatable, Sendable {
+        public var digest: String
+        public var activeKid: Int?
+        public var error: String?
+
+        enum CodingKeys: String, CodingKey {
+            case digest, activeKid = "active_kid", error
+        }
+    }
+
+    func writeMarker(_ marker: LoadedMarker) throws {
+        try AtomicFile.write(try JSONEncoder().encode(marker), to: loadedMarkerPath, mode: 0o600)
+    }
+
+    public func readMarker() -> LoadedMarker? {
+        FileManager.default.contents(atPath: loadedMarkerPath).flatMap { try? JSONDecoder().decode(LoadedMarker.self, from: $0) }
     }
 }
 

@@ -113,5 +113,17 @@ enum ServerSchema {
                 CREATE TRIGGER change_log_append_only_delete BEFORE DELETE ON change_log
                     BEGIN SELECT RAISE(ABORT, 'the change log is append-only'); END;
                 """),
+        .init(
+            "signing keys ever loaded",
+            sql: """
+                -- Every kid a server on this database has loaded, with its public key. A kid here
+                -- may have signed tickets, so it is never given to another key, and a key file
+                -- that is lost or swapped is noticed at start instead of minting clashing tokens.
+                CREATE TABLE signing_key (
+                    kid INTEGER PRIMARY KEY CHECK (kid BETWEEN 0 AND 255),
+                    ed25519_public_key BLOB NOT NULL,
+                    recorded_at INTEGER NOT NULL
+                );
+                """),
     ])
 }

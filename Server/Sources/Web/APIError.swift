@@ -8,20 +8,25 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Extra headers: `Retry-After` on a 429, `Allow` on a 405.
+    public let headers: HTTPFields
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
     }
-
-    public var headers: HTTPFields { [:] }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = JSONValue.object([("error", .object([("code", .string(code)), ("message", .string(message))]))])
-        return Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: body.description)))
+        var headers = self.headers
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.description)))
+    }
+
+    static func tooManyRequests(retryAfter seconds: Int64, _ message: String) -> APIError {
+        APIError(.tooManyRequests, "too_many_requests", message, headers: [.retryAfter: String(seconds)])
     }
 
     static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", "no such \(what)") }
@@ -32,6 +37,7 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
 /// never sees an HTML page, an empty body or a stack trace; only a real bug is a 500.
 struct APIErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
+    let methods: MethodTable
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -40,6 +46,15 @@ struct APIErrorMiddleware: RouterMiddleware {
             throw error
         } catch let error as DecodingError {
             throw APIError(.badRequest, "invalid_json", Self.describe(error))
+        } catch let error as HTTPError where error.status == .notFound {
+            // The router found no route: a known path with another method is 405.
+            let allowed = methods.methods(at: request.uri.path)
+            guard allowed.isEmpty else {
+                throw APIError(
+                    .methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed here; use \(allowed.joined(separator: " or "))",
+                    headers: [.allow: allowed.joined(separator: ", ")])
+            }
+            throw APIError(.notFound, "not_found", "no such endpoint")
         } catch let error as any HTTPResponseError {
             throw APIError(error.status, Self.code(for: error.status), Self.message(for: error))
         } catch {
@@ -84,8 +99,10 @@ struct APIErrorMiddleware: RouterMiddleware {
         case .valueNotFound(let type, let context):
             return "field \"\(path(context.codingPath))\" should be \(Self.name(of: type)), not null"
         case .dataCorrupted(let context):
+            // Foundation's own words ("The given data was not valid JSON.", with offsets and
+            // underlying errors) are not for clients.
             let field = path(context.codingPath)
-            return field.isEmpty ? "the body is not valid JSON" : "field \"\(field)\": \(context.debugDescription)"
+            return field.isEmpty ? "the body is not valid JSON" : "field \"\(field)\" has a value this endpoint cannot read"
         @unknown default:
             return "the body does not match what this endpoint takes"
         }

@@ -5,10 +5,15 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The signed-in account, set by `SessionMiddleware`; nil for anonymous requests.
     public var account: Account?
+    /// Whether `account` came from the session cookie rather than a bearer token.
+    public var signedInByCookie = false
+    /// The peer's IP address, for throttling (the proxy's, behind a reverse proxy).
+    public let clientAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
         account = nil
+        clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bodies above this are refused with 413 before they are read: the largest legitimate one

@@ -63,6 +63,10 @@ public enum AtomicFile {
 public struct FileProblem: Error, Equatable, Sendable, CustomStringConvertible {
     public let description: String
 
+    init(description: String) {
+        self.description = description
+    }
+
     /// Describes the current `errno` after `operation` failed.
     init(operation: String) {
         description = "\(operation): \(String(cString: strerror(errno)))"

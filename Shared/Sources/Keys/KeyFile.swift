@@ -7,6 +7,11 @@ public enum KeyFile {
 
     /// Reads and checks a key file.
     public static func read(from path: String) throws(KeyFileError) -> KeyRing {
+        // Anyone who can write the file can make the server sign for them or a gate trust them.
+        var status = stat()
+        if stat(path, &status) == 0, status.st_mode & S_IWOTH != 0 {
+            throw .unsafePermissions(path: path, mode: status.st_mode & 0o777)
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -20,10 +25,11 @@ public enum KeyFile {
         }
     }
 
-    /// Writes `ring` atomically; mode 0600 when it holds a signing seed, 0644 otherwise.
+    /// Writes `ring` atomically, mode 0600 whatever the umask: even a kiosk export holds the AES
+    /// keys that read every ticket's holder and seat.
     public static func write(_ ring: KeyRing, to path: String) throws(KeyFileError) {
         do {
-            try AtomicFile.write(encode(ring), to: path, mode: ring.holdsSecrets ? 0o600 : 0o644)
+            try AtomicFile.write(encode(ring), to: path, mode: 0o600)
         } catch {
             throw .unwritable(path: path, reason: error.description)
         }
@@ -108,12 +114,15 @@ public enum KeyFileError: Error, Equatable, Sendable, CustomStringConvertible {
     case unreadable(path: String, reason: String)
     case unwritable(path: String, reason: String)
     case invalid(path: String, reason: String)
+    case unsafePermissions(path: String, mode: mode_t)
 
     public var description: String {
         switch self {
         case .unreadable(let path, let reason): "cannot read key file \(path): \(reason)"
         case .unwritable(let path, let reason): "cannot write key file \(path): \(reason)"
         case .invalid(let path, let reason): "key file \(path) is not valid: \(reason)"
+        case .unsafePermissions(let path, let mode):
+            "key file \(path) is writable by everyone (mode \(String(mode, radix: 8))); refusing it: run 'chmod 600 \(path)' if its content is trusted"
         }
     }
 }

@@ -94,6 +94,14 @@ public struct KeyRing: Hashable, Sendable {
         try! KeyRing(keys: [.generate(kid: 1)])
     }
 
+    /// A new ring with one active key: kid 1, or the kid after every kid in `usedKids` (kids
+    /// that ever signed a ticket are never given to another key).
+    public static func generate(avoiding usedKids: Set<UInt8>) throws(KeyRingError) -> KeyRing {
+        let next = (usedKids.map(Int.init).max() ?? 0) + 1
+        guard next <= Int(UInt8.max) else { throw .kidsExhausted }
+        return try! KeyRing(keys: [.generate(kid: UInt8(next))])
+    }
+
     public subscript(kid: UInt8) -> TokenKey? { keys.first { $0.kid == kid } }
 
     /// The key new tokens are issued under.
@@ -102,8 +110,8 @@ public struct KeyRing: Hashable, Sendable {
     /// Issues under a new key from now on: the active key retires (its tokens stay valid) and a
     /// fresh key with the next kid becomes active. Returns the new key.
     @discardableResult
-    public mutating func rotate() throws(KeyRingError) -> TokenKey {
-        let next = (keys.map { Int($0.kid) }.max() ?? 0) + 1
+    public mutating func rotate(avoiding usedKids: Set<UInt8> = []) throws(KeyRingError) -> TokenKey {
+        let next = ((keys.map(\.kid) + usedKids).map(Int.init).max() ?? 0) + 1
         guard next <= Int(UInt8.max) else { throw .kidsExhausted }
         for index in keys.indices where keys[index].status == .active { keys[index].status = .retired }
         let key = TokenKey.generate(kid: UInt8(next))

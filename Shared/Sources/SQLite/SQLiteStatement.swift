@@ -28,7 +28,15 @@ public final class SQLiteStatement {
             case .null: result = sqlite3_bind_null(handle, index)
             case .integer(let value): result = sqlite3_bind_int64(handle, index, value)
             case .real(let value): result = sqlite3_bind_double(handle, index, value)
-            case .text(let value): result = sqlite3_bind_text(handle, index, value, -1, csqlite_transient())
+            case .text(let value):
+                // Bound with its byte length: a NUL inside the text is kept, never a place where
+                // the text silently ends ("alice@example.com\0junk" is not alice's email).
+                var text = value
+                result = text.withUTF8 {
+                    sqlite3_bind_text64(
+                        handle, index, UnsafeRawPointer($0.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self),
+                        UInt64($0.count), csqlite_transient(), UInt8(SQLITE_UTF8))
+                }
             case .blob(let value):
                 result = value.withUnsafeBytes {
                     sqlite3_bind_blob64(handle, index, $0.baseAddress ?? UnsafeRawPointer(bitPattern: 1), UInt64($0.count), csqlite_transient())

@@ -1,0 +1,50 @@
+import Shared
+
+/// A ticket as the kiosk's replica knows it.
+public struct ReplicaTicket: Sendable, Equatable {
+    public enum Status: String, Sendable { case valid, cancelled, revoked }
+    public enum Origin: String, Sendable { case `import`, scan }
+
+    public let id: UInt64
+    public let eventID: UInt32
+    public var status: Status
+    public var holder: String
+    public var seat: String
+    public var ticketClass: UInt16?
+    public var origin: Origin
+    public var inside: Bool
+    /// Milliseconds since 1970 of the first admitted entry, here or (from an import) elsewhere.
+    public var usedAt: Int64?
+    public var usedGate: String?
+
+    static let columns = "id, event_id, status, holder, seat, class, origin, inside, used_at, used_gate"
+
+    init(row: SQLiteRow) {
+        id = row.uint64(0)!
+        eventID = UInt32(row.int64(1)!)
+        status = Status(rawValue: row.string(2)!)!
+        holder = row.string(3)!
+        seat = row.string(4)!
+        ticketClass = row.int64(5).map { UInt16($0) }
+        origin = Origin(rawValue: row.string(6)!)!
+        inside = row.bool(7)!
+        usedAt = row.int64(8)
+        usedGate = row.string(9)
+    }
+
+    public init(
+        id: UInt64, eventID: UInt32, status: Status, holder: String, seat: String, ticketClass: UInt16?, origin: Origin,
+        inside: Bool = false, usedAt: Int64? = nil, usedGate: String? = nil
+    ) {
+        self.id = id
+        self.eventID = eventID
+        self.status = status
+        self.holder = holder
+        self.seat = seat
+        self.ticketClass = ticketClass
+        self.origin = origin
+        self.inside = inside
+        self.usedAt = usedAt
+        self.usedGate = usedGate
+    }
+}

@@ -1,0 +1,135 @@
+import HTTPTypes
+import Synchronization
+
+/// How many tries are allowed before `429 Too Many Requests`: a bucket of `burst` tries that
+/// refills one try every `secondsPerTry`. A person who mistypes a password twice never notices;
+/// a script guessing passwords gets a few tries a minute.
+public struct ThrottleRule: Sendable, Equatable {
+    public var burst: Int
+    public var secondsPerTry: Int64
+
+    public init(burst: Int, secondsPerTry: Int64) {
+        self.burst = burst
+        self.secondsPerTry = secondsPerTry
+    }
+}
+
+/// The server's throttles; nil switches one off.
+public struct ThrottlePolicy: Sendable, Equatable {
+    /// Failed log-ins per account (by email, known or not).
+    public var logInFailuresPerAccount: ThrottleRule?
+    /// Failed log-ins per client address, across accounts.
+    public var logInFailuresPerAddress: ThrottleRule?
+    /// Sign-ups per client address. A school behind one NAT address signs up through one
+    /// bucket: raise it for such a sale (`--signups-per-address`).
+    public var signUpsPerAddress: ThrottleRule?
+
+    public init(logInFailuresPerAccount: ThrottleRule?, logInFailuresPerAddress: ThrottleRule?, signUpsPerAddress: ThrottleRule?) {
+        self.logInFailuresPerAccount = logInFailuresPerAccount
+        self.logInFailuresPerAddress = logInFailuresPerAddress
+        self.signUpsPerAddress = signUpsPerAddress
+    }
+
+    public static let standard = ThrottlePolicy(
+        logInFailuresPerAccount: ThrottleRule(burst: 5, secondsPerTry: 60),
+        logInFailuresPerAddress: ThrottleRule(burst: 30, secondsPerTry: 6),
+        signUpsPerAddress: ThrottleRule(burst: 30, secondsPerTry: 10))
+
+    /// No throttling: for load tests that sign up thousands of people from one address.
+    public static let unlimited = ThrottlePolicy(logInFailuresPerAccount: nil, logInFailuresPerAddress: nil, signUpsPerAddress: nil)
+}
+
+/// Token buckets by key (an email, an address), in memory: a restart forgives everyone, which
+/// costs an attacker a restart per burst, not a way around the limit.
+final class RateLimiter: Sendable {
+    private struct Bucket {
+        var tries: Double
+        var updatedAt: Int64
+    }
+
+    /// Beyond this many keys, full buckets are forgotten, so a flood of made-up emails cannot
+    /// grow memory without bound.
+    static let maxKeys = 100_000
+
+    let rule: ThrottleRule
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    init(rule: ThrottleRule) {
+        self.rule = rule
+    }
+
+    /// Takes one try for `key`; when none is left, the seconds until one is.
+    func take(_ key: String, now: Int64) -> Int64? {
+        buckets.withLock { buckets in
+            var bucket = refilled(buckets[key], now: now)
+            guard bucket.tries >= 1 else {
+                return max(1, Int64(((1 - bucket.tries) * Double(rule.secondsPerTry)).rounded(.up)))
+            }
+            bucket.tries -= 1
+            if buckets.count >= Self.maxKeys { forgetFullBuckets(&buckets, now: now) }
+            buckets[key] = bucket
+            return nil
+        }
+    }
+
+    /// Gives back a try taken for an attempt that turned out not to count (a good password).
+    func giveBack(_ key: String, now: Int64) {
+        buckets.withLock { buckets in
+            guard let bucket = buckets[key] else { return }
+            var refilledBucket = refilled(bucket, now: now)
+            refilledBucket.tries = min(Double(rule.burst), refilledBucket.tries + 1)
+            buckets[key] = refilledBucket
+        }
+    }
+
+    private func refilled(_ bucket: Bucket?, now: Int64) -> Bucket {
+        guard let bucket else { return Bucket(tries: Double(rule.burst), updatedAt: now) }
+        let elapsed = Double(max(0, now - bucket.updatedAt))
+        return Bucket(tries: min(Double(rule.burst), bucket.tries + elapsed / Double(rule.secondsPerTry)), updatedAt: now)
+    }
+
+    private func forgetFullBuckets(_ buckets: inout [String: Bucket], now: Int64) {
+        buckets = buckets.filter { refilled($0.value, now: now).tries < Double(rule.burst) }
+    }
+}
+
+/// The throttles of log-in and sign-up, answering `429` with `Retry-After` when one is empty.
+final class Throttles: Sendable {
+    private let perAccount: RateLimiter?
+    private let perAddress: RateLimiter?
+    private let signUps: RateLimiter?
+    private let clock: ServerClock
+
+    init(policy: ThrottlePolicy, clock: ServerClock) {
+        perAccount = policy.logInFailuresPerAccount.map(RateLimiter.init)
+        perAddress = policy.logInFailuresPerAddress.map(RateLimiter.init)
+        signUps = policy.signUpsPerAddress.map(RateLimiter.init)
+        self.clock = clock
+    }
+
+    /// A log-in about to check a password: takes a try from the account's and the address's
+    /// bucket before the (expensive) check, so parallel guesses cannot slip past the limit.
+    /// Call `logInSucceeded` afterwards to give them back.
+    func beginLogIn(email: String, address: String?) throws {
+        let now = clock.now()
+        let account = "login:" + email.lowercased()
+        if let wait = perAccount?.take(account, now: now) {
+            throw APIError.tooManyRequests(retryAfter: wait, "too many failed log-ins for this account; try again in \(wait) s")
+        }
+        if let address, let wait = perAddress?.take(address, now: now) {
+            perAccount?.giveBack(account, now: now)
+            throw APIError.tooManyRequests(retryAfter: wait, "too many failed log-ins from this address; try again in \(wait) s")
+        }
+    }
+
+    func logInSucceeded(email: String, address: String?) {
+        let now = clock.now()
+        perAccount?.giveBack("login:" + email.lowercased(), now: now)
+        if let address { perAddress?.giveBack(address, now: now) }
+    }
+
+    func beginSignUp(address: String?) throws {
+        guard let address, let wait = signUps?.take(address, now: clock.now()) else { return }
+        throw APIError.tooManyRequests(retryAfter: wait, "too many sign-ups from this address; try again in \(wait) s")
+    }
+}

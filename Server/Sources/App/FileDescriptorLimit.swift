@@ -1,0 +1,22 @@
+import Foundation
+
+/// The process's open-file limit: every connection is one descriptor, and the default soft
+/// limit (often 1,024) is far below what an on-sale rush or a flood of idle sockets needs.
+public enum FileDescriptorLimit {
+    /// Raises the soft limit to the hard limit and returns the limit now in force.
+    /// The corresponding C calls are `getrlimit`/`setrlimit(RLIMIT_NOFILE)`.
+    @discardableResult
+    public static func raise() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1_024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return Int(clamping: limit.rlim_cur)
+    }
+
+    /// Descriptors kept back from connections: the database, its WAL, logs, the key file.
+    public static let reserved = 64
+}

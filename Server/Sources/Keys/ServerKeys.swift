@@ -1,0 +1,78 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Shared
+import Synchronization
+
+/// The key ring the running server issues under, picked up again whenever `keys.json` changes
+/// (`keys rotate`, `keys revoke`, a restored backup), so tickets sold after a rotation carry the
+/// new kid without a restart.
+///
+/// A changed file is checked before it is used: it must read as a key file, have an active key,
+/// and agree with every kid the database recorded; its kids are recorded before the first ticket
+/// is signed under them. A file that fails keeps the old ring in use. Either way the outcome goes
+/// to `keys.loaded`, where the CLI waits for it, and to the log.
+public final class ServerKeys: Sendable {
+    private struct Current {
+        var ring: KeyRing
+        var issuer: TicketIssuer
+        var digest: String?
+    }
+
+    private let current: Mutex<Current>
+    private let store: ServerKeyStore
+
+    init(ring: KeyRing, store: ServerKeyStore) throws {
+        self.store = store
+        let digest = store.digest()
+        current = Mutex(Current(ring: ring, issuer: try TicketIssuer(keyRing: ring), digest: digest))
+        try? store.writeMarker(.init(digest: digest ?? "", activeKid: ring.activeKey.map { Int($0.kid) }, error: nil))
+    }
+
+    /// The issuer for the active key at this moment.
+    public var issuer: TicketIssuer { current.withLock { $0.issuer } }
+    public var ring: KeyRing { current.withLock { $0.ring } }
+
+    /// Loads `keys.json` again if its bytes changed since the last look.
+    func reloadIfChanged(writer: DatabaseWriter, now: Int64, logger: Logger) async {
+        guard let digest = store.digest(), digest != current.withLock({ $0.digest }) else { return }
+        do {
+            let ring = try store.load()
+            guard ring.activeKey != nil else { throw KeyReloadProblem("it has no active key to issue under") }
+            let issuer = try TicketIssuer(keyRing: ring)
+            try await writer.write { try SigningKeyRecord.record(ring, now: now, in: $0) }
+            current.withLock { $0 = Current(ring: ring, issuer: issuer, digest: digest) }
+            try? store.writeMarker(.init(digest: digest, activeKid: Int(issuer.kid), error: nil))
+            logger.notice("key file reloaded; issuing under kid \(issuer.kid)")
+        } catch {
+            // Marked as seen, so a broken file is reported once; fixed, its bytes differ and load.
+            current.withLock { $0.digest = digest }
+            let problem = "\(error)"
+            try? store.writeMarker(.init(digest: digest, activeKid: nil, error: problem))
+            logger.error("key file changed but was not loaded; still issuing under kid \(issuer.kid): \(problem)")
+        }
+    }
+}
+
+struct KeyReloadProblem: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Looks at `keys.json` once a `interval` for as long as the server runs.
+struct KeyFileWatcher: Service {
+    let keys: ServerKeys
+    let writer: DatabaseWriter
+    let clock: ServerClock
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while true {
+                try await Task.sleep(for: interval)
+                await keys.reloadIfChanged(writer: writer, now: clock.now(), logger: logger)
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import Shared
+
+/// The kids a server on this database has ever loaded (`signing_key`), so that none is reused
+/// for another key and a lost or swapped key file is caught.
+enum SigningKeyRecord {
+    /// Every recorded kid with its Ed25519 public key.
+    static func recorded(in database: SQLiteDatabase) throws -> [UInt8: [UInt8]] {
+        var kids: [UInt8: [UInt8]] = [:]
+        for row in try database.rows("SELECT kid, ed25519_public_key FROM signing_key") {
+            guard let kid = row.int64(0).flatMap(UInt8.init(exactly:)), let key = row.blob(1) else {
+                throw SigningKeyMismatch(description: "the signing_key table holds a row that is not a kid and a key")
+            }
+            kids[kid] = key
+        }
+        return kids
+    }
+
+    /// Records every key of `ring`; a kid recorded with another public key is refused, since
+    /// tickets signed under the old key would then fail and the new key's would clash with them.
+    static func record(_ ring: KeyRing, now: Int64, in database: SQLiteDatabase) throws {
+        let known = try recorded(in: database)
+        for key in ring.keys {
+            if let earlier = known[key.kid] {
+                guard earlier == key.publicKey else {
+                    throw SigningKeyMismatch(
+                        description: "kid \(key.kid) in the key file is not the key this database recorded under kid \(key.kid); "
+                            + "tickets it signed would no longer verify. Restore the original keys.json")
+                }
+            } else {
+                try database.run(
+                    "INSERT INTO signing_key (kid, ed25519_public_key, recorded_at) VALUES (?, ?, ?)", key.kid, key.publicKey, now)
+            }
+        }
+    }
+
+    /// The recorded kids of the database at `path`, or none when there is no database yet.
+    static func recordedKids(databasePath path: String) throws -> Set<UInt8> {
+        guard (PrivateFiles.size(of: path) ?? 0) > 0 else { return [] }
+        let database = try SQLiteDatabase(path: path, durability: .normal, readOnly: true)
+        guard try database.row("SELECT 1 FROM sqlite_master WHERE name = 'signing_key'") != nil else { return [] }
+        return Set(try recorded(in: database).keys)
+    }
+}
+
+/// A key file that does not match the keys this database has recorded.
+public struct SigningKeyMismatch: Error, CustomStringConvertible {
+    public let description: String
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTPTypes
+import Synchronization
+
+/// How long a connection may keep the server waiting, and how many it may hold open.
+public struct ConnectionLimits: Sendable, Equatable {
+    /// A new connection must have sent a whole request head within this time.
+    public var headerTimeout: Duration
+    /// Between requests, and between the parts of a request's body, at most this much silence.
+    public var idleTimeout: Duration
+    /// Open connections at most; more are closed at once (the operating system's open-file limit
+    /// is raised at start to make room, see `FileDescriptorLimit`).
+    public var maxConnections: Int
+
+    public init(headerTimeout: Duration = .seconds(10), idleTimeout: Duration = .seconds(60), maxConnections: Int = 4_096) {
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+        self.maxConnections = maxConnections
+    }
+
+    public static let standard = ConnectionLimits()
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1.1 with `limits` enforced on every connection.
+    static func guardedHTTP1(_ limits: ConnectionLimits, logger: Logger) -> HTTPServerBuilder {
+        HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(inner: HTTP1Channel(responder: responder), limits: limits, open: OpenConnections(), logger: logger)
+        }
+    }
+}
+
+/// Hummingbird's HTTP/1 channel, plus a connection cap and `RequestDeadlineHandler` (the
+/// library's own idle timeout restarts on every byte-level read, so a client that sends half a
+/// header and then one byte every few seconds would hold its socket forever).
+struct GuardedHTTP1Channel: ServerChildChannel {
+    typealias Value = HTTP1Channel.Value
+    let inner: HTTP1Channel
+    let limits: ConnectionLimits
+    let open: OpenConnections
+    let logger: Logger
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let admitted = open.admit(limit: limits.maxConnections)
+        if !admitted {
+            if open.shouldReportRefusal() {
+                self.logger.warning("connection limit of \(limits.maxConnections) reached; refusing new connections until some close")
+            }
+            channel.close(promise: nil)
+        } else {
+            channel.closeFuture.whenComplete { [open] _ in open.release() }
+        }
+        return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
+            try channel.pipeline.syncOperations.addHandler(
+                RequestDeadlineHandler(headerTimeout: limits.headerTimeout, idleTimeout: limits.idleTimeout),
+                position: .before(try channel.pipeline.syncOperations.handler(type: HTTPConnectionStateHandler.self)))
+            return value
+        }
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await inner.handle(value: value, logger: logger)
+    }
+}
+
+/// The count of open connections, shared by every connection's setup.
+final class OpenConnections: Sendable {
+    private let count = Atomic<Int>(0)
+    private let lastRefusalReport = Atomic<Int64>(0)
+
+    func admit(limit: Int) -> Bool {
+        let now = count.add(1, ordering: .relaxed).newValue
+        guard now <= limit else {
+            count.subtract(1, ordering: .relaxed)
+            return false
+        }
+        return true
+    }
+
+    func release() {
+        count.subtract(1, ordering: .relaxed)
+    }
+
+    /// At most one log line a minute about refusals, however many there are.
+    func shouldReportRefusal() -> Bool {
+        let minute = Int64(time(nil)) / 60
+        return lastRefusalReport.exchange(minute, ordering: .relaxed) != minute
+    }
+}
+
+/// Closes a connection that keeps the server waiting: no complete request head within
+/// `headerTimeout` of connecting, or silence for `idleTimeout` between requests or inside a
+/// body. While the server itself is working on a request, no deadline runs.
+final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    private let headerTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
+    private var deadline: Scheduled<Void>?
+    /// Requests fully read whose responses are not yet fully written.
+    private var requestsInProgress = 0
+    private var readingRequest = false
+
+    init(headerTimeout: Duration, idleTimeout: Duration) {
+        self.headerTimeout = TimeAmount(headerTimeout)
+        self.idleTimeout = TimeAmount(idleTimeout)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(headerTimeout, context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(headerTimeout, context: context)
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        deadline?.cancel()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head:
+            readingRequest = true
+            arm(idleTimeout, context: context)
+        case .body:
+            arm(idleTimeout, context: context)
+        case .end:
+            readingRequest = false
+            requestsInProgress += 1
+            deadline?.cancel()
+            deadline = nil
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) {
+            requestsInProgress = max(0, requestsInProgress - 1)
+            if requestsInProgress == 0 && !readingRequest { arm(idleTimeout, context: context) }
+        }
+        context.write(data, promise: promise)
+    }
+
+    private func arm(_ timeout: TimeAmount, context: ChannelHandlerContext) {
+        deadline?.cancel()
+        let channel = context.channel
+        deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+    }
+}

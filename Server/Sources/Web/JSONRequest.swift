@@ -1,0 +1,25 @@
+import Foundation
+import Hummingbird
+
+extension Request {
+    /// The body as `Body`, for endpoints that take JSON. Anything but `application/json` is
+    /// `415` (a cross-site form can send `text/plain` without asking; it cannot send JSON), and
+    /// a body that is not JSON, or not this JSON, is `400 invalid_json` naming the field.
+    func decodeJSON<Body: Decodable>(as type: Body.Type, context: AppRequestContext) async throws -> Body {
+        guard let contentType = headers[.contentType], Self.isJSON(contentType) else {
+            throw APIError(
+                .unsupportedMediaType, "unsupported_media_type", "this endpoint takes a JSON body: send Content-Type: application/json")
+        }
+        let buffer = try await body.collect(upTo: context.maxUploadSize)
+        do {
+            return try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+        } catch let error as DecodingError {
+            throw APIError(.badRequest, "invalid_json", APIErrorMiddleware.describe(error))
+        }
+    }
+
+    /// `application/json`, with or without parameters such as `charset=utf-8`.
+    static func isJSON(_ contentType: String) -> Bool {
+        contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+}
