@@ -24,8 +24,8 @@ struct BookingTamperingTests {
                 (eventA, ["ticket_class": 2, "count": -3], 422, "invalid_count"),
                 (eventA, ["ticket_class": 2, "count": 0], 422, "invalid_count"),
                 (eventA, ["ticket_class": 2, "count": 1_000_000_000], 422, "invalid_count"),
-                (eventA, ["ticket_class": 2, "count": "2"], 400, "invalid_request"),
-                (eventA, ["ticket_class": 2, "count": 2.5], 400, "invalid_request"),
+                (eventA, ["ticket_class": 2, "count": "2"], 400, "invalid_json"),
+                (eventA, ["ticket_class": 2, "count": 2.5], 400, "invalid_json"),
                 (eventA, ["ticket_class": 99, "count": 1], 422, "unknown_class"),
                 (eventA, ["ticket_class": 70_000, "count": 1], 422, "unknown_class"),
                 (eventA, ["ticket_class": 1, "count": 1], 422, "class_is_seated"),
@@ -39,8 +39,14 @@ struct BookingTamperingTests {
                 #expect(reply.status == status, "\(body): \(reply.text)")
                 #expect(reply.errorCode == code, "\(body): \(reply.text)")
             }
-            let noBody = try await server.client.send(.POST, "/api/v1/events/\(eventA)/bookings", token: token, body: "{not json")
-            #expect(noBody.status == 400)
+            let notJSON = try await server.client.send(
+                .POST, "/api/v1/events/\(eventA)/bookings", token: token, body: "{not json", headers: [("Content-Type", "application/json")])
+            #expect(notJSON.status == 400)
+            #expect(notJSON.errorCode == "invalid_json")
+            #expect(notJSON.text.contains("the body is not valid JSON") && !notJSON.text.contains("NSDebugDescription"))
+            let plainText = try await server.client.send(.POST, "/api/v1/events/\(eventA)/bookings", token: token, body: #"{"ticket_class": 2, "count": 1}"#)
+            #expect(plainText.status == 415)
+            #expect(plainText.errorCode == "unsupported_media_type")
             let anonymous = try await server.client.send(.POST, "/api/v1/events/\(eventA)/bookings", json: ["ticket_class": 2, "count": 1])
             #expect(anonymous.status == 401)
             #expect(anonymous.errorCode == "not_signed_in")

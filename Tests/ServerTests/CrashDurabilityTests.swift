@@ -20,7 +20,7 @@ struct CrashDurabilityTests {
         defer { _ = try? http.shutdown().wait() }
 
         // The demo festival: 240 numbered seats, six per person.
-        let first = try Self.start(["demo", "--data", directory.path, "--port", "0"])
+        let first = try Self.start(["demo", "--data", directory.path, "--port", "0", "--signups-per-address", "100"])
         var client = APIClient(http: http, base: first.base)
         let events = try await client.send(.GET, "/api/v1/events")
         let eventID = try #require((events.object["events"] as? [[String: Any]])?.first?["id"] as? Int)

@@ -17,14 +17,22 @@ struct LiveServer {
     let clock: ServerClock
 
     /// Starts a server, runs `body` against it, and stops it.
-    static func run<Value: Sendable>(_ body: @Sendable (LiveServer) async throws -> Value) async throws -> Value {
+    /// Throttling is off unless asked for: the crowd tests sign up thousands from one address.
+    static func run<Value: Sendable>(
+        throttling: ThrottlePolicy = .unlimited, options: ServerOptions = ServerOptions(host: "127.0.0.1", port: 0),
+        _ body: @Sendable (LiveServer) async throws -> Value
+    ) async throws -> Value {
         let directory = TemporaryDirectory("festivalgate-server")
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning
         // Mid-sale: sales of the test events open an hour before this and close a month after.
         let clock = ServerClock(fixedAt: 1_790_000_000)
-        let environment = try ServerEnvironment.open(dataDirectory: directory.path, clock: clock, passwordHasher: .fast, logger: logger)
-        let app = buildApplication(ServerOptions(host: "127.0.0.1", port: 0, dataDirectory: directory.path), environment: environment, logger: logger)
+        let environment = try ServerEnvironment.open(
+            dataDirectory: directory.path, secureCookies: options.secureCookies, clock: clock, passwordHasher: .fast,
+            throttling: throttling, logger: logger)
+        var options = options
+        options.dataDirectory = directory.path
+        let app = buildApplication(options, environment: environment, logger: logger)
         return try await app.test(.live) { testClient in
             let http = HTTPClient(
                 eventLoopGroupProvider: .singleton,

@@ -29,14 +29,20 @@ extension HTTPServerBuilder {
     /// HTTP/1.1 with `limits` enforced on every connection.
     static func guardedHTTP1(_ limits: ConnectionLimits, logger: Logger) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            GuardedHTTP1Channel(inner: HTTP1Channel(responder: responder), limits: limits, open: OpenConnections(), logger: logger)
+            // The deadline handler sits between the HTTP codec and Hummingbird's own handler, a
+            // new one for each connection.
+            let configuration = HTTP1Channel.Configuration(
+                additionalChannelHandlers: [RequestDeadlineHandler(headerTimeout: limits.headerTimeout, idleTimeout: limits.idleTimeout)])
+            return GuardedHTTP1Channel(
+                inner: HTTP1Channel(responder: responder, configuration: configuration), limits: limits, open: OpenConnections(),
+                logger: logger)
         }
     }
 }
 
-/// Hummingbird's HTTP/1 channel, plus a connection cap and `RequestDeadlineHandler` (the
-/// library's own idle timeout restarts on every byte-level read, so a client that sends half a
-/// header and then one byte every few seconds would hold its socket forever).
+/// Hummingbird's HTTP/1 channel with a connection cap and `RequestDeadlineHandler` (the
+/// library's own idle timeout restarts on every request part, so a client that never finishes
+/// its head, or sends one body byte a minute, would hold its socket forever).
 struct GuardedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let inner: HTTP1Channel
@@ -46,18 +52,15 @@ struct GuardedHTTP1Channel: ServerChildChannel {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let admitted = open.admit(limit: limits.maxConnections)
-        if !admitted {
-            if open.shouldReportRefusal() {
-                self.logger.warning("connection limit of \(limits.maxConnections) reached; refusing new connections until some close")
-            }
-            channel.close(promise: nil)
-        } else {
+        if admitted {
             channel.closeFuture.whenComplete { [open] _ in open.release() }
+        } else if open.shouldReportRefusal() {
+            self.logger.warning("connection limit of \(limits.maxConnections) reached; refusing new connections until some close")
         }
-        return inner.setup(channel: channel, logger: logger).flatMapThrowing { value in
-            try channel.pipeline.syncOperations.addHandler(
-                RequestDeadlineHandler(headerTimeout: limits.headerTimeout, idleTimeout: limits.idleTimeout),
-                position: .before(try channel.pipeline.syncOperations.handler(type: HTTPConnectionStateHandler.self)))
+        // Set up either way: a value that is never handled would trap in NIO. Closed at once,
+        // a refused connection's handling ends as soon as it begins.
+        return inner.setup(channel: channel, logger: logger).map { value in
+            if !admitted { channel.close(promise: nil) }
             return value
         }
     }
