@@ -8,16 +8,32 @@ struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Create, rotate, revoke, list and export the token keys.",
+        discussion: """
+            A running server picks up a changed key file within a second or two; rotate and revoke \
+            wait for it and say when it issues under the new keys.
+            """,
         subcommands: [Init.self, Rotate.self, Revoke.self, List.self, ExportKiosk.self])
 
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create the key file with one active key (kid 1); refuses to replace existing keys.")
+            abstract: "Create the key file with one active key; refuses to replace existing keys.")
         @OptionGroup var data: DataDirectoryOption
+        @Flag(help: "keys.json was lost but the database holds tickets: make new keys on purpose, under a kid never used before.")
+        var replaceLostKeys = false
 
         func run() throws {
             let store = ServerKeyStore(dataDirectory: data.path)
-            let ring = try store.create()
+            let used = try KeyHistory.recordedKids(dataDirectory: data.path)
+            let tickets = try KeyHistory.ticketCount(dataDirectory: data.path)
+            if tickets > 0 && !replaceLostKeys && !store.exists {
+                throw ValidationError(
+                    """
+                    the database in \(data.path) holds \(tickets) tickets signed under keys that are gone; restore keys.json \
+                    from a backup, or pass --replace-lost-keys to issue under new keys from now on (gates keep the old export \
+                    for the old tickets)
+                    """)
+            }
+            let ring = try store.create(avoiding: used)
             print("created \(store.path) with active kid \(ring.activeKey!.kid)")
         }
     }
@@ -29,8 +45,10 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             let store = ServerKeyStore(dataDirectory: data.path)
-            let key = try store.update { ring throws(KeyRingError) in try ring.rotate() }
+            let used = try KeyHistory.recordedKids(dataDirectory: data.path)
+            let key = try store.update { ring throws(KeyRingError) in try ring.rotate(avoiding: used) }
             print("kid \(key.kid) is now active; export the kiosk keys again so gates accept it")
+            try RunningServer.awaitReload(of: store, dataDirectory: data.path)
         }
     }
 
@@ -39,15 +57,25 @@ struct KeysCommand: ParsableCommand {
             abstract: "Revoke a key: every ticket issued under it is rejected at the gate.")
         @OptionGroup var data: DataDirectoryOption
         @Argument(help: "The kid to revoke (0–255).") var kid: UInt8
+        @Flag(help: "Make a new key active in the same step (required to revoke the active key).") var rotate = false
 
         func run() throws {
             let store = ServerKeyStore(dataDirectory: data.path)
-            let ring = try store.update { ring throws(KeyRingError) in
+            let used = try KeyHistory.recordedKids(dataDirectory: data.path)
+            let ring = try store.load()
+            guard ring[kid] != nil else { throw ValidationError("there is no kid \(kid) in \(store.path)") }
+            if ring.activeKey?.kid == kid && !rotate {
+                throw ValidationError(
+                    "kid \(kid) is the active key: revoking it would leave nothing to issue tickets under; pass --rotate to make a new key active in the same step")
+            }
+            let newKey = try store.update { ring throws(KeyRingError) -> TokenKey? in
+                let newKey = rotate ? try ring.rotate(avoiding: used) : nil
                 try ring.setStatus(.revoked, kid: kid)
-                return ring
+                return newKey
             }
             print("kid \(kid) revoked; export the kiosk keys again so gates learn it")
-            if ring.activeKey == nil { print("no key is active now: run 'ticket-server keys rotate' before issuing") }
+            if let newKey { print("kid \(newKey.kid) is now active") }
+            try RunningServer.awaitReload(of: store, dataDirectory: data.path)
         }
     }
 
@@ -69,7 +97,7 @@ struct KeysCommand: ParsableCommand {
     struct ExportKiosk: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "export-kiosk",
-            abstract: "Write the keys a gate kiosk needs: AES keys and public keys, no signing seed.")
+            abstract: "Write the keys a gate kiosk needs: AES keys and public keys, no signing seed (mode 0600).")
         @OptionGroup var data: DataDirectoryOption
         @Option(help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
         var output: String?
@@ -82,5 +110,32 @@ struct KeysCommand: ParsableCommand {
                 FileHandle.standardOutput.write(KeyFile.encode(export))
             }
         }
+    }
+}
+
+/// Waits for a running server to load a changed key file, and says what happened.
+enum RunningServer {
+    static let patience: TimeInterval = 10
+
+    static func awaitReload(of store: ServerKeyStore, dataDirectory: String) throws {
+        guard DataDirectory.isInUse(dataDirectory) else {
+            print("no server is running on \(dataDirectory); it will use these keys when it starts")
+            return
+        }
+        guard let digest = store.digest() else { return }
+        let deadline = Date().addingTimeInterval(patience)
+        while Date() < deadline {
+            if let marker = store.readMarker(), marker.digest == digest {
+                if let error = marker.error {
+                    print("the running server refused the new key file and still issues under its old keys: \(error)")
+                    throw ExitCode(1)
+                }
+                print("the running server now issues under kid \(marker.activeKid.map(String.init) ?? "?")")
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        print("the running server has not loaded the new key file within \(Int(patience)) s; see its log")
+        throw ExitCode(1)
     }
 }

@@ -78,7 +78,7 @@ struct LiveServer {
         precondition(created.status == 201, "event not created: \(created.text)")
         let id = UInt32(created.object["id"] as! Int)
         if let seatMapCSV {
-            let imported = try await client.send(.PUT, "/api/v1/events/\(id)/seatmap", token: organiser, body: seatMapCSV)
+            let imported = try await client.send(.PUT, "/api/v1/events/\(id)/seatmap", token: organiser, body: seatMapCSV, headers: [("Content-Type", "text/csv")])
             precondition(imported.status == 200, "seat map not imported: \(imported.text)")
         }
         return id

@@ -141,7 +141,7 @@ struct TicketLifecycleTests {
                 A,4,A-4,2
                 A,5,\(String(repeating: "x", count: 40)),1
                 """
-            let reply = try await server.client.send(.PUT, "/api/v1/events/\(eventID)/seatmap", token: organiser, body: csv)
+            let reply = try await server.client.send(.PUT, "/api/v1/events/\(eventID)/seatmap", token: organiser, body: csv, headers: [("Content-Type", "text/csv")])
             #expect(reply.status == 422)
             #expect(reply.errorCode == "invalid_seat_map")
             let message = (reply.object["error"] as! [String: Any])["message"] as! String
@@ -151,7 +151,7 @@ struct TicketLifecycleTests {
             let seats = try await server.client.send(.GET, "/api/v1/events/\(eventID)/availability").object["seats"] as! [Any]
             #expect(seats.isEmpty)
             let attendee = try await server.attendees(1)[0]
-            #expect(try await server.client.send(.PUT, "/api/v1/events/\(eventID)/seatmap", token: attendee, body: "A,1,A-1,1").status == 403)
+            #expect(try await server.client.send(.PUT, "/api/v1/events/\(eventID)/seatmap", token: attendee, body: "A,1,A-1,1", headers: [("Content-Type", "text/csv")]).status == 403)
         }
     }
 

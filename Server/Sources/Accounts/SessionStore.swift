@@ -11,7 +11,10 @@ public final class SessionStore: Sendable {
 
     private let writer: DatabaseWriter
     private let readers: DatabaseReaders
-    private let cache = Mutex<[[UInt8]: (account: Account, expiresAt: Int64)]>([:])
+    private let cache = Mutex<[[UInt8]: (account: Account, expiresAt: Int64, cachedAt: Int64)]>([:])
+    /// A cached session is read again after this long, so that changes made beside the server
+    /// (`ticket-server accounts reset-password` ends sessions) take effect without a restart.
+    static let cacheLifetime: Int64 = 30
     /// Whether the cookie is sent over HTTPS only: when the server's public URL is https.
     let secureCookies: Bool
 
@@ -29,17 +32,22 @@ public final class SessionStore: Sendable {
         try await writer.write { database in
             try AccountRepository.createSession(tokenHash: hash, accountID: account.id, now: now, expiresAt: expiresAt, in: database)
         }
-        cache.withLock { $0[hash] = (account, expiresAt) }
+        cache.withLock { $0[hash] = (account, expiresAt, now) }
         return token
     }
 
     /// The account signed in with `token`, if its session is live.
     func account(for token: String, now: Int64) throws -> Account? {
         let hash = SHA256.hash(Array(token.utf8))
-        if let cached = cache.withLock({ $0[hash] }), cached.expiresAt > now { return cached.account }
+        if let cached = cache.withLock({ $0[hash] }), cached.expiresAt > now, now - cached.cachedAt < Self.cacheLifetime {
+            return cached.account
+        }
         guard let (account, expiresAt) = try readers.read({ try AccountRepository.sessionAccount(tokenHash: hash, now: now, in: $0) })
-        else { return nil }
-        cache.withLock { $0[hash] = (account, expiresAt) }
+        else {
+            cache.withLock { _ = $0.removeValue(forKey: hash) }
+            return nil
+        }
+        cache.withLock { $0[hash] = (account, expiresAt, now) }
         return account
     }
 

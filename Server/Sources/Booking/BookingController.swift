@@ -77,4 +77,6 @@ struct BookingController {
 extension HTTPField.Name {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     static let idempotencyReplayed = HTTPField.Name("Idempotency-Replayed")!
+    /// On an event update: how many live tickets got a new token for the new times.
+    static let ticketsResigned = HTTPField.Name("Tickets-Resigned")!
 }

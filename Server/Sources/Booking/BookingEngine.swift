@@ -43,9 +43,10 @@ enum BookingEngine {
         in database: SQLiteDatabase
     ) throws -> BookingResult {
         if let idempotencyKey, let earlier = try database.row(
-            "SELECT id, request, response FROM booking WHERE account_id = ? AND idempotency_key = ?", account.id, idempotencyKey)
+            "SELECT id, request, response, event_id FROM booking WHERE account_id = ? AND idempotency_key = ?", account.id, idempotencyKey)
         {
-            guard earlier.string(1) == order.fingerprint else {
+            // The same key for another event, or another order, is a different booking.
+            guard earlier.string(1) == order.fingerprint, earlier.int64(3) == Int64(eventID) else {
                 throw APIError(
                     .unprocessableContent, "idempotency_key_reused", "this Idempotency-Key was already used for a different booking")
             }

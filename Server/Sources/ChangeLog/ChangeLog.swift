@@ -10,6 +10,8 @@ public enum ChangeLog {
         case ticketIssued = "ticket_issued"
         case ticketCancelled = "ticket_cancelled"
         case ticketRevoked = "ticket_revoked"
+        /// The event's times moved: the ticket has a new token (same id) with the new window.
+        case ticketResigned = "ticket_resigned"
     }
 
     public struct Entry: Sendable {

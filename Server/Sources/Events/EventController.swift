@@ -67,12 +67,31 @@ struct EventController {
         guard body.classes == nil else { throw APIError.invalid("classes are added with POST /api/v1/events/\(id)/classes") }
         let event = try Self.validated(body, classes: [])
         let now = environment.clock.now()
-        let updated = try await environment.writer.write { database in
-            guard try EventRepository.event(id: id, in: database) != nil else { throw APIError.notFound("event") }
-            return try EventRepository.update(event, id: id, now: now, in: database)
+        let issuer = environment.issuer
+        // Tickets carry the window gates-open to end: when it moves, every live ticket gets a new
+        // token in the same transaction, or the gates would turn everyone away on the new date.
+        // The signing happens here, before the write job, so the writer is not held up by it.
+        let window = (gatesOpenAt: event.gatesOpenAt, endsAt: event.endsAt)
+        let presigned: [UInt64: String] = try environment.readers.read { database in
+            guard let before = try EventRepository.event(id: id, in: database) else { throw APIError.notFound("event") }
+            guard before.gatesOpenAt != window.gatesOpenAt || before.endsAt != window.endsAt else { return [:] }
+            var tokens: [UInt64: String] = [:]
+            for ticket in try TicketRepository.liveTokenFields(eventID: id, in: database) {
+                tokens[ticket.id] = try issuer.token(
+                    ticketID: ticket.id, eventID: id, window: window, zone: ticket.zone, seatLabel: ticket.seatLabel, holder: ticket.holder)
+            }
+            return tokens
+        }
+        let (updated, resigned) = try await environment.writer.write { database in
+            guard let before = try EventRepository.event(id: id, in: database) else { throw APIError.notFound("event") }
+            let updated = try EventRepository.update(event, id: id, now: now, in: database)
+            guard before.gatesOpenAt != updated.gatesOpenAt || before.endsAt != updated.endsAt else { return (updated, 0) }
+            return (updated, try TicketRepository.resign(event: updated, presigned: presigned, issuer: issuer, now: now, in: database))
         }
         environment.availability.invalidate(id)
-        return JSONResponse.make(updated.json)
+        var response = JSONResponse.make(updated.json)
+        response.headers[.ticketsResigned] = String(resigned)
+        return response
     }
 
     @Sendable func addClass(request: Request, context: AppRequestContext) async throws -> Response {
@@ -92,8 +111,15 @@ struct EventController {
     @Sendable func importSeatMap(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
         let id = try Self.eventID(context)
+        let contentType = request.headers[.contentType].flatMap { $0.split(separator: ";").first }?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        guard contentType == "text/csv" || contentType == "text/plain" else {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "a seat map is CSV: send Content-Type: text/csv")
+        }
         let body = try await request.body.collect(upTo: context.maxUploadSize)
-        let text = String(buffer: body)
+        guard let text = String(validating: body.readableBytesView, as: UTF8.self) else {
+            throw APIError(.unprocessableContent, "invalid_seat_map", "nothing was imported: the seat map is not UTF-8 text")
+        }
         guard let event = try environment.readers.read({ try EventRepository.event(id: id, in: $0) }) else {
             throw APIError.notFound("event")
         }
@@ -155,8 +181,8 @@ struct EventController {
     }
 
     static func validated(_ body: EventRequest, classes: [ClassRequest]) throws -> EventRepository.NewEvent {
-        let name = try InputRules.text(body.name, field: "name", maxBytes: 200)
-        let venue = try InputRules.text(body.venue, field: "venue", maxBytes: 200)
+        let name = try InputRules.text(body.name, field: "name", maxBytes: 100)
+        let venue = try InputRules.text(body.venue, field: "venue", maxBytes: 100)
         guard body.gates_open_at <= body.starts_at, body.starts_at < body.ends_at else {
             throw APIError(.unprocessableContent, "invalid_times", "gates must open no later than the start, and the start must come before the end")
         }
@@ -190,6 +216,6 @@ struct EventController {
         if let capacity = body.capacity, !(0...1_000_000).contains(capacity) {
             throw APIError(.unprocessableContent, "invalid_capacity", "capacity must be 0 to 1000000")
         }
-        return .init(zone: zone, name: try InputRules.text(body.name, field: "class_name", maxBytes: 100), priceCents: price, capacity: body.capacity)
+        return .init(zone: zone, name: try InputRules.text(body.name, field: "class_name", maxBytes: 40), priceCents: price, capacity: body.capacity)
     }
 }

@@ -13,6 +13,9 @@ enum SeatMapCSV {
         let lines: [LineError]
     }
 
+    /// Row and seat names are shown on seat maps and gate screens beside the label.
+    static let maxRowOrSeatBytes = 16
+
     /// The seats, or every problem found (at most `maxErrors`).
     static func parse(_ text: String, seatedZones: Set<UInt16>, maxErrors: Int = 20) -> Result<[EventRepository.Seat], Problems> {
         var seats: [EventRepository.Seat] = []
@@ -35,6 +38,10 @@ enum SeatMapCSV {
             let (row, seat, label, zoneText) = (fields[0], fields[1], fields[2], fields[3])
             if row.isEmpty || seat.isEmpty || label.isEmpty {
                 errors.append(LineError(line: number, problem: "row, seat and label must not be empty"))
+            } else if ![row, seat, label].allSatisfy(PrintableText.isPrintable) {
+                errors.append(LineError(line: number, problem: "row, seat and label must be printable text (no control characters)"))
+            } else if row.utf8.count > maxRowOrSeatBytes || seat.utf8.count > maxRowOrSeatBytes {
+                errors.append(LineError(line: number, problem: "row and seat must be at most \(maxRowOrSeatBytes) bytes each"))
             } else if label.utf8.count > TokenLayout.maxSeatBytes {
                 errors.append(LineError(line: number, problem: "label \"\(label)\" is longer than \(TokenLayout.maxSeatBytes) bytes"))
             } else if let first = labels[label] {

@@ -46,3 +46,20 @@ enum SigningKeyRecord {
 public struct SigningKeyMismatch: Error, CustomStringConvertible {
     public let description: String
 }
+
+/// What the database of a data directory says about keys, for the `keys` commands.
+public enum KeyHistory {
+    /// Kids that ever signed (or could have signed) a ticket on this directory's database.
+    public static func recordedKids(dataDirectory: String) throws -> Set<UInt8> {
+        try SigningKeyRecord.recordedKids(databasePath: DataDirectory.databasePath(in: dataDirectory))
+    }
+
+    /// Tickets the directory's database holds, in any status.
+    public static func ticketCount(dataDirectory: String) throws -> Int {
+        let path = DataDirectory.databasePath(in: dataDirectory)
+        guard (PrivateFiles.size(of: path) ?? 0) > 0 else { return 0 }
+        let database = try SQLiteDatabase(path: path, durability: .normal, readOnly: true)
+        guard try database.row("SELECT 1 FROM sqlite_master WHERE name = 'ticket'") != nil else { return 0 }
+        return try database.row("SELECT COUNT(*) FROM ticket")?.int(0) ?? 0
+    }
+}

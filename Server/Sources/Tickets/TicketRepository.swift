@@ -37,6 +37,44 @@ enum TicketRepository {
         }
     }
 
+    /// What a live ticket's token is made of, besides the event's window.
+    struct TokenFields: Sendable {
+        let id: UInt64
+        let zone: UInt16
+        let seatLabel: String
+        let holder: String
+    }
+
+    /// The token fields of every valid ticket of an event.
+    static func liveTokenFields(eventID: UInt32, in database: SQLiteDatabase) throws -> [TokenFields] {
+        try database.rows(
+            """
+            SELECT t.id, t.zone, coalesce(s.label, ''), t.holder FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
+            WHERE t.event_id = ? AND t.status = 'valid' ORDER BY t.id
+            """, eventID
+        ).map { row in
+            TokenFields(id: row.uint64(0)!, zone: UInt16(truncatingIfNeeded: row.int64(1)!), seatLabel: row.string(2)!, holder: row.string(3)!)
+        }
+    }
+
+    /// Gives every valid ticket of `event` a token for the event's current window, ids kept, each
+    /// change in the change log so replicas learn it. `presigned` holds tokens made before the
+    /// write job (signing is the slow part); a ticket issued since is signed here.
+    static func resign(
+        event: Event, presigned: [UInt64: String], issuer: TicketIssuer, now: Int64, in database: SQLiteDatabase
+    ) throws -> Int {
+        let tickets = try liveTokenFields(eventID: event.id, in: database)
+        for ticket in tickets {
+            let token = try presigned[ticket.id] ?? issuer.token(
+                ticketID: ticket.id, event: event, zone: ticket.zone, seatLabel: ticket.seatLabel, holder: ticket.holder)
+            try database.run("UPDATE ticket SET token = ?, changed_at = ? WHERE id = ?", token, now, ticket.id)
+            try ChangeLog.append(
+                .ticketResigned, eventID: event.id, ticketID: ticket.id, at: now,
+                detail: .object([("not_before", .integer(event.gatesOpenAt)), ("not_after", .integer(event.endsAt))]), in: database)
+        }
+        return tickets.count
+    }
+
     static func ticket(id: UInt64, in database: SQLiteDatabase) throws -> Ticket? {
         try database.row("\(Ticket.selection) WHERE t.id = ?", id).map(Ticket.init(row:))
     }

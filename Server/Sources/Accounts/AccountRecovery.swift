@@ -1,0 +1,63 @@
+import Foundation
+import Shared
+
+/// What an operator with the data directory can do when nobody can sign in as an organiser:
+/// make an organiser, or give an account a new password (ending its sessions). Works beside a
+/// running server: SQLite serialises the writes, and the server reads sessions again within
+/// `SessionStore.cacheLifetime`.
+public enum AccountRecovery {
+    /// A fresh random password of 16 URL-safe characters (96 bits).
+    static func newPassword() -> String {
+        Base64URL.encode(SecureRandom.bytes(count: 12))
+    }
+
+    /// Creates an organiser, or makes an existing account one; returns its new password.
+    public static func createOrganiser(email rawEmail: String, name rawName: String, dataDirectory: String) throws -> String {
+        let email = try InputRules.email(rawEmail)
+        let name = try InputRules.displayName(rawName)
+        let password = newPassword()
+        let hash = try PasswordHasher.standard.hash(password)
+        try withDatabase(dataDirectory) { database in
+            try database.transaction { database in
+                if let existing = try AccountRepository.credentials(email: email, in: database)?.0 {
+                    try database.run("UPDATE account SET role = 'organiser', password_hash = ? WHERE id = ?", hash, existing.id)
+                    try database.run("DELETE FROM session WHERE account_id = ?", existing.id)
+                } else {
+                    _ = try AccountRepository.create(
+                        email: email, displayName: name, passwordHash: hash, role: .organiser, now: Int64(Date().timeIntervalSince1970),
+                        in: database)
+                }
+            }
+        }
+        return password
+    }
+
+    /// Sets a new random password for `email` and ends its sessions; returns the password.
+    public static func resetPassword(email: String, dataDirectory: String) throws -> String {
+        let password = newPassword()
+        let hash = try PasswordHasher.standard.hash(password)
+        try withDatabase(dataDirectory) { database in
+            try database.transaction { database in
+                guard let account = try AccountRepository.credentials(email: email.trimmingCharacters(in: .whitespaces), in: database)?.0
+                else { throw AccountRecoveryError("no account has the email \(email)") }
+                try database.run("UPDATE account SET password_hash = ? WHERE id = ?", hash, account.id)
+                try database.run("DELETE FROM session WHERE account_id = ?", account.id)
+            }
+        }
+        return password
+    }
+
+    private static func withDatabase(_ dataDirectory: String, _ body: (SQLiteDatabase) throws -> Void) throws {
+        let path = DataDirectory.databasePath(in: dataDirectory)
+        guard (PrivateFiles.size(of: path) ?? 0) > 0 else {
+            throw AccountRecoveryError("there is no server database at \(path)")
+        }
+        let database = try SQLiteDatabase(path: path, durability: .full)
+        try body(database)
+    }
+}
+
+public struct AccountRecoveryError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
