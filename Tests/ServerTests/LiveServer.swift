@@ -15,11 +15,13 @@ struct LiveServer {
     let environment: ServerEnvironment
     let client: APIClient
     let clock: ServerClock
+    let port: Int
 
     /// Starts a server, runs `body` against it, and stops it.
     /// Throttling is off unless asked for: the crowd tests sign up thousands from one address.
     static func run<Value: Sendable>(
         throttling: ThrottlePolicy = .unlimited, options: ServerOptions = ServerOptions(host: "127.0.0.1", port: 0),
+        passwordHasher: PasswordHasher = .fast,
         _ body: @Sendable (LiveServer) async throws -> Value
     ) async throws -> Value {
         let directory = TemporaryDirectory("festivalgate-server")
@@ -28,7 +30,7 @@ struct LiveServer {
         // Mid-sale: sales of the test events open an hour before this and close a month after.
         let clock = ServerClock(fixedAt: 1_790_000_000)
         let environment = try ServerEnvironment.open(
-            dataDirectory: directory.path, secureCookies: options.secureCookies, clock: clock, passwordHasher: .fast,
+            dataDirectory: directory.path, secureCookies: options.secureCookies, clock: clock, passwordHasher: passwordHasher,
             throttling: throttling, logger: logger)
         var options = options
         options.dataDirectory = directory.path
@@ -41,7 +43,7 @@ struct LiveServer {
             // The data directory must outlive the server that writes into it.
             defer { withExtendedLifetime(directory) {} }
             do {
-                let value = try await body(LiveServer(environment: environment, client: client, clock: clock))
+                let value = try await body(LiveServer(environment: environment, client: client, clock: clock, port: testClient.port!))
                 try await http.shutdown()
                 return value
             } catch {

@@ -72,6 +72,11 @@ final class RateLimiter: Sendable {
         }
     }
 
+    /// Forgets `key`: its bucket is full again.
+    func reset(_ key: String) {
+        buckets.withLock { _ = $0.removeValue(forKey: key) }
+    }
+
     /// Gives back a try taken for an attempt that turned out not to count (a good password).
     func giveBack(_ key: String, now: Int64) {
         buckets.withLock { buckets in
@@ -122,10 +127,12 @@ final class Throttles: Sendable {
         }
     }
 
+    /// The right password clears the account's failures (whoever knows it has nothing left to
+    /// guess), but only gives back the address's one try: an attacker signing in to an account
+    /// of their own between guesses must not refill the address's bucket.
     func logInSucceeded(email: String, address: String?) {
-        let now = clock.now()
-        perAccount?.giveBack("login:" + email.lowercased(), now: now)
-        if let address { perAddress?.giveBack(address, now: now) }
+        perAccount?.reset("login:" + email.lowercased())
+        if let address { perAddress?.giveBack(address, now: clock.now()) }
     }
 
     func beginSignUp(address: String?) throws {
