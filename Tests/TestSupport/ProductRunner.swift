@@ -19,6 +19,11 @@ public struct ProductRunner: Sendable {
         executable = candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
     }
 
+    /// Any program, such as `/bin/sh` to start a product under a chosen umask.
+    public init(executable: String) {
+        self.executable = executable
+    }
+
     /// Runs the product with `arguments` and waits for it to exit.
     public func run(_ arguments: [String], input: String? = nil) throws -> Outcome {
         let process = Process()
