@@ -20,3 +20,29 @@ struct OpenAPIDocumentTests {
         }
     }
 }
+
+extension OpenAPIDocumentTests {
+    @Test("every JSON response has a real schema, every operation lists its errors, and 405 answers with Allow")
+    func responsesAreExact() throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: [String: Any]]])
+        for (path, operations) in paths {
+            for (method, operation) in operations {
+                let responses = try #require(operation["responses"] as? [String: [String: Any]])
+                for (status, response) in responses {
+                    guard let content = response["content"] as? [String: [String: Any]], let json = content["application/json"] else { continue }
+                    let schema = try #require(json["schema"] as? [String: Any])
+                    let bare = schema.count == 1 && schema["type"] as? String == "object"
+                    #expect(!bare || path == "/api/v1/openapi.json", "\(method) \(path) \(status) has a bare object schema")
+                }
+                // Whatever takes JSON can be refused for the media type, malformed JSON and size.
+                if let body = operation["requestBody"] as? [String: Any], (body["content"] as? [String: Any])?["application/json"] != nil {
+                    for status in ["400", "413", "415"] { #expect(responses[status] != nil, "\(method) \(path) lacks \(status)") }
+                }
+                if operation["security"] != nil && path != "/api/v1/auth/logout" {
+                    #expect(responses["401"] != nil, "\(method) \(path) lacks 401")
+                }
+            }
+        }
+    }
+}
