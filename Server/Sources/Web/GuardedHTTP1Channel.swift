@@ -40,9 +40,10 @@ extension HTTPServerBuilder {
     }
 }
 
-/// Hummingbird's HTTP/1 channel with a connection cap and `RequestDeadlineHandler` (the
-/// library's own idle timeout restarts on every request part, so a client that never finishes
-/// its head, or sends one body byte a minute, would hold its socket forever).
+/// Hummingbird's HTTP/1 channel with a connection cap and `RequestDeadlineHandler`. By default
+/// the library has no timeout at all, and its optional one is a single idle timeout: a short one
+/// would close the keep-alive connections browsers rely on, a long one lets thousands of
+/// half-sent heads sit for that long. The handler gives the first head its own, short deadline.
 struct GuardedHTTP1Channel: ServerChildChannel {
     typealias Value = HTTP1Channel.Value
     let inner: HTTP1Channel
