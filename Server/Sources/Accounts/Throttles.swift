@@ -93,8 +93,11 @@ final class RateLimiter: Sendable {
         return Bucket(tries: min(Double(rule.burst), bucket.tries + elapsed / Double(rule.secondsPerTry)), updatedAt: now)
     }
 
+    /// Forgets the buckets that are full anyway; if that frees too little (a flood from very
+    /// many addresses), forgets them all, so the sweep stays rare and memory stays bounded.
     private func forgetFullBuckets(_ buckets: inout [String: Bucket], now: Int64) {
         buckets = buckets.filter { refilled($0.value, now: now).tries < Double(rule.burst) }
+        if buckets.count > Self.maxKeys * 3 / 4 { buckets.removeAll(keepingCapacity: true) }
     }
 }
 
