@@ -12,7 +12,10 @@ public final class V4L2Camera {
     public let height: Int
     /// Bytes from one row to the next; drivers may pad rows past `width`.
     public let bytesPerLine: Int
-    private let descriptor: Int32
+    /// -1 once closed: `release()` runs from a failed init and again from `deinit` (a fully
+    /// initialised object that throws is still deinitialised), and a second close could close a
+    /// descriptor another thread has opened since under the same number.
+    private var descriptor: Int32
     private var buffers: [UnsafeMutableRawBufferPointer] = []
     private var streaming = false
     /// Rows copied together when the driver pads them, so zbar gets `width`-byte rows.
@@ -171,7 +174,10 @@ public final class V4L2Camera {
         }
         for buffer in buffers { v4l2_munmap(buffer.baseAddress, buffer.count) }
         buffers.removeAll()
-        if descriptor >= 0 { v4l2_close(descriptor) }
+        if descriptor >= 0 {
+            v4l2_close(descriptor)
+            descriptor = -1
+        }
     }
 
     /// One ioctl through libv4l2, retried on EINTR. True on success; errno says why not.
