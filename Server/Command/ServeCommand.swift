@@ -70,7 +70,7 @@ struct ServerRunOptions: ParsableArguments {
     /// The server's options; raises the open-file limit and caps connections to fit it.
     func options(dataDirectory: String, logger: Logger) -> ServerOptions {
         let descriptors = FileDescriptorLimit.raise()
-        let connections = min(maxConnections, descriptors - FileDescriptorLimit.reserved)
+        let connections = max(1, min(maxConnections, descriptors - FileDescriptorLimit.reserved))
         logger.info("open-file limit \(descriptors); at most \(connections) connections")
         if connections < maxConnections {
             logger.warning("--max-connections \(maxConnections) does not fit the open-file limit \(descriptors); using \(connections)")

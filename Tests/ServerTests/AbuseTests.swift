@@ -93,6 +93,20 @@ struct AbuseTests {
         #expect(!hasher.verify("correct horse battery", against: dummy))
     }
 
+    @Test("past the connection cap, a new connection is closed at once while the admitted ones stay open")
+    func connectionCap() async throws {
+        let limits = ConnectionLimits(headerTimeout: .seconds(30), idleTimeout: .seconds(30), maxConnections: 20)
+        try await LiveServer.run(options: ServerOptions(host: "127.0.0.1", port: 0, connectionLimits: limits)) { server in
+            let sockets = try (0..<30).map { _ in try RawSocket(port: server.port) }
+            // Long before the 30 s header deadline: only the ten past the cap are gone.
+            let closed = await RawSocket.closedByPeer(sockets, within: .seconds(2))
+            // Two event loops admit in parallel, so which ones is not fixed; how many is. The test
+            // harness's own client may hold one of the 20 places.
+            let kept = closed.filter { !$0 }.count
+            #expect((19...20).contains(kept), "\(kept) of 30 kept open with a cap of 20")
+        }
+    }
+
     @Test("sockets that never finish their request head are closed at the header timeout; past the cap, at once")
     func slowAndSurplusSocketsAreDropped() async throws {
         let limits = ConnectionLimits(headerTimeout: .seconds(1), idleTimeout: .seconds(2), maxConnections: 40)
@@ -101,7 +115,7 @@ struct AbuseTests {
             for socket in sockets { try socket.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ") }
             // Each socket must see the server hang up (EOF or reset) well before our 8 s patience.
             let started = ContinuousClock.now
-            let closed = sockets.map { $0.waitForClose(seconds: 8) }
+            let closed = await RawSocket.closedByPeer(sockets, within: .seconds(8))
             #expect(closed.allSatisfy { $0 }, "\(closed.filter { !$0 }.count) half-open sockets were still open")
             #expect(ContinuousClock.now - started < .seconds(6))
             // The server still answers.
@@ -137,15 +151,32 @@ final class RawSocket {
         guard sent >= 0 else { throw POSIXError(.EPIPE) }
     }
 
-    /// Whether the peer closes the connection (EOF or reset) within `seconds`.
-    func waitForClose(seconds: Int) -> Bool {
-        var timeout = timeval(tv_sec: seconds, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var buffer = [UInt8](repeating: 0, count: 4_096)
-        while true {
-            let count = read(descriptor, &buffer, buffer.count)
-            if count == 0 { return true }
-            if count < 0 { return errno == ECONNRESET }
+    /// For each socket, whether the peer closed it (EOF or reset) within `duration`. Waits on a
+    /// thread of its own: a blocking wait on the async pool (two threads on this machine) would
+    /// starve the very server under test of the threads it accepts connections on.
+    static func closedByPeer(_ sockets: [RawSocket], within duration: Duration) async -> [Bool] {
+        await withCheckedContinuation { continuation in
+            let descriptors = sockets.map(\.descriptor)
+            Thread.detachNewThread {
+                continuation.resume(returning: closedByPeer(descriptors, within: duration))
+            }
         }
+    }
+
+    private static func closedByPeer(_ descriptors: [Int32], within duration: Duration) -> [Bool] {
+        var closed = [Bool](repeating: false, count: descriptors.count)
+        let deadline = ContinuousClock.now + duration
+        var buffer = [UInt8](repeating: 0, count: 4_096)
+        while ContinuousClock.now < deadline, closed.contains(false) {
+            var polled = descriptors.enumerated().filter { !closed[$0.offset] }
+                .map { pollfd(fd: $0.element, events: Int16(POLLIN), revents: 0) }
+            guard poll(&polled, nfds_t(polled.count), 50) > 0 else { continue }
+            for entry in polled where entry.revents != 0 {
+                let index = descriptors.firstIndex(of: entry.fd)!
+                let count = read(entry.fd, &buffer, buffer.count)
+                if count == 0 || (count < 0 && errno == ECONNRESET) || entry.revents & Int16(POLLHUP) != 0 { closed[index] = true }
+            }
+        }
+        return closed
     }
 }

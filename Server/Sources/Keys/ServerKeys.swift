@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import ServiceLifecycle
 import Shared
 import Synchronization
@@ -33,24 +34,32 @@ public final class ServerKeys: Sendable {
     public var issuer: TicketIssuer { current.withLock { $0.issuer } }
     public var ring: KeyRing { current.withLock { $0.ring } }
 
-    /// Loads `keys.json` again if its bytes changed since the last look.
+    /// Loads `keys.json` again if its bytes changed since the last look. The file reads and the
+    /// marker's fsync run on NIO's blocking pool, not on the async threads.
     func reloadIfChanged(writer: DatabaseWriter, now: Int64, logger: Logger) async {
-        guard let digest = store.digest(), digest != current.withLock({ $0.digest }) else { return }
+        let seen = current.withLock { $0.digest }
+        let store = self.store
+        guard let candidate = try? await NIOThreadPool.singleton.runIfActive({ () -> (String, Result<KeyRing, any Error>)? in
+            guard let digest = store.digest(), digest != seen else { return nil }
+            return (digest, Result<KeyRing, any Error> { try store.load() })
+        }) else { return }
+        let (digest, loaded) = candidate
+        let marker: ServerKeyStore.LoadedMarker
         do {
-            let ring = try store.load()
+            let ring = try loaded.get()
             guard ring.activeKey != nil else { throw KeyReloadProblem("it has no active key to issue under") }
             let issuer = try TicketIssuer(keyRing: ring)
             try await writer.write { try SigningKeyRecord.record(ring, now: now, in: $0) }
             current.withLock { $0 = Current(ring: ring, issuer: issuer, digest: digest) }
-            try? store.writeMarker(.init(digest: digest, activeKid: Int(issuer.kid), error: nil))
+            marker = .init(digest: digest, activeKid: Int(issuer.kid), error: nil)
             logger.notice("key file reloaded; issuing under kid \(issuer.kid)")
         } catch {
             // Marked as seen, so a broken file is reported once; fixed, its bytes differ and load.
             current.withLock { $0.digest = digest }
-            let problem = "\(error)"
-            try? store.writeMarker(.init(digest: digest, activeKid: nil, error: problem))
-            logger.error("key file changed but was not loaded; still issuing under kid \(issuer.kid): \(problem)")
+            marker = .init(digest: digest, activeKid: nil, error: "\(error)")
+            logger.error("key file changed but was not loaded; still issuing under kid \(issuer.kid): \(error)")
         }
+        _ = try? await NIOThreadPool.singleton.runIfActive { try store.writeMarker(marker) }
     }
 }
 

@@ -32,14 +32,6 @@ enum SigningKeyRecord {
             }
         }
     }
-
-    /// The recorded kids of the database at `path`, or none when there is no database yet.
-    static func recordedKids(databasePath path: String) throws -> Set<UInt8> {
-        guard (PrivateFiles.size(of: path) ?? 0) > 0 else { return [] }
-        let database = try SQLiteDatabase(path: path, durability: .normal, readOnly: true)
-        guard try database.row("SELECT 1 FROM sqlite_master WHERE name = 'signing_key'") != nil else { return [] }
-        return Set(try recorded(in: database).keys)
-    }
 }
 
 /// A key file that does not match the keys this database has recorded.
@@ -47,19 +39,24 @@ public struct SigningKeyMismatch: Error, CustomStringConvertible {
     public let description: String
 }
 
-/// What the database of a data directory says about keys, for the `keys` commands.
+/// What the database of a data directory says about keys, for the `keys` commands. Read-only;
+/// a directory without a database (or without the table yet) has none of either.
 public enum KeyHistory {
     /// Kids that ever signed (or could have signed) a ticket on this directory's database.
     public static func recordedKids(dataDirectory: String) throws -> Set<UInt8> {
-        try SigningKeyRecord.recordedKids(databasePath: DataDirectory.databasePath(in: dataDirectory))
+        try reading(dataDirectory, table: "signing_key") { Set(try SigningKeyRecord.recorded(in: $0).keys) } ?? []
     }
 
     /// Tickets the directory's database holds, in any status.
     public static func ticketCount(dataDirectory: String) throws -> Int {
+        try reading(dataDirectory, table: "ticket") { try $0.row("SELECT COUNT(*) FROM ticket")?.int(0) } ?? 0
+    }
+
+    private static func reading<Value>(_ dataDirectory: String, table: String, _ body: (SQLiteDatabase) throws -> Value?) throws -> Value? {
         let path = DataDirectory.databasePath(in: dataDirectory)
-        guard (PrivateFiles.size(of: path) ?? 0) > 0 else { return 0 }
+        guard (PrivateFiles.size(of: path) ?? 0) > 0 else { return nil }
         let database = try SQLiteDatabase(path: path, durability: .normal, readOnly: true)
-        guard try database.row("SELECT 1 FROM sqlite_master WHERE name = 'ticket'") != nil else { return 0 }
-        return try database.row("SELECT COUNT(*) FROM ticket")?.int(0) ?? 0
+        guard try database.row("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", table) != nil else { return nil }
+        return try body(database)
     }
 }

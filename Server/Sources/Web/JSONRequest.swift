@@ -6,7 +6,7 @@ extension Request {
     /// `415` (a cross-site form can send `text/plain` without asking; it cannot send JSON), and
     /// a body that is not JSON, or not this JSON, is `400 invalid_json` naming the field.
     func decodeJSON<Body: Decodable>(as type: Body.Type, context: AppRequestContext) async throws -> Body {
-        guard let contentType = headers[.contentType], Self.isJSON(contentType) else {
+        guard mediaType == "application/json" else {
             throw APIError(
                 .unsupportedMediaType, "unsupported_media_type", "this endpoint takes a JSON body: send Content-Type: application/json")
         }
@@ -18,8 +18,8 @@ extension Request {
         }
     }
 
-    /// `application/json`, with or without parameters such as `charset=utf-8`.
-    static func isJSON(_ contentType: String) -> Bool {
-        contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    /// The body's media type, lowercased, without parameters such as `charset=utf-8`.
+    var mediaType: String? {
+        headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
     }
 }
