@@ -4,7 +4,7 @@ import Shared
 
 /// An API failure as the client sees it: a status and `{"error": {"code": …, "message": …}}`.
 /// `code` is stable for programs; `message` is for people.
-public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
+public struct APIError: Error, HTTPResponseError, Sendable, Equatable, CustomStringConvertible {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
@@ -24,6 +24,9 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.description)))
     }
+
+    /// The message, for a command-line tool that reuses the API's rules (`ticket-server accounts`).
+    public var description: String { message }
 
     static func tooManyRequests(retryAfter seconds: Int64, _ message: String) -> APIError {
         APIError(.tooManyRequests, "too_many_requests", message, headers: [.retryAfter: String(seconds)])
