@@ -107,7 +107,11 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let headerTimeout: TimeAmount
     private let idleTimeout: TimeAmount
-    private var deadline: Scheduled<Void>?
+    /// When the connection is closed unless something arrives first; nil while the server works
+    /// on a request. Moving it costs a clock read, not a timer: one timer is kept and, when it
+    /// fires early, re-set for the deadline (as Hummingbird's own idle timeout does).
+    private var deadline: NIODeadline?
+    private var timer: Scheduled<Void>?
     /// Requests fully read whose responses are not yet fully written.
     private var requestsInProgress = 0
     private var readingRequest = false
@@ -118,29 +122,29 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(headerTimeout, context: context) }
+        if context.channel.isActive { allow(headerTimeout, context: context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(headerTimeout, context: context)
+        allow(headerTimeout, context: context)
         context.fireChannelActive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        deadline?.cancel()
+        timer?.cancel()
+        timer = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head:
             readingRequest = true
-            arm(idleTimeout, context: context)
+            allow(idleTimeout, context: context)
         case .body:
-            arm(idleTimeout, context: context)
+            allow(idleTimeout, context: context)
         case .end:
             readingRequest = false
             requestsInProgress += 1
-            deadline?.cancel()
             deadline = nil
         }
         context.fireChannelRead(data)
@@ -149,14 +153,30 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             requestsInProgress = max(0, requestsInProgress - 1)
-            if requestsInProgress == 0 && !readingRequest { arm(idleTimeout, context: context) }
+            if requestsInProgress == 0 && !readingRequest { allow(idleTimeout, context: context) }
         }
         context.write(data, promise: promise)
     }
 
-    private func arm(_ timeout: TimeAmount, context: ChannelHandlerContext) {
-        deadline?.cancel()
+    /// The connection may stay silent for `timeout` from now.
+    private func allow(_ timeout: TimeAmount, context: ChannelHandlerContext) {
+        let until = NIODeadline.now() + timeout
+        deadline = until
+        if timer == nil { schedule(at: until, context: context) }
+    }
+
+    private func schedule(at time: NIODeadline, context: ChannelHandlerContext) {
         let channel = context.channel
-        deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+        // Isolated to the channel's event loop, where the handler and its context live.
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: time) { [weak self] in
+            guard let self else { return }
+            timer = nil
+            guard let deadline else { return }  // busy with a request: a later `allow` re-arms
+            if NIODeadline.now() >= deadline {
+                channel.close(promise: nil)
+            } else {
+                schedule(at: deadline, context: context)
+            }
+        }
     }
 }
