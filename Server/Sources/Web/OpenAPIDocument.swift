@@ -99,14 +99,7 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "invalid_json: the body is not JSON or not this JSON (the message names the field); invalid_request",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "403": {
             "description": "cross_site_request: sent with a session cookie from another site",
@@ -119,24 +112,10 @@ enum OpenAPIDocument {
             }
           },
           "413": {
-            "description": "body_too_large: the body is over 256 KiB",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BodyTooLarge"
           },
           "415": {
-            "description": "unsupported_media_type: the body must be application/json",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnsupportedMediaType"
           },
           "429": {
             "description": "too_many_requests: throttled; wait Retry-After seconds",
@@ -215,52 +194,16 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "invalid_json: the body is not JSON or not this JSON (the message names the field); invalid_request",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "413": {
-            "description": "body_too_large: the body is over 256 KiB",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BodyTooLarge"
           },
           "415": {
-            "description": "unsupported_media_type: the body must be application/json",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnsupportedMediaType"
           },
           "429": {
-            "description": "too_many_requests: throttled; wait Retry-After seconds",
-            "headers": {
-              "Retry-After": {
-                "description": "seconds until a try is allowed again",
-                "schema": {
-                  "type": "integer"
-                }
-              }
-            },
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "401": {
             "description": "wrong_credentials: the same answer for an unknown email and a wrong password",
@@ -359,14 +302,7 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           }
         }
       }
@@ -419,54 +355,19 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "invalid_json: the body is not JSON or not this JSON (the message names the field); invalid_request",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "403": {
-            "description": "forbidden: the role does not allow it; cross_site_request: a cookie-signed change from another site",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           },
           "413": {
-            "description": "body_too_large: the body is over 256 KiB",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BodyTooLarge"
           },
           "415": {
-            "description": "unsupported_media_type: the body must be application/json",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnsupportedMediaType"
           },
           "404": {
             "description": "not_found: no such account",
@@ -567,54 +468,19 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "invalid_json: the body is not JSON or not this JSON (the message names the field); invalid_request",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "403": {
-            "description": "forbidden: the role does not allow it; cross_site_request: a cookie-signed change from another site",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           },
           "413": {
-            "description": "body_too_large: the body is over 256 KiB",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BodyTooLarge"
           },
           "415": {
-            "description": "unsupported_media_type: the body must be application/json",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnsupportedMediaType"
           },
           "422": {
             "description": "invalid_name, invalid_venue, invalid_times, invalid_limit, invalid_zone, invalid_price, invalid_capacity, invalid_class_name, duplicate_zone",
@@ -727,54 +593,19 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "invalid_json: the body is not JSON or not this JSON (the message names the field); invalid_request",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "403": {
-            "description": "forbidden: the role does not allow it; cross_site_request: a cookie-signed change from another site",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           },
           "413": {
-            "description": "body_too_large: the body is over 256 KiB",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BodyTooLarge"
           },
           "415": {
-            "description": "unsupported_media_type: the body must be application/json",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnsupportedMediaType"
           },
           "404": {
             "description": "not_found: no such event",
@@ -848,54 +679,19 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "invalid_json: the body is not JSON or not this JSON (the message names the field); invalid_request",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "403": {
-            "description": "forbidden: the role does not allow it; cross_site_request: a cookie-signed change from another site",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           },
           "413": {
-            "description": "body_too_large: the body is over 256 KiB",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BodyTooLarge"
           },
           "415": {
-            "description": "unsupported_media_type: the body must be application/json",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnsupportedMediaType"
           },
           "404": {
             "description": "not_found: no such event",
@@ -997,34 +793,13 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "403": {
-            "description": "forbidden: the role does not allow it; cross_site_request: a cookie-signed change from another site",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           },
           "413": {
-            "description": "body_too_large: the body is over 256 KiB",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BodyTooLarge"
           },
           "404": {
             "description": "not_found: no such event",
@@ -1181,44 +956,16 @@ enum OpenAPIDocument {
             }
           },
           "400": {
-            "description": "invalid_json: the body is not JSON or not this JSON (the message names the field); invalid_request",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BadRequest"
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "413": {
-            "description": "body_too_large: the body is over 256 KiB",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/BodyTooLarge"
           },
           "415": {
-            "description": "unsupported_media_type: the body must be application/json",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/UnsupportedMediaType"
           },
           "403": {
             "description": "cross_site_request: a cookie-signed booking from another site",
@@ -1301,14 +1048,7 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           }
         }
       }
@@ -1351,14 +1091,7 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "404": {
             "description": "not_found: no such ticket, or not yours",
@@ -1426,14 +1159,7 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "404": {
             "description": "not_found: no such ticket, or not yours",
@@ -1486,14 +1212,7 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "404": {
             "description": "not_found: no such ticket, or not yours",
@@ -1547,14 +1266,7 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "404": {
             "description": "not_found: no such ticket, or not yours",
@@ -1607,14 +1319,7 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "403": {
             "description": "cross_site_request",
@@ -1687,24 +1392,10 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "403": {
-            "description": "forbidden: the role does not allow it; cross_site_request: a cookie-signed change from another site",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           },
           "404": {
             "description": "not_found: no such ticket",
@@ -1780,24 +1471,10 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "403": {
-            "description": "forbidden: the role does not allow it; cross_site_request: a cookie-signed change from another site",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           },
           "404": {
             "description": "not_found: no such ticket",
@@ -1901,24 +1578,10 @@ enum OpenAPIDocument {
             }
           },
           "401": {
-            "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/NotSignedIn"
           },
           "403": {
-            "description": "forbidden: the role does not allow it; cross_site_request: a cookie-signed change from another site",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "$ref": "#/components/schemas/Error"
-                }
-              }
-            }
+            "$ref": "#/components/responses/Forbidden"
           }
         }
       }
@@ -2602,6 +2265,106 @@ enum OpenAPIDocument {
           "detail": {
             "type": "string",
             "description": "a JSON object as text"
+          }
+        }
+      }
+    },
+    "responses": {
+      "BadRequest": {
+        "description": "invalid_json: the body is not JSON or not this JSON (the message names the field); invalid_request",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "NotSignedIn": {
+        "description": "not_signed_in: no valid session (bearer token or fg_session cookie)",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "Forbidden": {
+        "description": "forbidden: the role does not allow it; cross_site_request: a cookie-signed change from another site",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "NotFound": {
+        "description": "not_found",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "Conflict": {
+        "description": "a conflict with the current state (the code says which)",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "BodyTooLarge": {
+        "description": "body_too_large: the body is over 256 KiB",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "UnsupportedMediaType": {
+        "description": "unsupported_media_type: the body must be application/json",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "InvalidField": {
+        "description": "a field breaks a rule (the code says which)",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
+          }
+        }
+      },
+      "TooManyRequests": {
+        "description": "too_many_requests: throttled; wait Retry-After seconds",
+        "headers": {
+          "Retry-After": {
+            "description": "seconds until a try is allowed again",
+            "schema": {
+              "type": "integer"
+            }
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/Error"
+            }
           }
         }
       }
