@@ -14,68 +14,66 @@ struct CrashDurabilityTests {
     @Test("kill -9 during a booking burst: every acknowledged booking survives; retried with its key, every seat is booked exactly once")
     func killDuringBookingBurst() async throws {
         let directory = TemporaryDirectory("festivalgate-crash")
-        let http = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)))
-        defer { _ = try? http.shutdown().wait() }
+        try await LiveServer.withHTTPClient(connections: 64) { http in
 
-        // The demo festival: 240 numbered seats, six per person.
-        let first = try Self.start(["demo", "--data", directory.path, "--port", "0", "--signups-per-address", "100"])
-        var client = APIClient(http: http, base: first.base)
-        let events = try await client.send(.GET, "/api/v1/events")
-        let eventID = try #require((events.object["events"] as? [[String: Any]])?.first?["id"] as? Int)
-        let availability = try await client.send(.GET, "/api/v1/events/\(eventID)/availability")
-        let seatIDs = (availability.object["seats"] as! [[String: Any]]).map { $0["id"] as! Int }
-        #expect(seatIDs.count == 240)
-        let people = try await LiveServer.all(40) { [client] index in
-            try await client.signUp(email: "fan\(index)@example.com", name: "Fan \(index)")
-        }
-
-        // Every seat booked by one of 40 people, each request with its own key; the server is
-        // killed as the 30th acknowledgement arrives, with the rest still in flight.
-        @Sendable func book(_ index: Int, with client: APIClient) async throws -> APIClient.Reply {
-            try await client.send(
-                .POST, "/api/v1/events/\(eventID)/bookings", token: people[index % people.count],
-                json: ["seats": [seatIDs[index]]], headers: [("Idempotency-Key", "seat-\(seatIDs[index])")])
-        }
-        let acknowledgements = Atomic<Int>(0)
-        let burst = try await LiveServer.all(seatIDs.count) { [client] index -> (Int, APIClient.Reply?) in
-            guard let reply = try? await book(index, with: client) else { return (index, nil) }  // cut off by the kill
-            if reply.status == 201, acknowledgements.add(1, ordering: .relaxed).newValue == 30 {
-                kill(first.process.processIdentifier, SIGKILL)
+            // The demo festival: 240 numbered seats, six per person.
+            let first = try Self.start(["demo", "--data", directory.path, "--port", "0", "--signups-per-address", "100"])
+            var client = APIClient(http: http, base: first.base)
+            let events = try await client.send(.GET, "/api/v1/events")
+            let eventID = try #require((events.object["events"] as? [[String: Any]])?.first?["id"] as? Int)
+            let availability = try await client.send(.GET, "/api/v1/events/\(eventID)/availability")
+            let seatIDs = (availability.object["seats"] as! [[String: Any]]).map { $0["id"] as! Int }
+            #expect(seatIDs.count == 240)
+            let people = try await LiveServer.all(40) { [client] index in
+                try await client.signUp(email: "fan\(index)@example.com", name: "Fan \(index)")
             }
-            return (index, reply)
-        }
-        first.process.killHard()
-        let acknowledged = burst.compactMap { index, reply in reply?.status == 201 ? (index, reply!) : nil }
-        #expect(acknowledged.count >= 30)
-        #expect(burst.allSatisfy { $0.1 == nil || $0.1!.status == 201 }, "before the kill, nothing may fail but by the kill")
 
-        // Restarted on the same directory: every acknowledged ticket is there and valid.
-        let second = try Self.start(["serve", "--data", directory.path, "--port", "0"])
-        client = APIClient(http: http, base: second.base)
-        for (index, reply) in acknowledged {
-            let ticketID = try #require((reply.object["tickets"] as? [[String: Any]])?.first?["id"] as? String)
-            let ticket = try await client.send(.GET, "/api/v1/tickets/\(ticketID)", token: people[index % people.count])
-            #expect(ticket.status == 200 && ticket.object["status"] as? String == "valid", "acknowledged ticket \(ticketID) lost")
-        }
+            // Every seat booked by one of 40 people, each request with its own key; the server is
+            // killed as the 30th acknowledgement arrives, with the rest still in flight.
+            @Sendable func book(_ index: Int, with client: APIClient) async throws -> APIClient.Reply {
+                try await client.send(
+                    .POST, "/api/v1/events/\(eventID)/bookings", token: people[index % people.count],
+                    json: ["seats": [seatIDs[index]]], headers: [("Idempotency-Key", "seat-\(seatIDs[index])")])
+            }
+            let acknowledgements = Atomic<Int>(0)
+            let burst = try await LiveServer.all(seatIDs.count) { [client] index -> (Int, APIClient.Reply?) in
+                guard let reply = try? await book(index, with: client) else { return (index, nil) }  // cut off by the kill
+                if reply.status == 201, acknowledgements.add(1, ordering: .relaxed).newValue == 30 {
+                    kill(first.process.processIdentifier, SIGKILL)
+                }
+                return (index, reply)
+            }
+            first.process.killHard()
+            let acknowledged = burst.compactMap { index, reply in reply?.status == 201 ? (index, reply!) : nil }
+            #expect(acknowledged.count >= 30)
+            #expect(burst.allSatisfy { $0.1 == nil || $0.1!.status == 201 }, "before the kill, nothing may fail but by the kill")
 
-        // Everyone whose answer was lost retries with the same key: each booking happens once.
-        let retries = try await LiveServer.all(seatIDs.count) { [client] index in (index, try await book(index, with: client)) }
-        #expect(retries.allSatisfy { $0.1.status == 201 }, "a retry failed: \(retries.first { $0.1.status != 201 }?.1.text ?? "")")
-        for (index, reply) in acknowledged {
-            let retry = retries.first { $0.0 == index }!.1
-            #expect(retry.header("Idempotency-Replayed") == "true")
-            #expect(retry.text == reply.text, "a replay must return the first answer")
-        }
-        second.process.stop()
+            // Restarted on the same directory: every acknowledged ticket is there and valid.
+            let second = try Self.start(["serve", "--data", directory.path, "--port", "0"])
+            client = APIClient(http: http, base: second.base)
+            for (index, reply) in acknowledged {
+                let ticketID = try #require((reply.object["tickets"] as? [[String: Any]])?.first?["id"] as? String)
+                let ticket = try await client.send(.GET, "/api/v1/tickets/\(ticketID)", token: people[index % people.count])
+                #expect(ticket.status == 200 && ticket.object["status"] as? String == "valid", "acknowledged ticket \(ticketID) lost")
+            }
 
-        let database = try SQLiteDatabase(path: directory.file("festivalgate.sqlite"), readOnly: true)
-        let counts = try database.row(
-            "SELECT COUNT(*), COUNT(DISTINCT seat_id) FROM ticket WHERE event_id = ? AND status = 'valid' AND seat_id IS NOT NULL", eventID)!
-        #expect(counts.int(0) == 240)
-        #expect(counts.int(1) == 240)
-        #expect(try database.row("PRAGMA integrity_check")?.string(0) == "ok")
+            // Everyone whose answer was lost retries with the same key: each booking happens once.
+            let retries = try await LiveServer.all(seatIDs.count) { [client] index in (index, try await book(index, with: client)) }
+            #expect(retries.allSatisfy { $0.1.status == 201 }, "a retry failed: \(retries.first { $0.1.status != 201 }?.1.text ?? "")")
+            for (index, reply) in acknowledged {
+                let retry = retries.first { $0.0 == index }!.1
+                #expect(retry.header("Idempotency-Replayed") == "true")
+                #expect(retry.text == reply.text, "a replay must return the first answer")
+            }
+            second.process.stop()
+
+            let database = try SQLiteDatabase(path: directory.file("festivalgate.sqlite"), readOnly: true)
+            let counts = try database.row(
+                "SELECT COUNT(*), COUNT(DISTINCT seat_id) FROM ticket WHERE event_id = ? AND status = 'valid' AND seat_id IS NOT NULL", eventID)!
+            #expect(counts.int(0) == 240)
+            #expect(counts.int(1) == 240)
+            #expect(try database.row("PRAGMA integrity_check")?.string(0) == "ok")
+        }
     }
 
     /// Starts the server on a free port and returns it with its base URL once it listens.

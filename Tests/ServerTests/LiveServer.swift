@@ -36,21 +36,39 @@ struct LiveServer {
         options.dataDirectory = directory.path
         let app = buildApplication(options, environment: environment, logger: logger)
         return try await app.test(.live) { testClient in
-            let http = HTTPClient(
-                eventLoopGroupProvider: .singleton,
-                configuration: .init(connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 256)))
-            let client = APIClient(http: http, base: "http://127.0.0.1:\(testClient.port!)")
             // The data directory must outlive the server that writes into it.
             defer { withExtendedLifetime(directory) {} }
-            do {
-                let value = try await body(LiveServer(environment: environment, client: client, clock: clock, port: testClient.port!))
-                try await http.shutdown()
-                return value
-            } catch {
-                try await http.shutdown()
-                throw error
+            return try await withHTTPClient { http in
+                let client = APIClient(http: http, base: "http://127.0.0.1:\(testClient.port!)")
+                return try await body(LiveServer(environment: environment, client: client, clock: clock, port: testClient.port!))
             }
         }
+    }
+
+    /// Runs `body` with an HTTP client of `connections` connections, shut down after it however
+    /// it ends.
+    static func withHTTPClient<Value: Sendable>(
+        connections: Int = connectionsPerClient, _ body: (HTTPClient) async throws -> Value
+    ) async throws -> Value {
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration(connections: connections))
+        do {
+            let value = try await body(http)
+            try await http.shutdown()
+            return value
+        } catch {
+            try await http.shutdown()
+            throw error
+        }
+    }
+
+    static let connectionsPerClient = 256
+
+    /// Up to `connections` connections, and waits long enough for a slow shared CI machine: a
+    /// test fails on what the server answers, never on the client's own patience.
+    static func clientConfiguration(connections: Int = connectionsPerClient) -> HTTPClient.Configuration {
+        HTTPClient.Configuration(
+            timeout: .init(connect: .seconds(60), read: .seconds(120)),
+            connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: connections))
     }
 
     /// An organiser account, made directly in the database (there is no API to become one).
@@ -91,12 +109,24 @@ struct LiveServer {
         try await Self.all(count) { index in try await client.signUp(email: "\(prefix)\(index)@example.com", name: "Fan \(index)") }
     }
 
-    /// Runs `request(0)` … `request(count - 1)` all at once, as a crowd would, and returns every
-    /// result (in completion order).
-    static func all<Value: Sendable>(_ count: Int, _ request: @escaping @Sendable (Int) async throws -> Value) async throws -> [Value] {
+    /// Runs `request(0)` … `request(count - 1)` as a crowd would, `inFlight` at a time (as many as
+    /// the client keeps connections), and returns every result (in completion order).
+    ///
+    /// The window matches the connection pool so that no request waits in the client's queue:
+    /// on a loaded CI machine a queued request can outlast the client's wait for a connection
+    /// and fail with a client-side timeout the server never saw.
+    static func all<Value: Sendable>(
+        _ count: Int, inFlight: Int = connectionsPerClient, _ request: @escaping @Sendable (Int) async throws -> Value
+    ) async throws -> [Value] {
         try await withThrowingTaskGroup(of: Value.self) { group in
-            for index in 0..<count { group.addTask { try await request(index) } }
-            return try await group.reduce(into: []) { $0.append($1) }
+            var results: [Value] = []
+            results.reserveCapacity(count)
+            for index in 0..<count {
+                if index >= inFlight, let result = try await group.next() { results.append(result) }
+                group.addTask { try await request(index) }
+            }
+            for try await result in group { results.append(result) }
+            return results
         }
     }
 
