@@ -20,8 +20,16 @@ struct DemoCommand: AsyncParsableCommand {
         let options = server.options(dataDirectory: directory, logger: logger)
         let environment = try ServerEnvironment.open(
             dataDirectory: directory, secureCookies: options.secureCookies, throttling: server.throttling, logger: logger)
-        let seeded = try await DemoSeeder.seed(environment)
         let base = server.publicURL ?? "http://\(server.host):\(server.port)"
+        // Seeded through the writer, which runs as a service: so once services are up.
+        let application = buildApplication(options, environment: environment, logger: logger) {
+            let seeded = try await DemoSeeder.seed(environment)
+            Self.printWelcome(seeded, directory: directory, base: base)
+        }
+        try await application.runService()
+    }
+
+    private static func printWelcome(_ seeded: DemoSeeder.Seeded, directory: String, base: String) {
         // Written unbuffered: the password is shown once and must reach a log file or pipe at once.
         FileHandle.standardOutput.write(Data("""
             FestivalGate demo — data in \(directory)
@@ -37,6 +45,5 @@ struct DemoCommand: AsyncParsableCommand {
             The API is described at \(base)/api/v1/openapi.json. Ctrl-C stops the server.
 
             """.utf8))
-        try await buildApplication(options, environment: environment, logger: logger).runService()
     }
 }

@@ -45,7 +45,7 @@ struct GateCrashTests {
         let final = try Self.admitCounts(gate)
         #expect(final.count == count && final.values.allSatisfy { $0 == 1 })
         let database = try SQLiteDatabase(path: gate.directory.file("kiosk/kiosk.sqlite"), readOnly: true)
-        #expect(try database.row("PRAGMA integrity_check")?.string(0) == "ok")
+        #expect(try database.scalar("PRAGMA integrity_check", as: String.self) == "ok")
     }
 
     static func admittedIDs(in output: String) -> [String] {
@@ -55,7 +55,7 @@ struct GateCrashTests {
     /// Admitted scans per ticket id, as the kiosk's own database holds them.
     static func admitCounts(_ gate: GateHarness) throws -> [UInt64: Int] {
         let database = try SQLiteDatabase(path: gate.directory.file("kiosk/kiosk.sqlite"), readOnly: true)
-        let rows = try database.rows("SELECT ticket_id, COUNT(*) FROM scan WHERE verdict = 'admit' GROUP BY ticket_id")
-        return Dictionary(uniqueKeysWithValues: rows.map { ($0.uint64(0)!, $0.int(1)!) })
+        let rows = try database.rows("SELECT ticket_id, COUNT(*) AS admits FROM scan WHERE verdict = 'admit' GROUP BY ticket_id")
+        return Dictionary(uniqueKeysWithValues: try rows.map { (try $0["ticket_id"], try $0["admits"]) })
     }
 }

@@ -30,8 +30,9 @@ struct BookingRaceTests {
 
             // The database agrees: 500 live tickets, each seat once.
             let (tickets, distinctSeats) = try server.environment.readers.read { database in
-                let row = try database.row("SELECT COUNT(*), COUNT(DISTINCT seat_id) FROM ticket WHERE event_id = ? AND status = 'valid'", eventID)!
-                return (row.int(0)!, row.int(1)!)
+                let row = try #require(try database.row(
+                    "SELECT COUNT(*) AS tickets, COUNT(DISTINCT seat_id) AS seats FROM ticket WHERE event_id = ? AND status = 'valid'", eventID))
+                return (try row["tickets"] as Int, try row["seats"] as Int)
             }
             #expect(tickets == 500)
             #expect(distinctSeats == 500)
@@ -53,8 +54,8 @@ struct BookingRaceTests {
             #expect(replies.filter { $0.status == 201 }.count == 500)
             #expect(replies.filter { $0.status != 201 }.allSatisfy { $0.status == 409 && $0.errorCode == "sold_out" })
             let (live, sold) = try server.environment.readers.read { database in
-                (try database.row("SELECT COUNT(*) FROM ticket WHERE event_id = ? AND status = 'valid'", eventID)!.int(0)!,
-                 try database.row("SELECT sold FROM ticket_class WHERE event_id = ? AND zone = 7", eventID)!.int(0)!)
+                (try database.scalar("SELECT COUNT(*) FROM ticket WHERE event_id = ? AND status = 'valid'", eventID, as: Int.self)!,
+                 try database.scalar("SELECT sold FROM ticket_class WHERE event_id = ? AND zone = 7", eventID, as: Int.self)!)
             }
             #expect(live == 500)
             #expect(sold == 500)

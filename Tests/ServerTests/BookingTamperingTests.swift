@@ -62,7 +62,7 @@ struct BookingTamperingTests {
             let partial = try await server.client.send(.POST, "/api/v1/events/\(eventA)/bookings", token: token, json: ["seats": [1, 2]])
             #expect(partial.errorCode == "seat_taken")
 
-            let count = try server.environment.readers.read { try $0.row("SELECT COUNT(*) FROM ticket")!.int(0)! }
+            let count = try server.environment.readers.read { try $0.scalar("SELECT COUNT(*) FROM ticket", as: Int.self)! }
             #expect(count == 1)
         }
     }

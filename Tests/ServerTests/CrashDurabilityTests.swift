@@ -68,11 +68,14 @@ struct CrashDurabilityTests {
             second.process.stop()
 
             let database = try SQLiteDatabase(path: directory.file("festivalgate.sqlite"), readOnly: true)
-            let counts = try database.row(
-                "SELECT COUNT(*), COUNT(DISTINCT seat_id) FROM ticket WHERE event_id = ? AND status = 'valid' AND seat_id IS NOT NULL", eventID)!
-            #expect(counts.int(0) == 240)
-            #expect(counts.int(1) == 240)
-            #expect(try database.row("PRAGMA integrity_check")?.string(0) == "ok")
+            let counts = try #require(try database.row(
+                """
+                SELECT COUNT(*) AS tickets, COUNT(DISTINCT seat_id) AS seats FROM ticket
+                WHERE event_id = ? AND status = 'valid' AND seat_id IS NOT NULL
+                """, eventID))
+            #expect(try counts["tickets"] as Int == 240)
+            #expect(try counts["seats"] as Int == 240)
+            #expect(try database.scalar("PRAGMA integrity_check", as: String.self) == "ok")
         }
     }
 

@@ -117,7 +117,7 @@ struct TicketLifecycleTests {
             let booked = try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 3, "count": 2])
             let ticketID = (booked.object["tickets"] as! [[String: Any]])[0]["id"] as! String
             func sold() throws -> Int {
-                try server.environment.readers.read { try $0.row("SELECT sold FROM ticket_class WHERE event_id = ? AND zone = 3", eventID)!.int(0)! }
+                try server.environment.readers.read { try $0.scalar("SELECT sold FROM ticket_class WHERE event_id = ? AND zone = 3", eventID, as: Int.self)! }
             }
             let reissued = try await server.client.send(.POST, "/api/v1/tickets/\(ticketID)/reissue", token: organiser)
             #expect(reissued.status == 201)

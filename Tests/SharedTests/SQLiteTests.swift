@@ -15,15 +15,15 @@ struct SQLiteTests {
         let path = directory.file("test.sqlite")
         do {
             let database = try SQLiteDatabase(path: path)
-            #expect(try database.row("PRAGMA journal_mode")?.string(0) == "wal")
-            #expect(try database.row("PRAGMA synchronous")?.int(0) == 2)  // FULL
+            #expect(try database.scalar("PRAGMA journal_mode", as: String.self) == "wal")
+            #expect(try database.scalar("PRAGMA synchronous", as: Int.self) == 2)  // FULL
             try migrator.migrate(database)
             try database.run("INSERT INTO ticket (id, seat, holder) VALUES (?, ?, ?)", 1, "A-1", "Kim")
         }
         let reopened = try SQLiteDatabase(path: path)
         try migrator.migrate(reopened)  // nothing left to run: no error, no duplicate column
-        #expect(try reopened.row("PRAGMA user_version")?.int(0) == 2)
-        #expect(try reopened.row("SELECT holder FROM ticket WHERE id = ?", 1)?.string(0) == "Kim")
+        #expect(try reopened.scalar("PRAGMA user_version", as: Int.self) == 2)
+        #expect(try reopened.scalar("SELECT holder FROM ticket WHERE id = ?", 1, as: String.self) == "Kim")
     }
 
     @Test("a database from a newer program is refused")
@@ -41,11 +41,12 @@ struct SQLiteTests {
         try database.execute("CREATE TABLE v (a INTEGER, b TEXT, c BLOB, d REAL, e INTEGER)")
         try database.run("INSERT INTO v VALUES (?, ?, ?, ?, ?)", UInt64.max, "김민수", [UInt8]([0, 255, 7]), 2.5, String?.none)
         let row = try #require(try database.row("SELECT a, b, c, d, e FROM v"))
-        #expect(row.uint64(0) == UInt64.max)
-        #expect(row.string(1) == "김민수")
-        #expect(row.blob(2) == [0, 255, 7])
-        #expect(row.double(3) == 2.5)
+        #expect(try row["a"] as UInt64 == UInt64.max)
+        #expect(try row["b"] as String == "김민수")
+        #expect(try row["c"] as [UInt8] == [0, 255, 7])
+        #expect(try row["d"] as Double == 2.5)
         #expect(row[4] == .null)
+        #expect(try row["e"] as Int64? == nil)
     }
 
     @Test("a unique violation is a constraint error and a failed transaction leaves nothing behind")
@@ -62,9 +63,10 @@ struct SQLiteTests {
             Issue.record("the duplicate seat was accepted")
         } catch let error as SQLiteError {
             #expect(error.isConstraintViolation)
-            #expect(error.code == 2067)  // SQLITE_CONSTRAINT_UNIQUE
+            #expect(error.code == .constraintUnique)
+            #expect(error.isUniqueViolation(on: "ticket.seat"))
         }
-        #expect(try database.rows("SELECT id FROM ticket").compactMap { $0.int(0) } == [1])
+        #expect(try database.rows("SELECT id FROM ticket").map { try $0["id"] as Int } == [1])
     }
 
     @Test("a file that is not a database fails with a clear error")
@@ -75,5 +77,31 @@ struct SQLiteTests {
         #expect { try SQLiteDatabase(path: path) } throws: { error in
             (error as? SQLiteError)?.message.contains("not a database") == true
         }
+    }
+
+    @Test("a stored value of the wrong type, out of range, NULL or an unknown name is an error naming the column, never a default")
+    func storedValuePolicy() throws {
+        enum Status: String, SQLiteColumnValue { case valid, revoked }
+        let directory = TemporaryDirectory()
+        let database = try SQLiteDatabase(path: directory.file("policy.sqlite"))
+        try database.execute("CREATE TABLE t (zone INTEGER, status TEXT, note TEXT)")
+        try database.run("INSERT INTO t VALUES (70000, 'lost', NULL)")
+        let row = try #require(try database.row("SELECT zone, status, note FROM t"))
+        #expect(try row["zone"] as Int64 == 70000)
+        #expect { try row["zone"] as UInt16 } throws: { ($0 as? SQLiteError)?.code == .mismatch && "\($0)".contains("zone") }
+        #expect { try row["status"] as Status } throws: { ($0 as? SQLiteError)?.code == .mismatch && "\($0)".contains("lost") }
+        #expect { try row["note"] as String } throws: { ($0 as? SQLiteError)?.code == .mismatch }
+        #expect(try row["note"] as String? == nil)
+        #expect { try row["zone"] as String } throws: { ($0 as? SQLiteError)?.code == .mismatch }
+        #expect { try row["seat"] as String } throws: { ($0 as? SQLiteError)?.code == .misuse && "\($0)".contains("no column seat") }
+    }
+
+    @Test("a primary key clash has its own named code")
+    func namedCodes() throws {
+        let directory = TemporaryDirectory()
+        let database = try SQLiteDatabase(path: directory.file("codes.sqlite"))
+        try migrator.migrate(database)
+        try database.run("INSERT INTO ticket (id) VALUES (1)")
+        #expect { try database.run("INSERT INTO ticket (id) VALUES (1)") } throws: { ($0 as? SQLiteError)?.code == .constraintPrimaryKey }
     }
 }

@@ -9,7 +9,7 @@ extension KioskReplica {
             throw ImportError(file: name, problem: "it is for event \(file.eventID), but this kiosk checks event \(eventID)")
         }
         return try database.transaction { database in
-            let known = try database.row("SELECT COUNT(*) FROM ticket")!.int(0)!
+            let known = try database.scalar("SELECT COUNT(*) FROM ticket", as: Int.self) ?? 0
             for entry in file.tickets {
                 try database.run(
                     """
@@ -26,7 +26,7 @@ extension KioskReplica {
                     entry.usedAt, entry.usedGate, now)
             }
             // Ids are unique within a file (parse checks), so new rows are exactly the new tickets.
-            let added = try database.row("SELECT COUNT(*) FROM ticket")!.int(0)! - known
+            let added = (try database.scalar("SELECT COUNT(*) FROM ticket", as: Int.self) ?? 0) - known
             var summary = ImportSummary(added: added, updated: file.tickets.count - added)
             for id in file.revoked {
                 // A revocation of a ticket the replica never heard of is kept too: it may be shown later.

@@ -78,9 +78,7 @@ public final class KioskReplica {
     /// The keys tokens are checked against.
     public func keyRing() throws -> KeyRing {
         let keys = try database.rows("SELECT kid, aes_key, public_key, status FROM key ORDER BY kid").map { row in
-            try TokenKey(
-                kid: UInt8(row.int64(0)!), status: KeyStatus(rawValue: row.string(3)!)!, aesKey: row.blob(1)!,
-                publicKey: row.blob(2)!, seed: nil)
+            try TokenKey(kid: try row["kid"], status: try row["status"], aesKey: try row["aes_key"], publicKey: try row["public_key"], seed: nil)
         }
         return try KeyRing(keys: keys)
     }
@@ -138,14 +136,16 @@ public final class KioskReplica {
     public func counters() throws -> GateCounters {
         let scans = try database.row(
             """
-            SELECT COUNT(*) FILTER (WHERE verdict = 'admit' AND direction = 'entry'),
-                   COUNT(*) FILTER (WHERE verdict = 'reject'),
-                   COUNT(*) FILTER (WHERE verdict = 'admit' AND direction = 'exit'),
-                   COUNT(*) FILTER (WHERE synced = 0)
+            SELECT COUNT(*) FILTER (WHERE verdict = 'admit' AND direction = 'entry') AS admitted,
+                   COUNT(*) FILTER (WHERE verdict = 'reject') AS rejected,
+                   COUNT(*) FILTER (WHERE verdict = 'admit' AND direction = 'exit') AS exited,
+                   COUNT(*) FILTER (WHERE synced = 0) AS pending
             FROM scan
             """)!
-        let inside = try database.row("SELECT COUNT(*) FROM ticket WHERE inside = 1")!.int(0)!
-        return GateCounters(admitted: scans.int(0)!, rejected: scans.int(1)!, exited: scans.int(2)!, inside: inside, pending: scans.int(3)!)
+        let inside = try database.scalar("SELECT COUNT(*) FROM ticket WHERE inside = 1", as: Int.self) ?? 0
+        return GateCounters(
+            admitted: try scans["admitted"], rejected: try scans["rejected"], exited: try scans["exited"], inside: inside,
+            pending: try scans["pending"])
     }
 
     /// When tickets were last imported (milliseconds since 1970), if ever.
@@ -154,11 +154,11 @@ public final class KioskReplica {
     }
 
     public func ticketCount() throws -> Int {
-        try database.row("SELECT COUNT(*) FROM ticket")!.int(0)!
+        try database.scalar("SELECT COUNT(*) FROM ticket", as: Int.self) ?? 0
     }
 
     static func setting(_ name: String, in database: SQLiteDatabase) throws -> String? {
-        try database.row("SELECT value FROM setting WHERE name = ?", name)?.string(0)
+        try database.scalar("SELECT value FROM setting WHERE name = ?", name, as: String.self)
     }
 }
 

@@ -2,8 +2,8 @@ import Shared
 
 /// A ticket as the kiosk's replica knows it.
 public struct ReplicaTicket: Sendable, Equatable {
-    public enum Status: String, Sendable { case valid, cancelled, revoked }
-    public enum Origin: String, Sendable { case `import`, scan }
+    public enum Status: String, Sendable, SQLiteColumnValue { case valid, cancelled, revoked }
+    public enum Origin: String, Sendable, SQLiteColumnValue { case `import`, scan }
 
     public let id: UInt64
     public let eventID: UInt32
@@ -19,17 +19,17 @@ public struct ReplicaTicket: Sendable, Equatable {
 
     static let columns = "id, event_id, status, holder, seat, class, origin, inside, used_at, used_gate"
 
-    init(row: SQLiteRow) {
-        id = row.uint64(0)!
-        eventID = UInt32(row.int64(1)!)
-        status = Status(rawValue: row.string(2)!)!
-        holder = row.string(3)!
-        seat = row.string(4)!
-        ticketClass = row.int64(5).map { UInt16($0) }
-        origin = Origin(rawValue: row.string(6)!)!
-        inside = row.bool(7)!
-        usedAt = row.int64(8)
-        usedGate = row.string(9)
+    init(row: SQLiteRow) throws {
+        id = try row["id"]
+        eventID = try row["event_id"]
+        status = try row["status"]
+        holder = try row["holder"]
+        seat = try row["seat"]
+        ticketClass = try row["class"]
+        origin = try row["origin"]
+        inside = try row["inside"]
+        usedAt = try row["used_at"]
+        usedGate = try row["used_gate"]
     }
 
     public init(

@@ -1,8 +1,9 @@
+import Hummingbird
 import Shared
 
 /// A person who can sign in.
 public struct Account: Sendable, Equatable {
-    public enum Role: String, Sendable, Codable, CaseIterable {
+    public enum Role: String, Sendable, Codable, CaseIterable, SQLiteColumnValue {
         case attendee, staff, organiser
 
         /// Organisers may do what staff may, and staff what attendees may.
@@ -23,19 +24,39 @@ public struct Account: Sendable, Equatable {
     public let displayName: String
     public let role: Role
 
-    var json: JSONValue {
-        .object([
-            ("id", .integer(id)), ("email", .string(email)), ("display_name", .string(displayName)),
-            ("role", .string(role.rawValue)),
-        ])
+    init(id: Int64, email: String, displayName: String, role: Role) {
+        self.id = id
+        self.email = email
+        self.displayName = displayName
+        self.role = role
     }
 
-    init(row: SQLiteRow) {
-        id = row.int64(0)!
-        email = row.string(1)!
-        displayName = row.string(2)!
-        role = Role(rawValue: row.string(3)!) ?? .attendee
+    init(row: SQLiteRow) throws {
+        id = try row["id"]
+        email = try row["email"]
+        displayName = try row["display_name"]
+        role = try row["role"]
     }
 
     static let columns = "id, email, display_name, role"
+}
+
+/// An account as the API shows it.
+struct AccountResponse: Encodable, Sendable, ResponseEncodable {
+    let id: Int64
+    let email: String
+    let displayName: String
+    let role: String
+
+    init(_ account: Account) {
+        id = account.id
+        email = account.email
+        displayName = account.displayName
+        role = account.role.rawValue
+    }
+}
+
+struct SignedInResponse: ResponseEncodable, Sendable {
+    let account: AccountResponse
+    let sessionToken: String
 }

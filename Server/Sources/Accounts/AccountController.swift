@@ -3,7 +3,12 @@ import Shared
 
 /// `/api/v1/auth/…`, `/api/v1/me` and role changes.
 struct AccountController {
-    let environment: ServerEnvironment
+    let writer: DatabaseWriter
+    let readers: DatabaseReaders
+    let sessions: SessionStore
+    let passwordHasher: PasswordHasher
+    let throttles: Throttles
+    let clock: ServerClock
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -17,7 +22,7 @@ struct AccountController {
 
     struct SignUpRequest: Decodable {
         let email: String
-        let display_name: String
+        let displayName: String
         let password: String
     }
 
@@ -34,48 +39,46 @@ struct AccountController {
     @Sendable func signUp(request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: SignUpRequest.self, context: context)
         let email = try InputRules.email(body.email)
-        let name = try InputRules.displayName(body.display_name)
+        let name = try InputRules.displayName(body.displayName)
         try InputRules.password(body.password, email: email)
-        try environment.throttles.beginSignUp(address: context.clientAddress)
-        let hash = try await environment.passwordHasher.hashOffThread(body.password)
-        let now = environment.clock.now()
-        let account = try await environment.writer.write { database in
-            try AccountRepository.create(email: email, displayName: name, passwordHash: hash, role: .attendee, now: now, in: database)
+        try throttles.beginSignUp(address: context.clientAddress)
+        let hash = try await passwordHasher.hashOffThread(body.password)
+        let now = clock.now()
+        let account = try await writer.write { transaction in
+            try AccountRepository.create(email: email, displayName: name, passwordHash: hash, role: .attendee, now: now, in: transaction)
         }
-        return try await signedIn(account, status: .created)
+        return try await signedIn(account, status: .created, request: request, context: context)
     }
 
     @Sendable func logIn(request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: LogInRequest.self, context: context)
         let email = body.email.trimmingCharacters(in: .whitespaces)
-        try environment.throttles.beginLogIn(email: email, address: context.clientAddress)
-        let found = try environment.readers.read { try AccountRepository.credentials(email: email, in: $0) }
+        try throttles.beginLogIn(email: email, address: context.clientAddress)
+        let found = try readers.read { try AccountRepository.credentials(email: email, in: $0) }
         // An unknown email costs a full check against a hash of the same strength, so timing
         // tells nobody who has an account; the answer is the same for both.
-        let matches = try await environment.passwordHasher.verifyOffThread(body.password, against: found?.1 ?? environment.passwordHasher.unknownAccountHash)
+        let matches = try await passwordHasher.verifyOffThread(body.password, against: found?.1 ?? passwordHasher.unknownAccountHash)
         guard let (account, _) = found, matches else {
             throw APIError(.unauthorized, "wrong_credentials", "email or password is wrong", headers: .noStore)
         }
-        environment.throttles.logInSucceeded(email: email, address: context.clientAddress)
-        return try await signedIn(account, status: .ok)
+        throttles.logInSucceeded(email: email, address: context.clientAddress)
+        return try await signedIn(account, status: .ok, request: request, context: context)
     }
 
     @Sendable func logOut(request: Request, context: AppRequestContext) async throws -> Response {
-        if let token = SessionStore.token(in: request) { try await environment.sessions.close(token) }
+        if let token = SessionStore.token(in: request) { try await sessions.close(token) }
         var response = Response(status: .noContent, headers: .noStore)
-        response.setCookie(environment.sessions.expiredCookie())
+        response.setCookie(sessions.expiredCookie())
         return response
     }
 
-    @Sendable func me(request: Request, context: AppRequestContext) async throws -> Response {
-        var response = JSONResponse.make(try context.requireAccount().json)
-        response.headers[.cacheControl] = "no-store"
-        return response
+    @Sendable func me(request: Request, context: AppRequestContext) async throws -> EditedResponse<AccountResponse> {
+        EditedResponse(headers: .noStore, response: AccountResponse(try context.requireAccount()))
     }
 
     /// Organisers make staff (who run gates) and other organisers. The last organiser cannot
     /// step down: nobody would be left to run the event (`ticket-server accounts` recovers).
-    @Sendable func setRole(request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func setRole(request: Request, context: AppRequestContext) async throws -> AccountResponse {
         _ = try context.require(.organiser)
         let accountID = try context.parameters.require("accountID", as: Int64.self)
         let body = try await request.decodeJSON(as: RoleRequest.self, context: context)
@@ -83,16 +86,16 @@ struct AccountController {
             throw APIError(
                 .unprocessableContent, "invalid_role", "role must be one of \(Account.Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let account = try await environment.writer.write { try AccountRepository.setRole(role, accountID: accountID, in: $0) }
-        environment.sessions.forget(accountID: accountID)
-        return JSONResponse.make(account.json)
+        let account = try await writer.write { try AccountRepository.setRole(role, accountID: accountID, in: $0) }
+        sessions.forget(accountID: accountID)
+        return AccountResponse(account)
     }
 
-    private func signedIn(_ account: Account, status: HTTPResponse.Status) async throws -> Response {
-        let token = try await environment.sessions.open(for: account, now: environment.clock.now())
-        var response = JSONResponse.make(.object([("account", account.json), ("session_token", .string(token))]), status: status)
-        response.headers[.cacheControl] = "no-store"
-        response.setCookie(environment.sessions.cookie(for: token))
+    private func signedIn(_ account: Account, status: HTTPResponse.Status, request: Request, context: AppRequestContext) async throws -> Response {
+        let token = try await sessions.open(for: account, now: clock.now())
+        var response = try EditedResponse(status: status, headers: .noStore, response: SignedInResponse(account: AccountResponse(account), sessionToken: token))
+            .response(from: request, context: context)
+        response.setCookie(sessions.cookie(for: token))
         return response
     }
 }

@@ -19,13 +19,14 @@ public enum AccountRecovery {
         let hash = try PasswordHasher.standard.hash(password)
         try withDatabase(dataDirectory) { database in
             try database.transaction { database in
+                let transaction = WriteTransaction(database)
                 if let existing = try AccountRepository.credentials(email: email, in: database)?.0 {
                     try database.run("UPDATE account SET role = 'organiser', password_hash = ? WHERE id = ?", hash, existing.id)
                     try database.run("DELETE FROM session WHERE account_id = ?", existing.id)
                 } else {
                     _ = try AccountRepository.create(
                         email: email, displayName: name, passwordHash: hash, role: .organiser, now: Int64(Date().timeIntervalSince1970),
-                        in: database)
+                        in: transaction)
                 }
             }
         }

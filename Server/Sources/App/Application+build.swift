@@ -35,18 +35,22 @@ public struct ServerOptions: Sendable {
 /// The HTTP application over an opened environment. The database writer is one of its
 /// services, listed before the server, so on SIGTERM or SIGINT the server first finishes the
 /// requests in flight and only then does the writer commit what is queued and close.
+/// `beforeServerStarts` runs with the services up and before the port opens (the demo seeds).
 public func buildApplication(
-    _ options: ServerOptions, environment: ServerEnvironment, logger: Logger
+    _ options: ServerOptions, environment: ServerEnvironment, logger: Logger,
+    beforeServerStarts: (@Sendable () async throws -> Void)? = nil
 ) -> some ApplicationProtocol {
     let router = buildRouter(environment: environment, publicOrigin: options.publicOrigin)
     let watcher = KeyFileWatcher(
         keys: environment.keys, writer: environment.writer, clock: environment.clock, interval: .seconds(1), logger: logger)
-    return Application(
+    var application = Application(
         router: router,
         server: .guardedHTTP1(options.connectionLimits, logger: logger),
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "festivalgate", backlog: 1024),
         services: [environment.writer, watcher],
         logger: logger)
+    if let beforeServerStarts { application.beforeServerStarts(perform: beforeServerStarts) }
+    return application
 }
 
 /// Every route of the server.
@@ -58,14 +62,26 @@ public func buildRouter(environment: ServerEnvironment, publicOrigin: String? = 
     router.add(middleware: CrossSiteGuardMiddleware(publicOrigin: publicOrigin))
     router.get("healthz") { _, _ in
         _ = try environment.readers.read { try $0.row("SELECT 1") }
-        return JSONResponse.make(.object([("status", .string("ok"))]))
+        return StoredJSON(text: #"{"status":"ok"}"#)
     }
     let api = router.group("api/v1")
-    api.get("openapi.json") { _, _ in JSONResponse.raw(OpenAPIDocument.json) }
-    api.addRoutes(AccountController(environment: environment).endpoints)
-    api.addRoutes(EventController(environment: environment).endpoints)
-    api.addRoutes(BookingController(environment: environment).endpoints)
-    api.addRoutes(TicketController(environment: environment).endpoints)
+    api.get("openapi.json") { _, _ in StoredJSON(text: OpenAPIDocument.json) }
+    api.addRoutes(
+        AccountController(
+            writer: environment.writer, readers: environment.readers, sessions: environment.sessions,
+            passwordHasher: environment.passwordHasher, throttles: environment.throttles, clock: environment.clock
+        ).endpoints)
+    api.addRoutes(
+        EventController(
+            writer: environment.writer, readers: environment.readers, availabilityCache: environment.availability,
+            keys: environment.keys, clock: environment.clock
+        ).endpoints)
+    api.addRoutes(
+        BookingController(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock)
+            .endpoints)
+    api.addRoutes(
+        TicketController(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock)
+            .endpoints)
     methods.load(router.routes)
     return router
 }

@@ -61,7 +61,7 @@ public final class DataDirectory: Sendable {
             ring = try keyStore.load()
             try keyStore.makePrivate()
         } else {
-            let tickets = try database.row("SELECT COUNT(*) FROM ticket")?.int(0) ?? 0
+            let tickets = try database.scalar("SELECT COUNT(*) FROM ticket", as: Int.self) ?? 0
             let kids = try SigningKeyRecord.recorded(in: database).keys.sorted()
             guard tickets == 0 else {
                 throw StartupRefusal(
@@ -75,7 +75,7 @@ public final class DataDirectory: Sendable {
             ring = try keyStore.create(avoiding: Set(kids))
         }
         do {
-            try database.transaction { try SigningKeyRecord.record(ring, now: now, in: $0) }
+            try database.transaction { try SigningKeyRecord.record(ring, now: now, in: WriteTransaction($0)) }
         } catch let mismatch as SigningKeyMismatch {
             throw StartupRefusal(mismatch.description)
         }

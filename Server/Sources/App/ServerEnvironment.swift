@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import Shared
 
-/// Everything a request handler needs, opened once at start from the data directory.
+/// Everything the server runs on, opened once at start from the data directory; each controller
+/// is handed the parts it uses.
 public struct ServerEnvironment: Sendable {
     public let dataDirectory: DataDirectory
     public let writer: DatabaseWriter
@@ -25,11 +26,12 @@ public struct ServerEnvironment: Sendable {
         passwordHasher: PasswordHasher = .standard, throttling: ThrottlePolicy = .standard, logger: Logger
     ) throws -> ServerEnvironment {
         let (directory, keyRing) = try DataDirectory.open(dataDirectory, acceptNewDatabase: acceptNewDatabase, now: clock.now())
-        let writer = try DatabaseWriter(path: directory.databasePath, logger: logger)
+        let availability = AvailabilityCache()
+        let writer = try DatabaseWriter(path: directory.databasePath, logger: logger, onCommit: availability.invalidate)
         let readers = DatabaseReaders(path: directory.databasePath)
         return ServerEnvironment(
             dataDirectory: directory, writer: writer, readers: readers,
-            sessions: SessionStore(writer: writer, readers: readers, secureCookies: secureCookies), availability: AvailabilityCache(),
+            sessions: SessionStore(writer: writer, readers: readers, secureCookies: secureCookies), availability: availability,
             keys: try ServerKeys(ring: keyRing, store: directory.keyStore), clock: clock, passwordHasher: passwordHasher,
             throttles: Throttles(policy: throttling, clock: clock))
     }

@@ -4,7 +4,10 @@ import Shared
 
 /// `POST /api/v1/events/:eventID/bookings`: seats by id, or a number of general-admission tickets.
 struct BookingController {
-    let environment: ServerEnvironment
+    let writer: DatabaseWriter
+    let readers: DatabaseReaders
+    let keys: ServerKeys
+    let clock: ServerClock
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -16,32 +19,33 @@ struct BookingController {
     /// with `count`.
     struct BookRequest: Decodable {
         let seats: [Int64]?
-        let ticket_class: Int?
+        let ticketClass: Int?
         let count: Int?
-        let idempotency_key: String?
+        let idempotencyKey: String?
     }
 
-    @Sendable func book(request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func book(request: Request, context: AppRequestContext) async throws -> StoredJSON {
         let account = try context.requireAccount()
         let eventID = try EventController.eventID(context)
         let body = try await request.decodeJSON(as: BookRequest.self, context: context)
         let order = try Self.order(from: body)
-        let key = try Self.idempotencyKey(header: request.headers[.idempotencyKey], field: body.idempotency_key)
-        let issuer = environment.issuer
-        let now = environment.clock.now()
-        let result = try await environment.writer.write { database in
-            try BookingEngine.book(order, eventID: eventID, account: account, idempotencyKey: key, issuer: issuer, now: now, in: database)
+        let key = try Self.idempotencyKey(header: request.headers[.idempotencyKey], field: body.idempotencyKey)
+        let issuer = keys.issuer
+        let result = try await TicketLifecycle.retryingIDCollisions {
+            let presigned = try BookingEngine.presign(order, eventID: eventID, holder: account.displayName, issuer: issuer, readers: readers)
+            let now = clock.now()
+            return try await writer.write { transaction in
+                try BookingEngine.book(
+                    order, eventID: eventID, account: account, idempotencyKey: key, presigned: presigned, issuer: issuer, now: now,
+                    in: transaction)
+            }
         }
         // Only now, with the commit on disk, does anyone hear "booked".
-        if !result.replayed { environment.availability.invalidate(eventID) }
-        var response = JSONResponse.raw(result.body)
-        response.status = .created
-        if result.replayed { response.headers[.idempotencyReplayed] = "true" }
-        return response
+        return StoredJSON(text: result.body, status: .created, headers: result.replayed ? [.idempotencyReplayed: "true"] : [:])
     }
 
     static func order(from body: BookRequest) throws -> BookingOrder {
-        let zone = try body.ticket_class.map { value -> UInt16 in
+        let zone = try body.ticketClass.map { value -> UInt16 in
             guard let zone = UInt16(exactly: value) else {
                 throw APIError(.unprocessableContent, "unknown_class", "ticket_class must be 0 to 65535")
             }
@@ -50,11 +54,13 @@ struct BookingController {
         switch (body.seats, zone, body.count) {
         case (let seats?, _, nil):
             guard !seats.isEmpty else { throw APIError(.unprocessableContent, "invalid_count", "list at least one seat") }
-            guard seats.count <= 100 else { throw APIError(.unprocessableContent, "invalid_count", "at most 100 seats in one booking") }
+            guard seats.count <= BookingOrder.maxTickets else {
+                throw APIError(.unprocessableContent, "invalid_count", "at most \(BookingOrder.maxTickets) seats in one booking")
+            }
             return .seats(seats, ticketClass: zone)
         case (nil, let zone?, let count?):
-            guard (1...100).contains(count) else {
-                throw APIError(.unprocessableContent, "invalid_count", "count must be 1 to 100, not \(count)")
+            guard (1...BookingOrder.maxTickets).contains(count) else {
+                throw APIError(.unprocessableContent, "invalid_count", "count must be 1 to \(BookingOrder.maxTickets), not \(count)")
             }
             return .generalAdmission(ticketClass: zone, count: count)
         default:

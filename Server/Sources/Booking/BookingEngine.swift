@@ -15,6 +15,9 @@ public enum BookingOrder: Sendable, Equatable {
         }
     }
 
+    /// Tickets one booking may ask for at most.
+    static let maxTickets = 100
+
     var count: Int {
         switch self {
         case .seats(let ids, _): ids.count
@@ -37,84 +40,93 @@ public struct BookingResult: Sendable {
 /// the database as it is inside that transaction, and the two that matter most under a rush —
 /// one live ticket per seat, no class past its capacity — are also constraints of the schema,
 /// so not even a bug here could sell a seat twice.
+///
+/// Tokens are signed before the write job (`presign`), from what a reader saw; the job takes
+/// the one whose facts match what it finds, so the writer thread never signs in the rush.
 enum BookingEngine {
+    /// Signs a token for every ticket `order` would issue, from the event and seats as a reader
+    /// sees them now. Whatever is missing or wrong here is found and reported by `book`.
+    static func presign(
+        _ order: BookingOrder, eventID: UInt32, holder: String, issuer: TicketIssuer, readers: DatabaseReaders
+    ) throws -> PresignedTickets {
+        let facts: [TokenFacts] = try readers.read { database in
+            guard let event = try EventRepository.event(id: eventID, in: database) else { return [] }
+            switch order {
+            case .seats(let seatIDs, _):
+                return try database.rows(
+                    "SELECT label, zone FROM seat WHERE event_id = ? AND id IN (SELECT value FROM json_each(?))",
+                    eventID, "[\(seatIDs.prefix(BookingOrder.maxTickets).map(String.init).joined(separator: ","))]"
+                ).map { TokenFacts(event: event, zone: try $0["zone"], seatLabel: try $0["label"], holder: holder) }
+            case .generalAdmission(let zone, let count):
+                return Array(repeating: TokenFacts(event: event, zone: zone, seatLabel: "", holder: holder), count: min(count, BookingOrder.maxTickets))
+            }
+        }
+        return try PresignedTickets(signing: facts, with: issuer)
+    }
+
     static func book(
-        _ order: BookingOrder, eventID: UInt32, account: Account, idempotencyKey: String?, issuer: TicketIssuer, now: Int64,
-        in database: SQLiteDatabase
+        _ order: BookingOrder, eventID: UInt32, account: Account, idempotencyKey: String?, presigned: PresignedTickets,
+        issuer: TicketIssuer, now: Int64, in transaction: WriteTransaction
     ) throws -> BookingResult {
-        if let idempotencyKey, let earlier = try database.row(
+        if let idempotencyKey, let earlier = try transaction.row(
             "SELECT id, request, response, event_id FROM booking WHERE account_id = ? AND idempotency_key = ?", account.id, idempotencyKey)
         {
             // The same key for another event, or another order, is a different booking.
-            guard earlier.string(1) == order.fingerprint, earlier.int64(3) == Int64(eventID) else {
-                throw APIError(
-                    .unprocessableContent, "idempotency_key_reused", "this Idempotency-Key was already used for a different booking")
+            guard try earlier["request"] == order.fingerprint, try earlier["event_id"] == Int64(eventID) else {
+                throw BookingError.idempotencyKeyReused
             }
-            return BookingResult(bookingID: earlier.int64(0)!, body: earlier.string(2)!, replayed: true, eventID: eventID)
+            return BookingResult(bookingID: try earlier["id"], body: try earlier["response"], replayed: true, eventID: eventID)
         }
 
-        guard let event = try EventRepository.event(id: eventID, in: database) else { throw APIError.notFound("event") }
-        guard now >= event.saleOpensAt else {
-            throw APIError(.conflict, "sale_not_open", "the sale for \(event.name) opens at \(event.saleOpensAt) (unix time)")
-        }
-        guard now < event.saleClosesAt else { throw APIError(.conflict, "sale_closed", "the sale for \(event.name) has closed") }
+        guard let event = try EventRepository.event(id: eventID, in: transaction) else { throw BookingError.eventNotFound }
+        guard now >= event.saleOpensAt else { throw BookingError.saleNotOpen(event: event.name, opensAt: event.saleOpensAt) }
+        guard now < event.saleClosesAt else { throw BookingError.saleClosed(event: event.name) }
 
-        guard order.count > 0 else { throw APIError(.unprocessableContent, "invalid_count", "book at least one ticket") }
-        let held = try database.row(
-            "SELECT COUNT(*) FROM ticket WHERE account_id = ? AND event_id = ? AND status = 'valid'", account.id, eventID)!.int(0)!
+        guard order.count > 0 else { throw BookingError.invalidCount("book at least one ticket") }
+        let held = try transaction.scalar(
+            "SELECT COUNT(*) FROM ticket WHERE account_id = ? AND event_id = ? AND status = 'valid'", account.id, eventID, as: Int.self) ?? 0
         guard held + order.count <= event.perPersonLimit else {
-            throw APIError(
-                .conflict, "over_limit",
-                "at most \(event.perPersonLimit) tickets per person for this event; you hold \(held) and asked for \(order.count)")
+            throw BookingError.overLimit(limit: event.perPersonLimit, held: held, asked: order.count)
         }
 
-        try database.run(
+        try transaction.run(
             "INSERT INTO booking (account_id, event_id, idempotency_key, request, response, created_at) VALUES (?, ?, ?, ?, '', ?)",
             account.id, eventID, idempotencyKey, order.fingerprint, now)
-        let bookingID = database.lastInsertRowID
+        let bookingID = transaction.lastInsertRowID
+        var presigned = presigned
         var tickets: [Ticket] = []
         switch order {
         case .seats(let seatIDs, let wantedClass):
-            guard Set(seatIDs).count == seatIDs.count else { throw APIError.invalid("a seat is listed more than once") }
+            guard Set(seatIDs).count == seatIDs.count else { throw BookingError.seatListedTwice }
             for seatID in seatIDs {
-                guard let seat = try database.row("SELECT label, zone FROM seat WHERE id = ? AND event_id = ?", seatID, eventID) else {
-                    throw APIError(.unprocessableContent, "seat_not_in_event", "there is no seat \(seatID) in event \(eventID)")
+                guard let seat = try transaction.row("SELECT label, zone FROM seat WHERE id = ? AND event_id = ?", seatID, eventID) else {
+                    throw BookingError.seatNotInEvent(seatID: seatID, eventID: eventID)
                 }
-                let (label, zone) = (seat.string(0)!, UInt16(seat.int64(1)!))
-                if let wantedClass, wantedClass != zone {
-                    throw APIError(.unprocessableContent, "class_mismatch", "seat \(label) is in class \(zone), not \(wantedClass)")
-                }
+                let (label, zone): (String, UInt16) = (try seat["label"], try seat["zone"])
+                if let wantedClass, wantedClass != zone { throw BookingError.classMismatch(seat: label, zone: zone, wanted: wantedClass) }
+                let signed = try presigned.take(TokenFacts(event: event, zone: zone, seatLabel: label, holder: account.displayName), issuer: issuer)
                 tickets.append(
-                    try TicketRepository.issue(
-                        event: event, zone: zone, seat: (seatID, label), accountID: account.id, holder: account.displayName,
-                        bookingID: bookingID, issuer: issuer, now: now, in: database))
+                    try TicketRepository.insert(signed, seatID: seatID, accountID: account.id, bookingID: bookingID, now: now, in: transaction))
             }
         case .generalAdmission(let zone, let count):
             guard let ticketClass = event.classes.first(where: { $0.zone == zone }) else {
-                throw APIError(.unprocessableContent, "unknown_class", "event \(eventID) has no ticket class \(zone)")
+                throw BookingError.unknownClass(zone: zone, eventID: eventID)
             }
-            guard let capacity = ticketClass.capacity else {
-                throw APIError(.unprocessableContent, "class_is_seated", "class \(zone) is sold by seat: book its seats by id")
-            }
+            guard let capacity = ticketClass.capacity else { throw BookingError.classIsSeated(zone: zone) }
             do {
-                try database.run("UPDATE ticket_class SET sold = sold + ? WHERE event_id = ? AND zone = ?", count, eventID, zone)
-            } catch {
-                guard error.isConstraintViolation else { throw error }
-                let left = max(0, capacity - ticketClass.sold)
-                throw APIError(.conflict, "sold_out", left == 0 ? "\(ticketClass.name) is sold out" : "only \(left) \(ticketClass.name) tickets are left")
+                try transaction.run("UPDATE ticket_class SET sold = sold + ? WHERE event_id = ? AND zone = ?", count, eventID, zone)
+            } catch let error as SQLiteError where error.isConstraintViolation {
+                throw BookingError.soldOut(className: ticketClass.name, left: max(0, capacity - ticketClass.sold))
             }
             for _ in 0..<count {
+                let signed = try presigned.take(TokenFacts(event: event, zone: zone, seatLabel: "", holder: account.displayName), issuer: issuer)
                 tickets.append(
-                    try TicketRepository.issue(
-                        event: event, zone: zone, seat: nil, accountID: account.id, holder: account.displayName,
-                        bookingID: bookingID, issuer: issuer, now: now, in: database))
+                    try TicketRepository.insert(signed, seatID: nil, accountID: account.id, bookingID: bookingID, now: now, in: transaction))
             }
         }
 
-        let body = JSONValue.object([
-            ("booking_id", .integer(bookingID)), ("event_id", .unsigned(UInt64(eventID))), ("tickets", .array(tickets.map(\.json))),
-        ]).description
-        try database.run("UPDATE booking SET response = ? WHERE id = ?", body, bookingID)
+        let body = try APIJSON.string(BookingResponse(bookingID: bookingID, eventID: eventID, tickets: tickets.map(TicketResponse.init)))
+        try transaction.run("UPDATE booking SET response = ? WHERE id = ?", body, bookingID)
         return BookingResult(bookingID: bookingID, body: body, replayed: false, eventID: eventID)
     }
 }

@@ -6,6 +6,7 @@ public enum ChangeLog {
     public enum Kind: String, Sendable {
         case eventCreated = "event_created"
         case eventChanged = "event_changed"
+        case classAdded = "class_added"
         case seatMapReplaced = "seat_map_replaced"
         case ticketIssued = "ticket_issued"
         case ticketCancelled = "ticket_cancelled"
@@ -21,27 +22,21 @@ public enum ChangeLog {
         public let eventID: UInt32?
         public let ticketID: UInt64?
         public let detail: String
-
-        var json: JSONValue {
-            .object([
-                ("seq", .integer(seq)), ("at", .integer(at)), ("kind", .string(kind)),
-                ("event_id", eventID.map { .unsigned(UInt64($0)) } ?? .null),
-                ("ticket_id", ticketID.map { .string(String($0)) } ?? .null),
-                ("detail", .string(detail)),
-            ])
-        }
     }
 
+    /// Appends an entry in the write job's transaction. Every change to an event's sales goes
+    /// through here, so this is also where the writer learns which events a batch changed.
     static func append(
         _ kind: Kind, eventID: UInt32?, ticketID: UInt64? = nil, at now: Int64, detail: JSONValue = .object([]),
-        in database: SQLiteDatabase
+        in transaction: WriteTransaction
     ) throws {
-        try database.run(
+        try transaction.run(
             "INSERT INTO change_log (at, kind, event_id, ticket_id, detail) VALUES (?, ?, ?, ?, ?)",
             now, kind.rawValue, eventID, ticketID, detail.description)
+        if let eventID { transaction.changed(event: eventID) }
     }
 
-    static func entries(after seq: Int64, eventID: UInt32?, limit: Int, in database: SQLiteDatabase) throws -> [Entry] {
+    static func entries(after seq: Int64, eventID: UInt32?, limit: Int, in database: some SQLiteQuerying) throws -> [Entry] {
         let rows =
             if let eventID {
                 try database.rows(
@@ -52,10 +47,10 @@ public enum ChangeLog {
                     "SELECT seq, at, kind, event_id, ticket_id, detail FROM change_log WHERE seq > ? ORDER BY seq LIMIT ?",
                     seq, limit)
             }
-        return rows.map { row in
+        return try rows.map { row in
             Entry(
-                seq: row.int64(0)!, at: row.int64(1)!, kind: row.string(2)!, eventID: row.int64(3).map { UInt32($0) },
-                ticketID: row.uint64(4), detail: row.string(5)!)
+                seq: try row["seq"], at: try row["at"], kind: try row["kind"], eventID: try row["event_id"], ticketID: try row["ticket_id"],
+                detail: try row["detail"])
         }
     }
 }

@@ -13,7 +13,7 @@ public enum DemoSeeder {
 
     /// Refuses a server that already has events: the demo is for a fresh data directory.
     public static func seed(_ environment: ServerEnvironment) async throws -> Seeded {
-        let hasEvents = try environment.readers.read { try $0.row("SELECT COUNT(*) FROM event")!.int(0)! > 0 }
+        let hasEvents = try environment.readers.read { try $0.scalar("SELECT COUNT(*) FROM event", as: Int.self)! > 0 }
         guard !hasEvents else { throw DemoError.notFresh(environment.dataDirectory.path) }
         let password = Base64URL.encode(SecureRandom.bytes(count: 12))
         let hash = try environment.passwordHasher.hash(password)

@@ -31,11 +31,14 @@ final class AvailabilityCache: Sendable {
         }
     }
 
-    /// Called after a commit that changed seats, classes or tickets of `eventID`.
-    func invalidate(_ eventID: UInt32) {
+    /// Called by the writer after a commit that changed these events' seats, classes or tickets.
+    func invalidate(_ eventIDs: Set<UInt32>) {
+        guard !eventIDs.isEmpty else { return }
         state.withLock { state in
-            state.generations[eventID, default: 0] += 1
-            state.answers[eventID] = nil
+            for eventID in eventIDs {
+                state.generations[eventID, default: 0] += 1
+                state.answers[eventID] = nil
+            }
         }
     }
 }

@@ -15,27 +15,19 @@ public struct Event: Sendable, Equatable {
 
     static let columns = "id, name, venue, starts_at, ends_at, gates_open_at, sale_opens_at, sale_closes_at, per_person_limit"
 
-    init(row: SQLiteRow, classes: [TicketClass]) {
-        id = UInt32(row.int64(0)!)
-        name = row.string(1)!
-        venue = row.string(2)!
-        startsAt = row.int64(3)!
-        endsAt = row.int64(4)!
-        gatesOpenAt = row.int64(5)!
-        saleOpensAt = row.int64(6)!
-        saleClosesAt = row.int64(7)!
-        perPersonLimit = row.int(8)!
+    init(row: SQLiteRow, classes: [TicketClass]) throws {
+        id = try row["id"]
+        name = try row["name"]
+        venue = try row["venue"]
+        startsAt = try row["starts_at"]
+        endsAt = try row["ends_at"]
+        gatesOpenAt = try row["gates_open_at"]
+        saleOpensAt = try row["sale_opens_at"]
+        saleClosesAt = try row["sale_closes_at"]
+        perPersonLimit = try row["per_person_limit"]
         self.classes = classes
     }
 
-    var json: JSONValue {
-        .object([
-            ("id", .unsigned(UInt64(id))), ("name", .string(name)), ("venue", .string(venue)),
-            ("starts_at", .integer(startsAt)), ("ends_at", .integer(endsAt)), ("gates_open_at", .integer(gatesOpenAt)),
-            ("sale_opens_at", .integer(saleOpensAt)), ("sale_closes_at", .integer(saleClosesAt)),
-            ("per_person_limit", .integer(Int64(perPersonLimit))), ("classes", .array(classes.map(\.json))),
-        ])
-    }
 }
 
 /// A kind of ticket, which is also the zone (u16) a gate lets in. General admission classes
@@ -50,19 +42,12 @@ public struct TicketClass: Sendable, Equatable {
 
     static let columns = "zone, name, price_cents, capacity, sold"
 
-    init(row: SQLiteRow) {
-        zone = UInt16(row.int64(0)!)
-        name = row.string(1)!
-        priceCents = row.int(2)!
-        capacity = row.int(3)
-        sold = row.int(4)!
+    init(row: SQLiteRow) throws {
+        zone = try row["zone"]
+        name = try row["name"]
+        priceCents = try row["price_cents"]
+        capacity = try row["capacity"]
+        sold = try row["sold"]
     }
 
-    var json: JSONValue {
-        .object([
-            ("zone", .unsigned(UInt64(zone))), ("name", .string(name)), ("price_cents", .integer(Int64(priceCents))),
-            ("general_admission", .bool(capacity != nil)), ("capacity", capacity.map { .integer(Int64($0)) } ?? .null),
-            ("sold", .integer(Int64(sold))),
-        ])
-    }
 }

@@ -1,6 +1,6 @@
 import Shared
 
-/// Events, classes and seats in SQL.
+/// Events, classes and seats in SQL, and what is left of them to sell.
 enum EventRepository {
     struct NewEvent: Sendable {
         var name: String
@@ -28,75 +28,135 @@ enum EventRepository {
         var zone: UInt16
     }
 
-    static func create(_ event: NewEvent, now: Int64, in database: SQLiteDatabase) throws -> Event {
-        try database.run(
+    static func create(_ event: NewEvent, now: Int64, in transaction: WriteTransaction) throws -> Event {
+        try transaction.run(
             """
             INSERT INTO event (name, venue, starts_at, ends_at, gates_open_at, sale_opens_at, sale_closes_at, per_person_limit,
                                created_at, changed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, event.name, event.venue, event.startsAt, event.endsAt, event.gatesOpenAt, event.saleOpensAt,
             event.saleClosesAt, event.perPersonLimit, now, now)
-        let id = UInt32(database.lastInsertRowID)
-        for newClass in event.classes { try addClass(newClass, eventID: id, in: database) }
-        try ChangeLog.append(.eventCreated, eventID: id, at: now, in: database)
-        return try self.event(id: id, in: database)!
+        let id = UInt32(transaction.lastInsertRowID)
+        try ChangeLog.append(.eventCreated, eventID: id, at: now, in: transaction)
+        for newClass in event.classes { try addClass(newClass, eventID: id, now: now, in: transaction) }
+        return try existing(id: id, in: transaction)
     }
 
-    static func addClass(_ newClass: NewClass, eventID: UInt32, in database: SQLiteDatabase) throws {
+    static func addClass(_ newClass: NewClass, eventID: UInt32, now: Int64, in transaction: WriteTransaction) throws {
         do {
-            try database.run(
+            try transaction.run(
                 "INSERT INTO ticket_class (event_id, zone, name, price_cents, capacity) VALUES (?, ?, ?, ?, ?)",
                 eventID, newClass.zone, newClass.name, newClass.priceCents, newClass.capacity)
-        } catch {
-            guard error.isConstraintViolation else { throw error }
-            throw APIError(.conflict, "class_exists", "event \(eventID) already has a class with zone \(newClass.zone)")
+        } catch let error as SQLiteError where error.isConstraintViolation {
+            throw EventError.classExists(zone: newClass.zone, eventID: eventID)
         }
+        var detail: [(String, JSONValue)] = [("ticket_class", .unsigned(UInt64(newClass.zone))), ("name", .string(newClass.name))]
+        detail.append(("capacity", newClass.capacity.map { .integer(Int64($0)) } ?? .null))
+        try ChangeLog.append(.classAdded, eventID: eventID, at: now, detail: .object(detail), in: transaction)
     }
 
-    static func update(_ event: NewEvent, id: UInt32, now: Int64, in database: SQLiteDatabase) throws -> Event {
-        try database.run(
+    static func update(_ event: NewEvent, id: UInt32, now: Int64, in transaction: WriteTransaction) throws -> Event {
+        try transaction.run(
             """
             UPDATE event SET name = ?, venue = ?, starts_at = ?, ends_at = ?, gates_open_at = ?, sale_opens_at = ?,
                              sale_closes_at = ?, per_person_limit = ?, changed_at = ?
             WHERE id = ?
             """, event.name, event.venue, event.startsAt, event.endsAt, event.gatesOpenAt, event.saleOpensAt,
             event.saleClosesAt, event.perPersonLimit, now, id)
-        try ChangeLog.append(.eventChanged, eventID: id, at: now, in: database)
-        return try self.event(id: id, in: database)!
+        guard transaction.changes == 1 else { throw EventError.notFound }
+        try ChangeLog.append(.eventChanged, eventID: id, at: now, in: transaction)
+        return try existing(id: id, in: transaction)
     }
 
-    static func event(id: UInt32, in database: SQLiteDatabase) throws -> Event? {
+    static func event(id: UInt32, in database: some SQLiteQuerying) throws -> Event? {
         guard let row = try database.row("SELECT \(Event.columns) FROM event WHERE id = ?", id) else { return nil }
-        return Event(row: row, classes: try classes(eventID: id, in: database))
+        return try Event(row: row, classes: try classes(eventID: id, in: database))
     }
 
-    static func events(in database: SQLiteDatabase) throws -> [Event] {
+    /// The event, or `EventError.notFound`.
+    static func existing(id: UInt32, in database: some SQLiteQuerying) throws -> Event {
+        guard let event = try event(id: id, in: database) else { throw EventError.notFound }
+        return event
+    }
+
+    static func events(in database: some SQLiteQuerying) throws -> [Event] {
         try database.rows("SELECT \(Event.columns) FROM event ORDER BY starts_at, id").map { row in
-            Event(row: row, classes: try classes(eventID: UInt32(row.int64(0)!), in: database))
+            try Event(row: row, classes: try classes(eventID: try row["id"], in: database))
         }
     }
 
-    static func classes(eventID: UInt32, in database: SQLiteDatabase) throws -> [TicketClass] {
+    static func classes(eventID: UInt32, in database: some SQLiteQuerying) throws -> [TicketClass] {
         try database.rows("SELECT \(TicketClass.columns) FROM ticket_class WHERE event_id = ? ORDER BY zone", eventID)
             .map(TicketClass.init(row:))
     }
 
     /// Replaces the seat map. Refused once any seat has a live ticket: people hold those seats.
-    static func replaceSeatMap(_ seats: [Seat], eventID: UInt32, now: Int64, in database: SQLiteDatabase) throws -> Int {
-        let sold = try database.row(
-            "SELECT COUNT(*) FROM ticket WHERE event_id = ? AND seat_id IS NOT NULL AND status = 'valid'", eventID)!.int(0)!
-        guard sold == 0 else {
-            throw APIError(.conflict, "seats_sold", "\(sold) seats of this event are sold; the seat map can no longer be replaced")
-        }
+    static func replaceSeatMap(_ seats: [Seat], eventID: UInt32, now: Int64, in transaction: WriteTransaction) throws -> Int {
+        _ = try existing(id: eventID, in: transaction)
+        let sold = try transaction.scalar(
+            "SELECT COUNT(*) FROM ticket WHERE event_id = ? AND seat_id IS NOT NULL AND status = 'valid'", eventID, as: Int.self) ?? 0
+        guard sold == 0 else { throw EventError.seatsSold(count: sold) }
         // Cancelled and revoked tickets keep pointing at their old seats; detach them first.
-        try database.run("UPDATE ticket SET seat_id = NULL WHERE event_id = ? AND seat_id IS NOT NULL", eventID)
-        try database.run("DELETE FROM seat WHERE event_id = ?", eventID)
+        try transaction.run("UPDATE ticket SET seat_id = NULL WHERE event_id = ? AND seat_id IS NOT NULL", eventID)
+        try transaction.run("DELETE FROM seat WHERE event_id = ?", eventID)
         for seat in seats {
-            try database.run(
+            try transaction.run(
                 "INSERT INTO seat (event_id, row_label, seat_label, label, zone) VALUES (?, ?, ?, ?, ?)",
                 eventID, seat.row, seat.seat, seat.label, seat.zone)
         }
-        try ChangeLog.append(.seatMapReplaced, eventID: eventID, at: now, detail: .object([("seats", .integer(Int64(seats.count)))]), in: database)
+        try ChangeLog.append(.seatMapReplaced, eventID: eventID, at: now, detail: .object([("seats", .integer(Int64(seats.count)))]), in: transaction)
         return seats.count
     }
+
+    /// Every class with what is left, and every seat with whether it is free.
+    static func availability(eventID: UInt32, in database: some SQLiteQuerying) throws -> Availability {
+        let event = try existing(id: eventID, in: database)
+        let seats = try database.rows(
+            """
+            SELECT s.id, s.row_label, s.seat_label, s.label, s.zone, t.id IS NULL AS free FROM seat s
+            LEFT JOIN ticket t ON t.seat_id = s.id AND t.status = 'valid'
+            WHERE s.event_id = ? ORDER BY s.id
+            """, eventID
+        ).map { row in
+            Availability.Seat(
+                id: try row["id"], row: try row["row_label"], seat: try row["seat_label"], label: try row["label"],
+                zone: try row["zone"], free: try row["free"])
+        }
+        let seatsTaken = Dictionary(grouping: seats.filter { !$0.free }, by: \.zone).mapValues(\.count)
+        let seatTotals = Dictionary(grouping: seats, by: \.zone).mapValues(\.count)
+        let classes = event.classes.map { ticketClass in
+            let total = ticketClass.capacity ?? seatTotals[ticketClass.zone, default: 0]
+            let sold = ticketClass.capacity == nil ? seatsTaken[ticketClass.zone, default: 0] : ticketClass.sold
+            return Availability.Class(
+                zone: ticketClass.zone, name: ticketClass.name, generalAdmission: ticketClass.capacity != nil, total: total,
+                remaining: total - sold)
+        }
+        return Availability(eventID: eventID, classes: classes, seats: seats)
+    }
 }
+
+/// What an event has left to sell.
+struct Availability: Sendable {
+    struct Class: Sendable, Encodable {
+        let zone: UInt16
+        let name: String
+        let generalAdmission: Bool
+        let total: Int
+        let remaining: Int
+    }
+
+    struct Seat: Sendable, Encodable {
+        let id: Int64
+        let row: String
+        let seat: String
+        let label: String
+        let zone: UInt16
+        let free: Bool
+    }
+
+    let eventID: UInt32
+    let classes: [Class]
+    let seats: [Seat]
+}
+
+extension Availability: Encodable {}

@@ -4,21 +4,18 @@ import Shared
 /// for another key and a lost or swapped key file is caught.
 enum SigningKeyRecord {
     /// Every recorded kid with its Ed25519 public key.
-    static func recorded(in database: SQLiteDatabase) throws -> [UInt8: [UInt8]] {
+    static func recorded(in database: some SQLiteQuerying) throws -> [UInt8: [UInt8]] {
         var kids: [UInt8: [UInt8]] = [:]
         for row in try database.rows("SELECT kid, ed25519_public_key FROM signing_key") {
-            guard let kid = row.int64(0).flatMap(UInt8.init(exactly:)), let key = row.blob(1) else {
-                throw SigningKeyMismatch(description: "the signing_key table holds a row that is not a kid and a key")
-            }
-            kids[kid] = key
+            kids[try row["kid"]] = try row["ed25519_public_key"]
         }
         return kids
     }
 
     /// Records every key of `ring`; a kid recorded with another public key is refused, since
     /// tickets signed under the old key would then fail and the new key's would clash with them.
-    static func record(_ ring: KeyRing, now: Int64, in database: SQLiteDatabase) throws {
-        let known = try recorded(in: database)
+    static func record(_ ring: KeyRing, now: Int64, in transaction: WriteTransaction) throws {
+        let known = try recorded(in: transaction)
         for key in ring.keys {
             if let earlier = known[key.kid] {
                 guard earlier == key.publicKey else {
@@ -27,7 +24,7 @@ enum SigningKeyRecord {
                             + "tickets it signed would no longer verify. Restore the original keys.json")
                 }
             } else {
-                try database.run(
+                try transaction.run(
                     "INSERT INTO signing_key (kid, ed25519_public_key, recorded_at) VALUES (?, ?, ?)", key.kid, key.publicKey, now)
             }
         }
@@ -49,7 +46,7 @@ public enum KeyHistory {
 
     /// Tickets the directory's database holds, in any status.
     public static func ticketCount(dataDirectory: String) throws -> Int {
-        try reading(dataDirectory, table: "ticket") { try $0.row("SELECT COUNT(*) FROM ticket")?.int(0) } ?? 0
+        try reading(dataDirectory, table: "ticket") { try $0.scalar("SELECT COUNT(*) FROM ticket", as: Int.self) } ?? 0
     }
 
     private static func reading<Value>(_ dataDirectory: String, table: String, _ body: (SQLiteDatabase) throws -> Value?) throws -> Value? {

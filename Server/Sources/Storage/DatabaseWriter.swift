@@ -10,11 +10,18 @@ import Synchronization
 /// inside its own savepoint (a job that throws undoes only its own changes), commits once — a
 /// single fsync with `synchronous=FULL` — and only then answers every job. A job's caller thus
 /// never hears "done" before its change is on disk, and under load hundreds of bookings share
-/// one fsync instead of waiting for one each.
+/// one fsync instead of waiting for one each. The writer only writes: slow work such as
+/// signing tokens is done before a job is queued.
+///
+/// As a service, its thread starts in `run()` and stops after graceful shutdown or
+/// cancellation, once every job queued by then is committed and answered. Jobs queued before
+/// `run()` wait for it.
 public final class DatabaseWriter: Service, Sendable {
+    /// A queued job. `run` does the work inside the batch and returns how to answer its caller,
+    /// which happens only after the commit; `fail` answers with an error instead.
     private struct Job: Sendable {
-        let run: @Sendable (SQLiteDatabase) throws -> any Sendable
-        let finish: @Sendable (Result<any Sendable, any Error>) -> Void
+        let run: @Sendable (WriteTransaction) throws -> @Sendable () -> Void
+        let fail: @Sendable (any Error) -> Void
     }
 
     private struct Queue {
@@ -27,25 +34,31 @@ public final class DatabaseWriter: Service, Sendable {
 
     private let queue = Mutex(Queue())
     private let wakeUp = DispatchSemaphore(value: 0)
-    private let stopped = DispatchSemaphore(value: 0)
+    private let connection: ConnectionHandOff
+    private let onCommit: @Sendable (_ changedEvents: Set<UInt32>) -> Void
     private let logger: Logger
 
-    /// Opens the database at `path` (creating and migrating it) and starts the writer thread.
-    public init(path: String, logger: Logger) throws {
+    /// Opens the database at `path`, creating and migrating it. `onCommit` hears which events a
+    /// batch changed once the batch is durable and before any of its callers is answered, so no
+    /// one who has heard "booked" can read a cache from before the booking.
+    public init(path: String, logger: Logger, onCommit: @escaping @Sendable (_ changedEvents: Set<UInt32>) -> Void = { _ in }) throws {
         let database = try SQLiteDatabase(path: path, durability: .full)
         try ServerSchema.migrator.migrate(database)
+        connection = ConnectionHandOff(database)
+        self.onCommit = onCommit
         self.logger = logger
-        let handOff = ConnectionHandOff(database)
-        let thread = Thread { [self] in runLoop(handOff.database) }
-        thread.name = "festivalgate-db-writer"
-        thread.start()
     }
 
     /// Runs `body` in the next group commit and returns its result once that commit is durable.
     /// If `body` throws, its changes are rolled back and the error is rethrown here.
-    public func write<Result: Sendable>(_ body: @escaping @Sendable (SQLiteDatabase) throws -> Result) async throws -> Result {
-        let value = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<any Sendable, any Error>) in
-            let job = Job(run: { try body($0) }, finish: { continuation.resume(with: $0) })
+    public func write<Result: Sendable>(_ body: @escaping @Sendable (WriteTransaction) throws -> Result) async throws -> Result {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+            let job = Job(
+                run: { transaction in
+                    let result = try body(transaction)
+                    return { continuation.resume(returning: result) }
+                },
+                fail: { continuation.resume(throwing: $0) })
             let accepted = queue.withLock { queue in
                 guard !queue.stopping else { return false }
                 queue.jobs.append(job)
@@ -57,35 +70,35 @@ public final class DatabaseWriter: Service, Sendable {
                 continuation.resume(throwing: ServerStorageError.shuttingDown)
             }
         }
-        return value as! Result
     }
 
-    /// Stops taking new jobs, finishes every job already queued, and closes the database.
-    public func shutdown() {
-        let alreadyStopping = queue.withLock { queue in
-            defer { queue.stopping = true }
-            return queue.stopping
-        }
-        guard !alreadyStopping else { return }
-        wakeUp.signal()
-        stopped.wait()
-    }
-
-    /// As a service: runs until graceful shutdown, then drains the queue. Listed before the
-    /// HTTP server in the service group, it stops after the server has finished its requests.
+    /// Starts the writer thread and keeps it until graceful shutdown or cancellation; then takes
+    /// no new jobs, commits and answers the queued ones, and returns. Listed before the HTTP
+    /// server in the service group, it stops after the server has finished its requests.
     public func run() async throws {
+        let stopped = DispatchSemaphore(value: 0)
+        let thread = Thread { [self] in
+            runLoop(WriteTransaction(connection.database))
+            stopped.signal()
+        }
+        thread.name = "festivalgate-db-writer"
+        thread.start()
+        // Returns on graceful shutdown, or throws when the task is cancelled: either way, stop.
         try? await gracefulShutdown()
+        queue.withLock { $0.stopping = true }
+        wakeUp.signal()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            Thread.detachNewThread { [self] in
-                shutdown()
+            // The thread may still be committing; wait for it off the async threads.
+            DispatchQueue.global().async {
+                stopped.wait()
                 continuation.resume()
             }
         }
     }
 
-    /// Each queued job and each shutdown signals once, so every job is seen; a wake-up that
-    /// finds the queue already emptied by an earlier batch just goes round.
-    private func runLoop(_ database: SQLiteDatabase) {
+    /// Each queued job and the stop signal once, so every job is seen; a wake-up that finds the
+    /// queue already emptied by an earlier batch just goes round.
+    private func runLoop(_ transaction: WriteTransaction) {
         while true {
             wakeUp.wait()
             let (batch, finished) = queue.withLock { queue -> ([Job], Bool) in
@@ -93,42 +106,62 @@ public final class DatabaseWriter: Service, Sendable {
                 queue.jobs.removeFirst(batch.count)
                 return (batch, queue.stopping && queue.jobs.isEmpty)
             }
-            if !batch.isEmpty { commit(batch, on: database) }
+            if !batch.isEmpty { commit(batch, in: transaction) }
             if finished { break }
         }
-        stopped.signal()
     }
 
-    private func commit(_ batch: [Job], on database: SQLiteDatabase) {
-        var results: [Result<any Sendable, any Error>] = []
-        results.reserveCapacity(batch.count)
+    private func commit(_ batch: [Job], in transaction: WriteTransaction) {
+        let database = transaction.connection
+        transaction.forgetChanges()
         do {
             try database.execute("BEGIN IMMEDIATE")
         } catch {
-            for job in batch { job.finish(.failure(error)) }
+            for job in batch { job.fail(error) }
             return
         }
+        var answers: [@Sendable () -> Void] = []
+        answers.reserveCapacity(batch.count)
         for job in batch {
             do {
                 try database.execute("SAVEPOINT job")
-                let value = try job.run(database)
-                try database.execute("RELEASE job")
-                results.append(.success(value))
             } catch {
-                try? database.execute("ROLLBACK TO job")
-                try? database.execute("RELEASE job")
-                results.append(.failure(error))
+                return abandon(batch, database: database, because: error)
+            }
+            do {
+                let answer = try job.run(transaction)
+                do {
+                    try database.execute("RELEASE job")
+                } catch {
+                    return abandon(batch, database: database, because: error)
+                }
+                answers.append(answer)
+            } catch {
+                do {
+                    try database.execute("ROLLBACK TO job")
+                    try database.execute("RELEASE job")
+                } catch let rollbackError {
+                    // The failed job's partial writes could not be undone: committing now
+                    // would make them durable. Nothing of this batch is committed.
+                    return abandon(batch, database: database, because: rollbackError)
+                }
+                answers.append({ job.fail(error) })
             }
         }
         do {
             try database.execute("COMMIT")
         } catch {
-            logger.error("group commit failed; \(batch.count) writes rolled back: \(error)")
-            try? database.execute("ROLLBACK")
-            for job in batch { job.finish(.failure(error)) }
-            return
+            return abandon(batch, database: database, because: error)
         }
-        for (job, result) in zip(batch, results) { job.finish(result) }
+        onCommit(transaction.changedEvents)
+        for answer in answers { answer() }
+    }
+
+    /// Rolls the whole batch back and tells every job it failed.
+    private func abandon(_ batch: [Job], database: SQLiteDatabase, because error: any Error) {
+        logger.error("group commit failed; \(batch.count) writes rolled back: \(error)")
+        try? database.execute("ROLLBACK")  // fails only if SQLite already rolled back itself
+        for job in batch { job.fail(error) }
     }
 }
 

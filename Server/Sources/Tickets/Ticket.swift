@@ -2,7 +2,7 @@ import Shared
 
 /// One issued ticket.
 public struct Ticket: Sendable, Equatable {
-    public enum Status: String, Sendable {
+    public enum Status: String, Sendable, SQLiteColumnValue {
         case valid, cancelled, revoked
     }
 
@@ -19,7 +19,7 @@ public struct Ticket: Sendable, Equatable {
     public let changedAt: Int64
 
     static let selection = """
-        SELECT t.id, t.event_id, t.zone, t.seat_id, s.label, t.account_id, t.holder, t.status, t.token, t.created_at, t.changed_at
+        SELECT t.id, t.event_id, t.zone, t.seat_id, s.label AS seat_label, t.account_id, t.holder, t.status, t.token, t.created_at, t.changed_at
         FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
         """
 
@@ -40,26 +40,18 @@ public struct Ticket: Sendable, Equatable {
         self.changedAt = changedAt
     }
 
-    init(row: SQLiteRow) {
-        id = row.uint64(0)!
-        eventID = UInt32(row.int64(1)!)
-        zone = UInt16(row.int64(2)!)
-        seatID = row.int64(3)
-        seatLabel = row.string(4)
-        accountID = row.int64(5)!
-        holder = row.string(6)!
-        status = Status(rawValue: row.string(7)!) ?? .revoked
-        token = row.string(8)!
-        createdAt = row.int64(9)!
-        changedAt = row.int64(10)!
+    init(row: SQLiteRow) throws {
+        id = try row["id"]
+        eventID = try row["event_id"]
+        zone = try row["zone"]
+        seatID = try row["seat_id"]
+        seatLabel = try row["seat_label"]
+        accountID = try row["account_id"]
+        holder = try row["holder"]
+        status = try row["status"]
+        token = try row["token"]
+        createdAt = try row["created_at"]
+        changedAt = try row["changed_at"]
     }
 
-    /// Ticket ids are u64: sent as strings, since JavaScript numbers lose digits past 2^53.
-    var json: JSONValue {
-        .object([
-            ("id", .string(String(id))), ("event_id", .unsigned(UInt64(eventID))), ("ticket_class", .unsigned(UInt64(zone))),
-            ("seat", seatLabel.map(JSONValue.string) ?? .null), ("holder", .string(holder)), ("status", .string(status.rawValue)),
-            ("created_at", .integer(createdAt)), ("changed_at", .integer(changedAt)),
-        ])
-    }
 }

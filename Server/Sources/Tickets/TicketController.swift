@@ -5,7 +5,10 @@ import Shared
 /// organiser's revoke and reissue. Someone else's ticket is "not found", never "forbidden":
 /// ticket ids are not to be probed.
 struct TicketController {
-    let environment: ServerEnvironment
+    let writer: DatabaseWriter
+    let readers: DatabaseReaders
+    let keys: ServerKeys
+    let clock: ServerClock
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -21,19 +24,19 @@ struct TicketController {
         return routes
     }
 
-    @Sendable func mine(request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func mine(request: Request, context: AppRequestContext) async throws -> TicketListResponse {
         let account = try context.requireAccount()
-        let tickets = try environment.readers.read { try TicketRepository.tickets(accountID: account.id, in: $0) }
-        return JSONResponse.make(.object([("tickets", .array(tickets.map(\.json)))]))
+        let tickets = try readers.read { try TicketRepository.tickets(accountID: account.id, in: $0) }
+        return TicketListResponse(tickets: tickets.map(TicketResponse.init))
     }
 
-    @Sendable func show(request: Request, context: AppRequestContext) async throws -> Response {
-        JSONResponse.make(try visibleTicket(context).json)
+    @Sendable func show(request: Request, context: AppRequestContext) async throws -> TicketResponse {
+        TicketResponse(try visibleTicket(context))
     }
 
-    @Sendable func token(request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func token(request: Request, context: AppRequestContext) async throws -> TokenResponse {
         let ticket = try visibleTicket(context)
-        return JSONResponse.make(.object([("ticket_id", .string(String(ticket.id))), ("token", .string(ticket.token))]))
+        return TokenResponse(ticketID: String(ticket.id), token: ticket.token)
     }
 
     @Sendable func qrSVG(request: Request, context: AppRequestContext) async throws -> Response {
@@ -46,61 +49,34 @@ struct TicketController {
         return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
     }
 
-    /// Holders may cancel their own ticket until the event starts; the seat is free at once.
-    @Sendable func cancel(request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func cancel(request: Request, context: AppRequestContext) async throws -> TicketResponse {
         let account = try context.requireAccount()
         let id = try Self.ticketID(context)
-        let now = environment.clock.now()
-        let ticket = try await environment.writer.write { database in
-            guard let ticket = try TicketRepository.ticket(id: id, in: database), ticket.accountID == account.id else {
-                throw APIError.notFound("ticket")
-            }
-            let event = try EventRepository.event(id: ticket.eventID, in: database)!
-            guard now < event.startsAt else {
-                throw APIError(.conflict, "event_started", "tickets can be cancelled only until the event starts")
-            }
-            return try TicketRepository.end(ticket, as: .cancelled, reason: "cancelled by holder", now: now, in: database)
-        }
-        environment.availability.invalidate(ticket.eventID)
-        return JSONResponse.make(ticket.json)
+        let now = clock.now()
+        return TicketResponse(try await writer.write { try TicketLifecycle.cancel(ticketID: id, by: account, now: now, in: $0) })
     }
 
-    @Sendable func revoke(request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func revoke(request: Request, context: AppRequestContext) async throws -> TicketResponse {
         _ = try context.require(.organiser)
         let id = try Self.ticketID(context)
-        let now = environment.clock.now()
-        let ticket = try await environment.writer.write { database in
-            guard let ticket = try TicketRepository.ticket(id: id, in: database) else { throw APIError.notFound("ticket") }
-            return try TicketRepository.end(ticket, as: .revoked, reason: "revoked by organiser", now: now, in: database)
-        }
-        environment.availability.invalidate(ticket.eventID)
-        return JSONResponse.make(ticket.json)
+        let now = clock.now()
+        return TicketResponse(try await writer.write { try TicketLifecycle.revoke(ticketID: id, now: now, in: $0) })
     }
 
-    /// A new ticket (new id, new token) for the same holder, class and seat; the old one is
-    /// revoked in the same transaction, so the seat never looks free in between.
-    @Sendable func reissue(request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func reissue(request: Request, context: AppRequestContext) async throws -> EditedResponse<ReissueResponse> {
         _ = try context.require(.organiser)
         let id = try Self.ticketID(context)
-        let now = environment.clock.now()
-        let issuer = environment.issuer
-        let (old, new) = try await environment.writer.write { database in
-            guard let old = try TicketRepository.ticket(id: id, in: database) else { throw APIError.notFound("ticket") }
-            let revoked = try TicketRepository.end(old, as: .revoked, reason: "reissued", releasesPlace: false, now: now, in: database)
-            let event = try EventRepository.event(id: old.eventID, in: database)!
-            var seat: (id: Int64, label: String)?
-            if let seatID = old.seatID, let label = old.seatLabel { seat = (seatID, label) }
-            let new = try TicketRepository.issue(
-                event: event, zone: old.zone, seat: seat, accountID: old.accountID, holder: old.holder, bookingID: nil,
-                reissuedFrom: old.id, issuer: issuer, now: now, in: database)
-            return (revoked, new)
+        let issuer = keys.issuer
+        let (old, new) = try await TicketLifecycle.retryingIDCollisions {
+            let presigned = try TicketLifecycle.presignReissue(ticketID: id, issuer: issuer, readers: readers)
+            let now = clock.now()
+            return try await writer.write { try TicketLifecycle.reissue(ticketID: id, presigned: presigned, issuer: issuer, now: now, in: $0) }
         }
-        environment.availability.invalidate(old.eventID)
-        return JSONResponse.make(.object([("revoked", old.json), ("ticket", new.json)]), status: .created)
+        return EditedResponse(status: .created, response: ReissueResponse(revoked: TicketResponse(old), ticket: TicketResponse(new)))
     }
 
     /// The change log after `after` (a sequence number), for staff and organisers.
-    @Sendable func changes(request: Request, context: AppRequestContext) async throws -> Response {
+    @Sendable func changes(request: Request, context: AppRequestContext) async throws -> ChangeListResponse {
         _ = try context.require(.staff)
         let after = try Self.queryInteger(request, "after", default: 0, range: 0...Int64.max)
         let limit = try Self.queryInteger(request, "limit", default: 500, range: 1...5_000)
@@ -108,22 +84,22 @@ struct TicketController {
             guard let id = UInt32(String(text)) else { throw APIError.invalid("event_id must be an event id") }
             return id
         }
-        let entries = try environment.readers.read { try ChangeLog.entries(after: after, eventID: eventID, limit: Int(limit), in: $0) }
-        return JSONResponse.make(.object([("changes", .array(entries.map(\.json)))]))
+        let entries = try readers.read { try ChangeLog.entries(after: after, eventID: eventID, limit: Int(limit), in: $0) }
+        return ChangeListResponse(changes: entries.map(ChangeListResponse.Change.init))
     }
 
     /// The ticket if the caller holds it or is an organiser; "not found" otherwise.
     private func visibleTicket(_ context: AppRequestContext) throws -> Ticket {
         let account = try context.requireAccount()
         let id = try Self.ticketID(context)
-        guard let ticket = try environment.readers.read({ try TicketRepository.ticket(id: id, in: $0) }),
+        guard let ticket = try readers.read({ try TicketRepository.ticket(id: id, in: $0) }),
             ticket.accountID == account.id || account.role.includes(.organiser)
-        else { throw APIError.notFound("ticket") }
+        else { throw TicketError.notFound }
         return ticket
     }
 
     static func ticketID(_ context: AppRequestContext) throws -> UInt64 {
-        guard let id = context.parameters.get("ticketID", as: UInt64.self) else { throw APIError.notFound("ticket") }
+        guard let id = context.parameters.get("ticketID", as: UInt64.self) else { throw TicketError.notFound }
         return id
     }
 

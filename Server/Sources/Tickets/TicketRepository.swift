@@ -1,40 +1,35 @@
 import Shared
 
-/// Tickets in SQL: issuing, reading and changing their status, each change into the change log.
+/// Tickets in SQL: storing, reading and changing their status, each change into the change log.
 enum TicketRepository {
-    /// Inserts a valid ticket with a fresh random id and its FT1 token. A seat already held by a
-    /// live ticket makes the unique index fail: reported as `seat_taken` naming the seat.
-    static func issue(
-        event: Event, zone: UInt16, seat: (id: Int64, label: String)?, accountID: Int64, holder: String,
-        bookingID: Int64?, reissuedFrom: UInt64? = nil, issuer: TicketIssuer, now: Int64, in database: SQLiteDatabase
+    /// Stores a valid ticket signed before the job. A seat already held by a live ticket makes
+    /// the unique index fail: `BookingError.seatTaken` naming the seat. An id already in use is
+    /// `TicketError.idCollision`: the caller draws new ids and tries again.
+    static func insert(
+        _ signed: SignedTicket, seatID: Int64?, accountID: Int64, bookingID: Int64?, reissuedFrom: UInt64? = nil, now: Int64,
+        in transaction: WriteTransaction
     ) throws -> Ticket {
-        while true {
-            let id = UInt64.random(in: 1...UInt64.max)
-            let token = try issuer.token(ticketID: id, event: event, zone: zone, seatLabel: seat?.label ?? "", holder: holder)
-            do {
-                try database.run(
-                    """
-                    INSERT INTO ticket (id, event_id, zone, seat_id, account_id, booking_id, holder, status, token, reissued_from,
-                                        created_at, changed_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?)
-                    """, id, event.id, zone, seat?.id, accountID, bookingID, holder, token, reissuedFrom, now, now)
-            } catch {
-                // SQLITE_CONSTRAINT_PRIMARYKEY: a random id collided; draw another.
-                if error.code == 1555 { continue }
-                if error.code == 2067 && error.message.contains("ticket.seat_id") {
-                    throw APIError(.conflict, "seat_taken", "seat \(seat?.label ?? "?") is already taken")
-                }
-                throw error
-            }
-            var detail: [(String, JSONValue)] = [("ticket_class", .unsigned(UInt64(zone)))]
-            if let seat { detail.append(("seat", .string(seat.label))) }
-            if let reissuedFrom { detail.append(("reissued_from", .string(String(reissuedFrom)))) }
-            try ChangeLog.append(.ticketIssued, eventID: event.id, ticketID: id, at: now, detail: .object(detail), in: database)
-            // Everything about the new ticket is known here: no need to read it back inside the booking.
-            return Ticket(
-                id: id, eventID: event.id, zone: zone, seatID: seat?.id, seatLabel: seat?.label, accountID: accountID,
-                holder: holder, status: .valid, token: token, createdAt: now, changedAt: now)
+        let facts = signed.facts
+        do {
+            try transaction.run(
+                """
+                INSERT INTO ticket (id, event_id, zone, seat_id, account_id, booking_id, holder, status, token, reissued_from,
+                                    created_at, changed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?)
+                """, signed.id, facts.eventID, facts.zone, seatID, accountID, bookingID, facts.holder, signed.token, reissuedFrom, now, now)
+        } catch let error as SQLiteError where error.code == .constraintPrimaryKey {
+            throw TicketError.idCollision
+        } catch let error as SQLiteError where error.isUniqueViolation(on: "ticket.seat_id") {
+            throw BookingError.seatTaken(seat: facts.seatLabel)
         }
+        var detail: [(String, JSONValue)] = [("ticket_class", .unsigned(UInt64(facts.zone)))]
+        if seatID != nil { detail.append(("seat", .string(facts.seatLabel))) }
+        if let reissuedFrom { detail.append(("reissued_from", .string(String(reissuedFrom)))) }
+        try ChangeLog.append(.ticketIssued, eventID: facts.eventID, ticketID: signed.id, at: now, detail: .object(detail), in: transaction)
+        // Everything about the new ticket is known here: no need to read it back inside the booking.
+        return Ticket(
+            id: signed.id, eventID: facts.eventID, zone: facts.zone, seatID: seatID, seatLabel: seatID == nil ? nil : facts.seatLabel,
+            accountID: accountID, holder: facts.holder, status: .valid, token: signed.token, createdAt: now, changedAt: now)
     }
 
     /// What a live ticket's token is made of, besides the event's window.
@@ -43,48 +38,58 @@ enum TicketRepository {
         let zone: UInt16
         let seatLabel: String
         let holder: String
+
+        func facts(for event: Event) -> TokenFacts {
+            TokenFacts(event: event, zone: zone, seatLabel: seatLabel, holder: holder)
+        }
     }
 
     /// The token fields of every valid ticket of an event.
-    static func liveTokenFields(eventID: UInt32, in database: SQLiteDatabase) throws -> [TokenFields] {
+    static func liveTokenFields(eventID: UInt32, in database: some SQLiteQuerying) throws -> [TokenFields] {
         try database.rows(
             """
-            SELECT t.id, t.zone, coalesce(s.label, ''), t.holder FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
+            SELECT t.id, t.zone, coalesce(s.label, '') AS seat_label, t.holder FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
             WHERE t.event_id = ? AND t.status = 'valid' ORDER BY t.id
             """, eventID
         ).map { row in
-            TokenFields(id: row.uint64(0)!, zone: UInt16(truncatingIfNeeded: row.int64(1)!), seatLabel: row.string(2)!, holder: row.string(3)!)
+            TokenFields(id: try row["id"], zone: try row["zone"], seatLabel: try row["seat_label"], holder: try row["holder"])
         }
     }
 
     /// Gives every valid ticket of `event` a token for the event's current window, ids kept, each
     /// change in the change log so replicas learn it. `presigned` holds tokens made before the
-    /// write job (signing is the slow part); a ticket issued since is signed here.
+    /// write job, by ticket id; one whose facts no longer match (a ticket issued or changed
+    /// since) is signed here.
     static func resign(
-        event: Event, presigned: [UInt64: String], issuer: TicketIssuer, now: Int64, in database: SQLiteDatabase
+        event: Event, presigned: [UInt64: SignedTicket], issuer: TicketIssuer, now: Int64, in transaction: WriteTransaction
     ) throws -> Int {
-        let tickets = try liveTokenFields(eventID: event.id, in: database)
+        let tickets = try liveTokenFields(eventID: event.id, in: transaction)
         for ticket in tickets {
-            let token = try presigned[ticket.id] ?? issuer.token(
-                ticketID: ticket.id, event: event, zone: ticket.zone, seatLabel: ticket.seatLabel, holder: ticket.holder)
-            try database.run("UPDATE ticket SET token = ?, changed_at = ? WHERE id = ?", token, now, ticket.id)
+            let facts = ticket.facts(for: event)
+            let token =
+                if let signed = presigned[ticket.id], signed.facts == facts { signed.token } else {
+                    try issuer.token(ticketID: ticket.id, facts: facts)
+                }
+            try transaction.run("UPDATE ticket SET token = ?, changed_at = ? WHERE id = ?", token, now, ticket.id)
             try ChangeLog.append(
                 .ticketResigned, eventID: event.id, ticketID: ticket.id, at: now,
-                detail: .object([("not_before", .integer(event.gatesOpenAt)), ("not_after", .integer(event.endsAt))]), in: database)
+                detail: .object([("not_before", .integer(event.gatesOpenAt)), ("not_after", .integer(event.endsAt))]), in: transaction)
         }
         return tickets.count
     }
 
-    static func ticket(id: UInt64, in database: SQLiteDatabase) throws -> Ticket? {
+    static func ticket(id: UInt64, in database: some SQLiteQuerying) throws -> Ticket? {
         try database.row("\(Ticket.selection) WHERE t.id = ?", id).map(Ticket.init(row:))
     }
 
-    static func tickets(accountID: Int64, in database: SQLiteDatabase) throws -> [Ticket] {
-        try database.rows("\(Ticket.selection) WHERE t.account_id = ? ORDER BY t.created_at, t.id", accountID).map(Ticket.init(row:))
+    /// The ticket, or `TicketError.notFound`.
+    static func existing(id: UInt64, in database: some SQLiteQuerying) throws -> Ticket {
+        guard let ticket = try ticket(id: id, in: database) else { throw TicketError.notFound }
+        return ticket
     }
 
-    static func tickets(bookingID: Int64, in database: SQLiteDatabase) throws -> [Ticket] {
-        try database.rows("\(Ticket.selection) WHERE t.booking_id = ? ORDER BY t.id", bookingID).map(Ticket.init(row:))
+    static func tickets(accountID: Int64, in database: some SQLiteQuerying) throws -> [Ticket] {
+        try database.rows("\(Ticket.selection) WHERE t.account_id = ? ORDER BY t.created_at, t.id", accountID).map(Ticket.init(row:))
     }
 
     /// Ends a valid ticket: its seat is free again at once (the unique index only counts valid
@@ -92,21 +97,19 @@ enum TicketRepository {
     /// new ticket), its general-admission place goes back to the class.
     static func end(
         _ ticket: Ticket, as status: Ticket.Status, reason: String, releasesPlace: Bool = true, now: Int64,
-        in database: SQLiteDatabase
+        in transaction: WriteTransaction
     ) throws -> Ticket {
         precondition(status != .valid)
-        guard ticket.status == .valid else {
-            throw APIError(.conflict, "ticket_not_valid", "the ticket is already \(ticket.status.rawValue)")
-        }
-        try database.run("UPDATE ticket SET status = ?, changed_at = ? WHERE id = ? AND status = 'valid'", status.rawValue, now, ticket.id)
+        guard ticket.status == .valid else { throw TicketError.notValid(ticket.status) }
+        try transaction.run("UPDATE ticket SET status = ?, changed_at = ? WHERE id = ? AND status = 'valid'", status.rawValue, now, ticket.id)
         if releasesPlace {
-            try database.run(
+            try transaction.run(
                 "UPDATE ticket_class SET sold = sold - 1 WHERE event_id = ? AND zone = ? AND capacity IS NOT NULL",
                 ticket.eventID, ticket.zone)
         }
         try ChangeLog.append(
             status == .cancelled ? .ticketCancelled : .ticketRevoked, eventID: ticket.eventID, ticketID: ticket.id, at: now,
-            detail: .object([("reason", .string(reason))]), in: database)
-        return try self.ticket(id: ticket.id, in: database)!
+            detail: .object([("reason", .string(reason))]), in: transaction)
+        return try existing(id: ticket.id, in: transaction)
     }
 }

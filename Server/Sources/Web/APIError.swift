@@ -47,6 +47,8 @@ struct APIErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let error as any APIErrorConvertible {
+            throw error.apiError
         } catch let error as DecodingError {
             throw APIError(.badRequest, "invalid_json", Self.describe(error))
         } catch let error as HTTPError where error.status == .notFound {
@@ -91,12 +93,13 @@ struct APIErrorMiddleware: RouterMiddleware {
     /// Says which field was wrong, in words a client developer can act on.
     static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+            codingPath.map { $0.intValue.map { "[\($0)]" } ?? APIJSON.fieldName($0.stringValue) }.joined(separator: ".")
         }
         switch error {
         case .keyNotFound(let key, let context):
             let parent = path(context.codingPath)
-            return "missing field \"\(parent.isEmpty ? key.stringValue : parent + "." + key.stringValue)\""
+            let field = APIJSON.fieldName(key.stringValue)
+            return "missing field \"\(parent.isEmpty ? field : parent + "." + field)\""
         case .typeMismatch(let type, let context):
             return "field \"\(path(context.codingPath))\" should be \(Self.name(of: type))"
         case .valueNotFound(let type, let context):

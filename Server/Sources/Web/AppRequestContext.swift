@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// The context every request carries: who is asking, once the session is known.
@@ -15,6 +16,10 @@ public struct AppRequestContext: RequestContext {
         account = nil
         clientAddress = source.channel.remoteAddress?.ipAddress
     }
+
+    /// API JSON: snake_case keys, written sorted.
+    public var requestDecoder: JSONDecoder { APIJSON.decoder }
+    public var responseEncoder: JSONEncoder { APIJSON.encoder }
 
     /// Bodies above this are refused with 413 before they are read: the largest legitimate one
     /// is a seat map CSV, a few kilobytes for a hall of thousands of seats.

@@ -12,7 +12,7 @@ extension Request {
         }
         let buffer = try await body.collect(upTo: context.maxUploadSize)
         do {
-            return try JSONDecoder().decode(Body.self, from: Data(buffer: buffer))
+            return try APIJSON.decoder.decode(Body.self, from: Data(buffer: buffer))
         } catch let error as DecodingError {
             throw APIError(.badRequest, "invalid_json", APIErrorMiddleware.describe(error))
         }

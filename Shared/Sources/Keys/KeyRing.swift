@@ -1,5 +1,5 @@
 /// Where a key stands in its life.
-public enum KeyStatus: String, Codable, Sendable, CaseIterable {
+public enum KeyStatus: String, Codable, Sendable, CaseIterable, SQLiteColumnValue {
     /// Tokens are issued under it; at most one key in a ring is active.
     case active
     /// No longer issued under, still accepted at the gate.

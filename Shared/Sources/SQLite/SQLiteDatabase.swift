@@ -2,7 +2,7 @@ import CSQLite
 
 /// One SQLite connection. Not thread-safe: own it from one thread, actor or lock at a time.
 /// Every other file reaches SQLite through this class and `SQLiteStatement`.
-public final class SQLiteDatabase {
+public final class SQLiteDatabase: SQLiteQuerying {
     let handle: OpaquePointer
     public let path: String
     private var statementCache: [String: SQLiteStatement] = [:]
@@ -25,7 +25,7 @@ public final class SQLiteDatabase {
         guard result == SQLITE_OK, let handle else {
             let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close_v2(handle)
-            throw SQLiteError(code: result, message: "\(message): \(path)")
+            throw SQLiteError(code: SQLiteResultCode(rawValue: result), message: "\(message): \(path)")
         }
         self.handle = handle
         self.path = path
@@ -47,7 +47,7 @@ public final class SQLiteDatabase {
         guard result == SQLITE_OK else {
             let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
             sqlite3_free(errorMessage)
-            throw SQLiteError(code: sqlite3_extended_errcode(handle), message: message, sql: sql)
+            throw SQLiteError(code: SQLiteResultCode(rawValue: sqlite3_extended_errcode(handle)), message: message, sql: sql)
         }
     }
 
@@ -70,14 +70,18 @@ public final class SQLiteDatabase {
     /// Runs `sql` with `arguments` and returns the rows changed.
     @discardableResult
     public func run(_ sql: String, _ arguments: any SQLiteBindable...) throws(SQLiteError) -> Int {
+        try run(sql, arguments: arguments)
+    }
+
+    @discardableResult
+    public func run(_ sql: String, arguments: [any SQLiteBindable]) throws(SQLiteError) -> Int {
         let statement = try cached(sql)
         try statement.bind(arguments)
         try statement.run()
         return changes
     }
 
-    /// Every row of `sql` with `arguments`.
-    public func rows(_ sql: String, _ arguments: any SQLiteBindable...) throws(SQLiteError) -> [SQLiteRow] {
+    public func rows(_ sql: String, arguments: [any SQLiteBindable]) throws(SQLiteError) -> [SQLiteRow] {
         let statement = try cached(sql)
         try statement.bind(arguments)
         var rows: [SQLiteRow] = []
@@ -85,12 +89,21 @@ public final class SQLiteDatabase {
         return rows
     }
 
-    /// The first row of `sql` with `arguments`, if any.
-    public func row(_ sql: String, _ arguments: any SQLiteBindable...) throws(SQLiteError) -> SQLiteRow? {
+    public func row(_ sql: String, arguments: [any SQLiteBindable]) throws(SQLiteError) -> SQLiteRow? {
         let statement = try cached(sql)
         try statement.bind(arguments)
         defer { statement.reset() }
         return try statement.next()
+    }
+
+    public func scalar<Value: SQLiteColumnValue>(
+        _ sql: String, arguments: [any SQLiteBindable], as type: Value.Type
+    ) throws(SQLiteError) -> Value? {
+        guard let value = try row(sql, arguments: arguments)?.values.first, value != .null else { return nil }
+        guard let decoded = Value(sqliteValue: value) else {
+            throw SQLiteError(code: .mismatch, message: "\(value) is not a valid \(Value.self)", sql: sql)
+        }
+        return decoded
     }
 
     /// Runs `body` in one transaction: committed if it returns, rolled back if it throws (the
@@ -115,7 +128,8 @@ public final class SQLiteDatabase {
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
     func lastError(sql: String?) -> SQLiteError {
-        SQLiteError(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
+        SQLiteError(
+            code: SQLiteResultCode(rawValue: sqlite3_extended_errcode(handle)), message: String(cString: sqlite3_errmsg(handle)), sql: sql)
     }
 }
 

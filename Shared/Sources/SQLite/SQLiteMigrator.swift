@@ -18,10 +18,10 @@ public struct SQLiteMigrator: Sendable {
 
     /// Brings `database` up to the newest version. Refuses a database from a newer program.
     public func migrate(_ database: SQLiteDatabase) throws {
-        let version = try database.row("PRAGMA user_version")?.int(0) ?? 0
+        let version: Int = try database.row("PRAGMA user_version")?["user_version"] ?? 0
         guard version <= migrations.count else {
             throw SQLiteError(
-                code: 1,
+                code: .error,
                 message: "database schema version \(version) is newer than this program knows (\(migrations.count))")
         }
         for (index, migration) in migrations.enumerated().dropFirst(version) {

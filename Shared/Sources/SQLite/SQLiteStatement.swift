@@ -5,6 +5,8 @@ public final class SQLiteStatement {
     private let handle: OpaquePointer
     private unowned let database: SQLiteDatabase
     public let sql: String
+    /// The result columns' names, read once when the statement is prepared.
+    private let columns: [String]
 
     init(database: SQLiteDatabase, sql: String) throws(SQLiteError) {
         var handle: OpaquePointer?
@@ -13,6 +15,7 @@ public final class SQLiteStatement {
         self.handle = handle
         self.database = database
         self.sql = sql
+        columns = (0..<sqlite3_column_count(handle)).map { String(cString: sqlite3_column_name(handle, $0)) }
     }
 
     deinit { sqlite3_finalize(handle) }
@@ -51,7 +54,7 @@ public final class SQLiteStatement {
     public func next() throws(SQLiteError) -> SQLiteRow? {
         switch sqlite3_step(handle) {
         case SQLITE_ROW:
-            return SQLiteRow(values: (0..<sqlite3_column_count(handle)).map(value(at:)))
+            return SQLiteRow(columns: columns, values: (0..<Int32(columns.count)).map(value(at:)))
         case SQLITE_DONE:
             reset()
             return nil
@@ -87,31 +90,4 @@ public final class SQLiteStatement {
         default: return .null
         }
     }
-}
-
-/// One row a query returned, read by column index.
-public struct SQLiteRow: Sendable {
-    public let values: [SQLiteValue]
-
-    public subscript(column: Int) -> SQLiteValue { values[column] }
-
-    public func int64(_ column: Int) -> Int64? {
-        if case .integer(let value) = values[column] { value } else { nil }
-    }
-    public func int(_ column: Int) -> Int? { int64(column).map(Int.init) }
-    public func uint64(_ column: Int) -> UInt64? { int64(column).map { UInt64(bitPattern: $0) } }
-    public func double(_ column: Int) -> Double? {
-        switch values[column] {
-        case .real(let value): value
-        case .integer(let value): Double(value)
-        default: nil
-        }
-    }
-    public func string(_ column: Int) -> String? {
-        if case .text(let value) = values[column] { value } else { nil }
-    }
-    public func blob(_ column: Int) -> [UInt8]? {
-        if case .blob(let value) = values[column] { value } else { nil }
-    }
-    public func bool(_ column: Int) -> Bool? { int64(column).map { $0 != 0 } }
 }

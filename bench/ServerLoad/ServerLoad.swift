@@ -24,9 +24,10 @@ struct Seed: AsyncParsableCommand {
     @Option(help: "Signed-in attendees.") var attendees = 4_000
 
     func run() async throws {
+        // The server's own opening creates the directory, the keys and the migrated database.
         let environment = try ServerEnvironment.open(dataDirectory: data, passwordHasher: .fast, logger: Logger(label: "server-load"))
-        let seeded = try await LoadTestSeeder.seed(
-            environment, plan: .init(halls: halls, seatsPerHall: seats, attendees: attendees))
+        let seeded = try LoadTestSeeder.seed(
+            databasePath: environment.dataDirectory.databasePath, plan: .init(halls: halls, seatsPerHall: seats, attendees: attendees))
         var lua = "-- Written by server-load seed.\nreturn {\n  read_event = \(seeded.readEventID),\n  tokens = {\n"
         for token in seeded.sessionTokens { lua += "    \"\(token)\",\n" }
         lua += "  },\n  halls = {\n"
@@ -39,7 +40,6 @@ struct Seed: AsyncParsableCommand {
         try accounts.write(toFile: "\(out)/accounts.tsv", atomically: true, encoding: .utf8)
         print("seeded \(seeded.halls.count) halls of \(seats) seats (events \(seeded.halls.map(\.eventID))), "
             + "read event \(seeded.readEventID), \(attendees) attendees")
-        environment.writer.shutdown()
     }
 }
 
@@ -62,7 +62,8 @@ struct QRTargets: ParsableCommand {
         guard !tickets.isEmpty else { throw ValidationError("no tickets booked yet: run the booking load first") }
         var lua = "-- Written by server-load qr-targets.\nreturn {\n"
         for ticket in tickets {
-            lua += "  { id = \"\(ticket.uint64(0)!)\", token = \"\(tokens[ticket.int64(1)!]!)\" },\n"
+            let id: UInt64 = try ticket["id"], accountID: Int64 = try ticket["account_id"]
+            lua += "  { id = \"\(id)\", token = \"\(tokens[accountID]!)\" },\n"
         }
         lua += "}\n"
         try lua.write(toFile: "\(out)/qr.lua", atomically: true, encoding: .utf8)
@@ -82,10 +83,10 @@ struct Verify: ParsableCommand {
     func run() throws {
         let database = try SQLiteDatabase(path: "\(data)/festivalgate.sqlite", readOnly: true)
         let counts = try database.row(
-            "SELECT COUNT(*), COUNT(DISTINCT seat_id) FROM ticket WHERE event_id = ? AND status = 'valid'", event)!
-        let tickets = counts.int(0)!, seats = counts.int(1)!
-        let overfull = try database.row(
-            "SELECT COUNT(*) FROM ticket_class WHERE event_id = ? AND capacity IS NOT NULL AND sold > capacity", event)!.int(0)!
+            "SELECT COUNT(*) AS tickets, COUNT(DISTINCT seat_id) AS seats FROM ticket WHERE event_id = ? AND status = 'valid'", event)!
+        let tickets: Int = try counts["tickets"], seats: Int = try counts["seats"]
+        let overfull = try database.scalar(
+            "SELECT COUNT(*) FROM ticket_class WHERE event_id = ? AND capacity IS NOT NULL AND sold > capacity", event, as: Int.self) ?? 0
         print("event \(event): \(tickets) live tickets on \(seats) distinct seats; \(acknowledged) acknowledged; "
             + "\(overfull) classes over capacity")
         guard tickets == seats, overfull == 0 else { throw ExitCode(1) }

@@ -1,0 +1,38 @@
+/// Why a booking was refused, in the booking's own terms; `APIError+Domain` says how each
+/// reaches a client.
+public enum BookingError: Error, Equatable, Sendable {
+    case eventNotFound
+    case saleNotOpen(event: String, opensAt: Int64)
+    case saleClosed(event: String)
+    case invalidCount(String)
+    case overLimit(limit: Int, held: Int, asked: Int)
+    case seatListedTwice
+    case seatNotInEvent(seatID: Int64, eventID: UInt32)
+    case classMismatch(seat: String, zone: UInt16, wanted: UInt16)
+    case unknownClass(zone: UInt16, eventID: UInt32)
+    case classIsSeated(zone: UInt16)
+    case soldOut(className: String, left: Int)
+    case seatTaken(seat: String)
+    case idempotencyKeyReused
+}
+
+extension BookingError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .eventNotFound: "no such event"
+        case .saleNotOpen(let event, let opensAt): "the sale for \(event) opens at \(opensAt) (unix time)"
+        case .saleClosed(let event): "the sale for \(event) has closed"
+        case .invalidCount(let message): message
+        case .overLimit(let limit, let held, let asked):
+            "at most \(limit) tickets per person for this event; you hold \(held) and asked for \(asked)"
+        case .seatListedTwice: "a seat is listed more than once"
+        case .seatNotInEvent(let seatID, let eventID): "there is no seat \(seatID) in event \(eventID)"
+        case .classMismatch(let seat, let zone, let wanted): "seat \(seat) is in class \(zone), not \(wanted)"
+        case .unknownClass(let zone, let eventID): "event \(eventID) has no ticket class \(zone)"
+        case .classIsSeated(let zone): "class \(zone) is sold by seat: book its seats by id"
+        case .soldOut(let className, let left): left == 0 ? "\(className) is sold out" : "only \(left) \(className) tickets are left"
+        case .seatTaken(let seat): "seat \(seat) is already taken"
+        case .idempotencyKeyReused: "this Idempotency-Key was already used for a different booking"
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Hummingbird
+
+/// An event as the API shows it.
+struct EventResponse: ResponseEncodable, Sendable {
+    let id: UInt32
+    let name: String
+    let venue: String
+    let startsAt: Int64
+    let endsAt: Int64
+    let gatesOpenAt: Int64
+    let saleOpensAt: Int64
+    let saleClosesAt: Int64
+    let perPersonLimit: Int
+    let classes: [TicketClassResponse]
+
+    init(_ event: Event) {
+        id = event.id
+        name = event.name
+        venue = event.venue
+        startsAt = event.startsAt
+        endsAt = event.endsAt
+        gatesOpenAt = event.gatesOpenAt
+        saleOpensAt = event.saleOpensAt
+        saleClosesAt = event.saleClosesAt
+        perPersonLimit = event.perPersonLimit
+        classes = event.classes.map(TicketClassResponse.init)
+    }
+}
+
+struct TicketClassResponse: Encodable, Sendable {
+    let zone: UInt16
+    let name: String
+    let priceCents: Int
+    let generalAdmission: Bool
+    let capacity: Nullable<Int>
+    let sold: Int
+
+    init(_ ticketClass: TicketClass) {
+        zone = ticketClass.zone
+        name = ticketClass.name
+        priceCents = ticketClass.priceCents
+        generalAdmission = ticketClass.capacity != nil
+        capacity = Nullable(ticketClass.capacity)
+        sold = ticketClass.sold
+    }
+}
+
+struct EventListResponse: ResponseEncodable, Sendable {
+    let events: [EventResponse]
+}
+
+struct SeatMapImportResponse: ResponseEncodable, Sendable {
+    let eventID: UInt32
+    let seats: Int
+}
