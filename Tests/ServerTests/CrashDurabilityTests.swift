@@ -14,7 +14,9 @@ struct CrashDurabilityTests {
     @Test("kill -9 during a booking burst: every acknowledged booking survives; retried with its key, every seat is booked exactly once")
     func killDuringBookingBurst() async throws {
         let directory = TemporaryDirectory("festivalgate-crash")
-        try await LiveServer.withHTTPClient(connections: 64) { http in
+        // Requests cut off by the kill retry a refused connection until the connect timeout: a
+        // short one, with no more requests at once than connections, so none waits in a queue.
+        try await LiveServer.withHTTPClient(connections: 64, connectTimeout: .seconds(10)) { http in
 
             // The demo festival: 240 numbered seats, six per person.
             let first = try Self.start(["demo", "--data", directory.path, "--port", "0", "--signups-per-address", "100"])
@@ -24,7 +26,7 @@ struct CrashDurabilityTests {
             let availability = try await client.send(.GET, "/api/v1/events/\(eventID)/availability")
             let seatIDs = (availability.object["seats"] as! [[String: Any]]).map { $0["id"] as! Int }
             #expect(seatIDs.count == 240)
-            let people = try await LiveServer.all(40) { [client] index in
+            let people = try await LiveServer.all(40, inFlight: 64) { [client] index in
                 try await client.signUp(email: "fan\(index)@example.com", name: "Fan \(index)")
             }
 
@@ -36,16 +38,26 @@ struct CrashDurabilityTests {
                     json: ["seats": [seatIDs[index]]], headers: [("Idempotency-Key", "seat-\(seatIDs[index])")])
             }
             let acknowledgements = Atomic<Int>(0)
-            let burst = try await LiveServer.all(seatIDs.count) { [client] index -> (Int, APIClient.Reply?) in
-                guard let reply = try? await book(index, with: client) else { return (index, nil) }  // cut off by the kill
+            let killed = Atomic<Bool>(false)
+            let cutOff = Atomic<Int>(0)
+            let burst = try await LiveServer.all(seatIDs.count, inFlight: 64) { [client] index -> (Int, APIClient.Reply?) in
+                // Once the server is dead, the rest of the crowd would only knock on a closed port.
+                guard !killed.load(ordering: .relaxed) else { return (index, nil) }
+                guard let reply = try? await book(index, with: client) else {
+                    cutOff.add(1, ordering: .relaxed)
+                    return (index, nil)
+                }
                 if reply.status == 201, acknowledgements.add(1, ordering: .relaxed).newValue == 30 {
                     kill(first.process.processIdentifier, SIGKILL)
+                    killed.store(true, ordering: .relaxed)
                 }
                 return (index, reply)
             }
             first.process.killHard()
             let acknowledged = burst.compactMap { index, reply in reply?.status == 201 ? (index, reply!) : nil }
             #expect(acknowledged.count >= 30)
+            #expect(acknowledged.count < seatIDs.count, "the kill came after every booking: it proved nothing")
+            #expect(cutOff.load(ordering: .relaxed) > 0, "no request was in flight when the server died")
             #expect(burst.allSatisfy { $0.1 == nil || $0.1!.status == 201 }, "before the kill, nothing may fail but by the kill")
 
             // Restarted on the same directory: every acknowledged ticket is there and valid.
@@ -58,7 +70,7 @@ struct CrashDurabilityTests {
             }
 
             // Everyone whose answer was lost retries with the same key: each booking happens once.
-            let retries = try await LiveServer.all(seatIDs.count) { [client] index in (index, try await book(index, with: client)) }
+            let retries = try await LiveServer.all(seatIDs.count, inFlight: 64) { [client] index in (index, try await book(index, with: client)) }
             #expect(retries.allSatisfy { $0.1.status == 201 }, "a retry failed: \(retries.first { $0.1.status != 201 }?.1.text ?? "")")
             for (index, reply) in acknowledged {
                 let retry = retries.first { $0.0 == index }!.1

@@ -48,9 +48,10 @@ struct LiveServer {
     /// Runs `body` with an HTTP client of `connections` connections, shut down after it however
     /// it ends.
     static func withHTTPClient<Value: Sendable>(
-        connections: Int = connectionsPerClient, _ body: (HTTPClient) async throws -> Value
+        connections: Int = connectionsPerClient, connectTimeout: TimeAmount = .seconds(60), _ body: (HTTPClient) async throws -> Value
     ) async throws -> Value {
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration(connections: connections))
+        let http = HTTPClient(
+            eventLoopGroupProvider: .singleton, configuration: clientConfiguration(connections: connections, connectTimeout: connectTimeout))
         do {
             let value = try await body(http)
             try await http.shutdown()
@@ -63,11 +64,12 @@ struct LiveServer {
 
     static let connectionsPerClient = 256
 
-    /// Up to `connections` connections, and waits long enough for a slow shared CI machine: a
-    /// test fails on what the server answers, never on the client's own patience.
-    static func clientConfiguration(connections: Int = connectionsPerClient) -> HTTPClient.Configuration {
+    /// Up to `connections` connections, and by default waits long enough for a slow shared CI
+    /// machine: a test fails on what the server answers, never on the client's own patience.
+    /// (A client keeps retrying a refused connection until `connectTimeout`.)
+    static func clientConfiguration(connections: Int = connectionsPerClient, connectTimeout: TimeAmount = .seconds(60)) -> HTTPClient.Configuration {
         HTTPClient.Configuration(
-            timeout: .init(connect: .seconds(60), read: .seconds(120)),
+            timeout: .init(connect: connectTimeout, read: .seconds(120)),
             connectionPool: .init(idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: connections))
     }
 
