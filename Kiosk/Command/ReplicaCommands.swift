@@ -30,7 +30,7 @@ struct InitCommand: ParsableCommand {
 
     func run() throws {
         let ring = try KeyFile.read(from: keys)
-        let replica = try KioskReplica.initialise(directory: data.path, eventID: event, gate: gate, keys: ring, now: KioskTime.now())
+        let replica = try KioskReplica.initialise(directory: data.path, eventID: event, gate: gate, keys: ring, now: KioskClock.system.now())
         print("kiosk ready: event \(event), gate \(replica.gate), \(ring.keys.count) keys, \(try replica.ticketCount()) tickets known, data in \(data.path)")
     }
 }
@@ -56,7 +56,7 @@ struct ImportCommand: ParsableCommand {
         }
         let parsed = try TicketImport.parse(contents, name: file == "-" ? "standard input" : file)
         let replica = try KioskReplica(directory: data.path)
-        let summary = try replica.apply(parsed, name: file, now: KioskTime.now())
+        let summary = try replica.apply(parsed, name: file, now: KioskClock.system.now())
         print("imported: \(summary.added) new, \(summary.updated) updated, \(summary.revoked) revoked; \(try replica.ticketCount()) tickets known")
     }
 }

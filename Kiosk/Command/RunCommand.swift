@@ -65,37 +65,40 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let replica = try KioskReplica(directory: data.path)
+        // The lock first: a second kiosk on this directory must not even open its replica.
+        try KioskReplica.requireInitialised(data.path)
         let lock = try DirectoryLock(directory: data.path, name: "kiosk.lock", program: "gate-kiosk")
         defer { withExtendedLifetime(lock) {} }
         let rules = GateRules(
             direction: Direction(rawValue: direction)!, acceptedClasses: classList.map { Set($0.compactMap { $0 }) },
             graceMilliseconds: Int64(grace * 60_000), debounceMilliseconds: Int64(debounce * 1_000))
-        let gatekeeper = try Gatekeeper(replica: replica, rules: rules)
+        let gatekeeper = try Gatekeeper(replica: try KioskReplica(directory: data.path), rules: rules)
         let frames = try openSource()
 
         let report: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("gate-kiosk: \($0)\n".utf8)) }
-        let hook = onAdmit.map { AdmitHook(command: $0, timeout: onAdmitTimeout, report: report) }
+        // Every verdict, camera or manual, goes through this one stream to each consumer.
+        let events = ScanEvents(report: report)
+        var consumers: [any Service] = []
         // Without a terminal (a service, a pipe) the screen has nowhere to go: JSON it is.
-        let writer = json || !Terminal.isInteractive ? JSONVerdictWriter() : nil
-        let screen = writer == nil ? ScreenService(gatekeeper: gatekeeper) : nil
-        let pipeline = ScanPipeline(gatekeeper: gatekeeper, density: scanDensity) { event in
-            writer?.handle(event)
-            screen?.handle(event)
-            hook?.handle(event)
+        if json || !Terminal.isInteractive {
+            consumers.append(JSONVerdictWriter(events: events))
+        } else {
+            consumers.append(ScreenService(gatekeeper: gatekeeper, events: events))
         }
-        pipeline.start(source: frames, clockStart: clockStart.map { Int64($0 * 1_000) })
+        if let onAdmit { consumers.append(AdmitHook(command: onAdmit, timeout: onAdmitTimeout, events: events, report: report)) }
+        let pipeline = ScanPipeline(
+            source: frames, clockStart: clockStart.map { Int64($0 * 1_000) }, gatekeeper: gatekeeper, density: scanDensity,
+            events: events)
 
         var logger = Logger(label: "gate-kiosk")
         logger.logLevel = .warning
-        // Shutdown runs from the last service to the first: scanning stops (and records the
-        // frame in hand) before the screen lets go of the terminal.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        if let screen { services.append(.init(service: screen)) }
-        services.append(.init(service: ScanService(pipeline: pipeline), successTerminationBehavior: .gracefullyShutdownGroup))
+        // Shutdown runs from the last service to the first: scanning stops (recording the frame
+        // in hand and ending the event stream) before the consumers drain it and the screen
+        // lets go of the terminal.
+        var services = consumers.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
+        services.append(.init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
-        hook?.finish()
         // A recording cut short has had its frames judged; the run still says it was cut short.
         if let problem = pipeline.sourceProblem { throw CommandFailure(problem) }
     }

@@ -1,24 +1,19 @@
 import Foundation
 import Shared
+import Synchronization
 
 /// Decides every scan and writes it to the replica before anyone sees the verdict.
 ///
-/// The camera's decode thread and the staff's manual lookup both come through here; one lock
+/// The camera's decode thread and the staff's manual lookup both come through here; one mutex
 /// makes "look the ticket up, decide, record" a single step, so two scans of one ticket can
-/// never both be admitted.
-public final class Gatekeeper: @unchecked Sendable {
-    // @unchecked: every stored property is used only while `lock` is held.
-    private let lock = NSLock()
-    private let replica: KioskReplica
-    private let decoder: TokenDecoder
+/// never both be admitted. The staff's search reads on a connection of its own, so typing a
+/// name never holds up the camera.
+public final class Gatekeeper: Sendable {
+    private let core: Mutex<GateCore>
+    private let searchConnection: Mutex<SearchConnection>
     public let rules: GateRules
     public let eventID: UInt32
     public let gate: String
-    /// The codes seen lately, with the verdict each got first and when it was last in view.
-    private var recent: [[UInt8]: (verdict: Verdict, lastSeen: Int64)] = [:]
-    /// The scan log's totals: counted in the file once at start, then kept in step with each
-    /// scan recorded, so the screen never has the log counted under the lock the camera needs.
-    private var totals: GateCounters
 
     /// A new verdict, or the first verdict again for a code still being held up to the camera.
     public enum Outcome: Sendable, Equatable {
@@ -32,7 +27,72 @@ public final class Gatekeeper: @unchecked Sendable {
         }
     }
 
-    public init(replica: KioskReplica, rules: GateRules) throws {
+    public init(replica: sending KioskReplica, rules: GateRules) throws {
+        self.rules = rules
+        eventID = replica.eventID
+        gate = replica.gate
+        searchConnection = Mutex(SearchConnection(database: try SQLiteDatabase(path: replica.database.path, readOnly: true)))
+        core = Mutex(try GateCore(replica: replica, rules: rules))
+    }
+
+    /// Judges one QR payload seen by the camera at `time` (milliseconds since 1970).
+    public func scan(_ payload: [UInt8], at time: Int64) throws -> Outcome {
+        try core.withLock { core in
+            core.recent = core.recent.filter { time - $0.value.lastSeen <= rules.debounceMilliseconds }
+            if let seen = core.recent[payload] {
+                core.recent[payload]!.lastSeen = time
+                return .repeated(seen.verdict)
+            }
+            let (verdict, change) = try core.judge(payload, at: time)
+            try core.record(verdict, change: change)
+            core.recent[payload] = (verdict, time)
+            return .new(verdict)
+        }
+    }
+
+    /// Admits a ticket that staff picked by hand, if the replica's record allows it.
+    public func admitManually(ticketID: UInt64, at time: Int64) throws -> Verdict {
+        try core.withLock { core in
+            guard let ticket = try core.replica.ticket(id: ticketID) else { throw GateError.unknownTicket(ticketID) }
+            let (verdict, change) = core.decide(ticket: ticket, reEntry: false, token: nil, source: .manual, at: time)
+            try core.record(verdict, change: change)
+            return verdict
+        }
+    }
+
+    /// Tickets for the staff's lookup; see `KioskReplica.search`.
+    public func search(_ query: String) throws -> [ReplicaTicket] {
+        try searchConnection.withLock { try KioskReplica.search(query, in: $0.database) }
+    }
+
+    public func counters() -> GateCounters {
+        core.withLock { $0.totals }
+    }
+
+    public func lastImportAt() throws -> Int64? {
+        try searchConnection.withLock { try KioskReplica.lastImportAt(in: $0.database) }
+    }
+}
+
+/// A read-only connection to the replica, used by one caller at a time under its mutex.
+private struct SearchConnection: @unchecked Sendable {
+    let database: SQLiteDatabase
+}
+
+/// The gatekeeper's state and rules, used only under `Gatekeeper`'s mutex.
+private final class GateCore {
+    let replica: KioskReplica
+    let decoder: TokenDecoder
+    let rules: GateRules
+    let eventID: UInt32
+    let gate: String
+    /// The codes seen lately, with the verdict each got first and when it was last in view.
+    var recent: [[UInt8]: (verdict: Verdict, lastSeen: Int64)] = [:]
+    /// The scan log's totals: counted in the file once at start, then kept in step with each
+    /// scan recorded, so the screen never has the log counted under the mutex the camera needs.
+    var totals: GateCounters
+
+    init(replica: KioskReplica, rules: GateRules) throws {
         self.replica = replica
         self.rules = rules
         decoder = try TokenDecoder(keyRing: replica.keyRing())
@@ -41,45 +101,8 @@ public final class Gatekeeper: @unchecked Sendable {
         totals = try replica.counters()
     }
 
-    /// Judges one QR payload seen by the camera at `time` (milliseconds since 1970).
-    public func scan(_ payload: [UInt8], at time: Int64) throws -> Outcome {
-        try lock.withLock {
-            recent = recent.filter { time - $0.value.lastSeen <= rules.debounceMilliseconds }
-            if let seen = recent[payload] {
-                recent[payload]!.lastSeen = time
-                return .repeated(seen.verdict)
-            }
-            let (verdict, change) = try judge(payload, at: time)
-            try record(verdict, change: change)
-            recent[payload] = (verdict, time)
-            return .new(verdict)
-        }
-    }
-
-    /// Admits a ticket that staff picked by hand, if the replica's record allows it.
-    public func admitManually(ticketID: UInt64, at time: Int64) throws -> Verdict {
-        try lock.withLock {
-            guard let ticket = try replica.ticket(id: ticketID) else { throw GateError.unknownTicket(ticketID) }
-            let (verdict, change) = decide(ticket: ticket, reEntry: false, token: nil, source: .manual, at: time)
-            try record(verdict, change: change)
-            return verdict
-        }
-    }
-
-    public func search(_ query: String) throws -> [ReplicaTicket] {
-        try lock.withLock { try replica.search(query) }
-    }
-
-    public func counters() -> GateCounters {
-        lock.withLock { totals }
-    }
-
-    public func lastImportAt() throws -> Int64? {
-        try lock.withLock { try replica.lastImportAt() }
-    }
-
     /// Writes the scan durably, then counts it.
-    private func record(_ verdict: Verdict, change: TicketChange?) throws {
+    func record(_ verdict: Verdict, change: TicketChange?) throws {
         try replica.record(verdict, change: change)
         switch (verdict.admitted, verdict.direction) {
         case (true, .entry): totals.admitted += 1
@@ -90,7 +113,7 @@ public final class Gatekeeper: @unchecked Sendable {
         totals.inside += change?.insideDelta ?? 0
     }
 
-    private func judge(_ payload: [UInt8], at time: Int64) throws -> (Verdict, TicketChange?) {
+    func judge(_ payload: [UInt8], at time: Int64) throws -> (Verdict, TicketChange?) {
         let decoded: DecodedToken
         do {
             decoded = try payload.withUnsafeBytes { bytes in
@@ -129,7 +152,7 @@ public final class Gatekeeper: @unchecked Sendable {
     }
 
     /// The replica's part of the verdict: revoked, already used, inside or not.
-    private func decide(
+    func decide(
         ticket: ReplicaTicket, reEntry: Bool, token: TicketToken?, source: ScanSource, at time: Int64
     ) -> (Verdict, TicketChange?) {
         var base = Verdict(

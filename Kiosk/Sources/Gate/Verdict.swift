@@ -129,8 +129,6 @@ public struct Verdict: Sendable, Equatable {
 
 /// Kiosk times: milliseconds since 1970, shown as ISO 8601 in UTC or as local clock time.
 public enum KioskTime {
-    public static func now() -> Int64 { Int64((Date().timeIntervalSince1970 * 1_000).rounded()) }
-
     /// "2026-09-21T14:13:20.000Z". Written out by hand: a formatter object made for every
     /// verdict costs more than the verdict's own lookup.
     public static func iso8601(milliseconds: Int64) -> String {

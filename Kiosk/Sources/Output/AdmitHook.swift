@@ -1,32 +1,43 @@
 import Foundation
+import ServiceLifecycle
 import Synchronization
 
 /// `--on-admit CMD`: runs a shell command on every admit (to pulse a turnstile relay, say) with
 /// the ticket in its environment. It runs beside the scanning, never in its way: a command that
 /// hangs is killed after `timeout`, and while `maximumRunning` are still busy a new admit's
-/// command is skipped and reported rather than queued.
-public final class AdmitHook: Sendable {
+/// command is skipped and reported rather than queued. Camera and manual admits alike: it
+/// reads the one event stream, as a service that ends with the stream.
+public final class AdmitHook: Service, Sendable {
     public let command: String
     public let timeout: Double
     private let maximumRunning: Int
     private let running = Atomic<Int>(0)
     private let report: @Sendable (String) -> Void
+    private let events: AsyncStream<ScanEvent>
 
-    public init(command: String, timeout: Double, maximumRunning: Int = 4, report: @escaping @Sendable (String) -> Void) {
+    public init(
+        command: String, timeout: Double, maximumRunning: Int = 4, events: ScanEvents, report: @escaping @Sendable (String) -> Void
+    ) {
         self.command = command
         self.timeout = timeout
         self.maximumRunning = maximumRunning
         self.report = report
+        self.events = events.subscribe("--on-admit hook")
     }
 
-    /// Waits for the commands still running to end or be killed at their timeout, so that none
-    /// outlives the kiosk.
-    public func finish() {
-        let deadline = Date().addingTimeInterval(timeout + 1)
-        while running.load(ordering: .relaxed) > 0 && Date() < deadline { usleep(10_000) }
+    /// Runs a command per admit until the stream ends, then waits for the commands still
+    /// running to end or be killed at their timeout, so that none outlives the kiosk.
+    public func run() async {
+        for await event in events { handle(event) }
+        let deadline = ContinuousClock.now + .milliseconds(Int((timeout + 1) * 1_000))
+        while running.load(ordering: .relaxed) > 0 && ContinuousClock.now < deadline && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        // A service group takes a service that returns on its own for one that failed.
+        try? await gracefulShutdown()
     }
 
-    public func handle(_ event: ScanEvent) {
+    func handle(_ event: ScanEvent) {
         guard case .verdict(.new(let verdict), _) = event, verdict.admitted else { return }
         guard running.add(1, ordering: .relaxed).newValue <= maximumRunning else {
             running.subtract(1, ordering: .relaxed)

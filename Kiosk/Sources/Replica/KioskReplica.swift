@@ -29,10 +29,17 @@ public final class KioskReplica {
     public let eventID: UInt32
     public let gate: String
 
+    /// Throws `ReplicaError.notInitialised` unless `gate-kiosk init` has made a replica in
+    /// `directory`: checked before anything else is done there (such as taking its lock).
+    public static func requireInitialised(_ directory: String) throws {
+        let path = (directory as NSString).appendingPathComponent(fileName)
+        guard FileManager.default.fileExists(atPath: path) else { throw ReplicaError.notInitialised(directory) }
+    }
+
     /// Opens the replica in `directory`, which `gate-kiosk init` must have made.
     public init(directory: String) throws {
         let path = (directory as NSString).appendingPathComponent(Self.fileName)
-        guard FileManager.default.fileExists(atPath: path) else { throw ReplicaError.notInitialised(directory) }
+        try Self.requireInitialised(directory)
         // The replica holds the event's AES keys: owner-only, whatever the umask.
         try PrivateFiles.directory(directory)
         try PrivateFiles.database(path)
@@ -90,6 +97,11 @@ public final class KioskReplica {
     /// Tickets whose id starts with `query`'s digits or whose holder's name contains it, for
     /// staff looking a ticket up by hand.
     public func search(_ query: String, limit: Int = 20) throws -> [ReplicaTicket] {
+        try Self.search(query, limit: limit, in: database)
+    }
+
+    /// `search` on any connection to a replica (the gatekeeper keeps a read-only one for it).
+    public static func search(_ query: String, limit: Int = 20, in database: SQLiteDatabase) throws -> [ReplicaTicket] {
         let trimmed = query.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return [] }
         let pattern = "%" + trimmed.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
@@ -150,7 +162,11 @@ public final class KioskReplica {
 
     /// When tickets were last imported (milliseconds since 1970), if ever.
     public func lastImportAt() throws -> Int64? {
-        try Self.setting("last_import_at", in: database).flatMap(Int64.init)
+        try Self.lastImportAt(in: database)
+    }
+
+    static func lastImportAt(in database: SQLiteDatabase) throws -> Int64? {
+        try setting("last_import_at", in: database).flatMap(Int64.init)
     }
 
     public func ticketCount() throws -> Int {

@@ -1,45 +1,46 @@
 import Foundation
+import ServiceLifecycle
 import Synchronization
 
-/// What the pipeline tells the screen (or the JSON writer).
-public enum ScanEvent: Sendable {
-    /// A verdict, already on disk. `latency` runs from the frame being ready to now.
-    case verdict(Gatekeeper.Outcome, latency: Duration)
-    case camera(CameraState)
-    /// A scan could not be recorded (the disk is full, say): no verdict may be shown for it.
-    case failure(String)
-}
-
-/// Camera to verdict on two threads of its own: the capture thread reads frames from the source
-/// into a one-frame mailbox; the decode thread reads QR codes with zbar and has the gatekeeper
-/// judge and record each. Blocking C calls (V4L2, zbar, SQLite) never run on the async pool.
-public final class ScanPipeline: Sendable {
+/// Camera to verdict on two threads of its own, started when the service runs: the capture
+/// thread reads frames from the source into a one-frame mailbox; the decode thread reads QR
+/// codes with zbar and has the gatekeeper judge and record each, then publishes the verdict.
+/// Blocking C calls (V4L2, zbar, SQLite) never run on the async pool, and nothing a consumer
+/// of the events does (drawing, writing a pipe, starting a hook) runs on the decode thread.
+///
+/// It runs until the source ends (a recording) or the group shuts down or is cancelled; it then
+/// finishes and records the frame in hand, and ends the event stream after the last verdict.
+public final class ScanPipeline: Service, Sendable {
     private let mailbox = FrameMailbox()
     private let stopping = Atomic<Bool>(false)
-    private let finished = DispatchSemaphore(value: 0)
-    private let handler: @Sendable (ScanEvent) -> Void
+    private let events: ScanEvents
     private let gatekeeper: Gatekeeper
     private let density: Int32
+    private let capture: CaptureLoop
 
     /// Why a recording stopped early (cut off mid-frame, unreadable), once it has.
     public var sourceProblem: String? { problem.withLock { $0 } }
     private let problem = Mutex<String?>(nil)
 
-    public init(gatekeeper: Gatekeeper, density: Int32 = 1, handler: @escaping @Sendable (ScanEvent) -> Void) {
+    /// `source` moves to the capture thread and is used only there. `clockStart` is the kiosk
+    /// time of a recording's first frame; without it, and always for a live source, frames are
+    /// stamped with `clock`.
+    public init(
+        source: sending any FrameSource, clockStart: Int64? = nil, clock: KioskClock = .system, gatekeeper: Gatekeeper,
+        density: Int32 = 1, events: ScanEvents
+    ) {
+        capture = CaptureLoop(source: source, clockStart: clockStart, clock: clock)
         self.gatekeeper = gatekeeper
         self.density = density
-        self.handler = handler
+        self.events = events
     }
 
-    /// Starts both threads. `source` moves to the capture thread and is used only there.
-    /// `clockStart` is the kiosk time (milliseconds since 1970) of a recording's first frame;
-    /// without it, and always for a live source, frames are stamped with the wall clock.
-    public func start(source: sending any FrameSource, clockStart: Int64? = nil) {
-        let capture = CaptureLoop(source: source, clockStart: clockStart)
+    public func run() async throws {
+        let finished = DispatchSemaphore(value: 0)
         let captureThread = Thread { [self] in
             capture.run(into: mailbox, stopping: stopping) { event in
                 if case .failure(let reason) = event { problem.withLock { $0 = reason } }
-                handler(event)
+                events.publish(event)
             }
         }
         captureThread.name = "capture"
@@ -50,16 +51,16 @@ public final class ScanPipeline: Sendable {
         }
         decodeThread.name = "decode"
         decodeThread.start()
-    }
-
-    /// Blocks until the decode thread has judged the last frame (a recording's end, or `stop`).
-    public func waitUntilFinished() {
-        finished.wait()
-        finished.signal()  // let any other waiter through too
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await waitOffThePool { finished.wait() }
+        } onCancelOrGracefulShutdown: { [self] in
+            stop()
+        }
+        events.finish()
     }
 
     /// Stops capturing; the frame being decoded is finished and recorded first.
-    public func stop() {
+    func stop() {
         stopping.store(true, ordering: .relaxed)
         mailbox.cancel()
     }
@@ -69,7 +70,8 @@ public final class ScanPipeline: Sendable {
         do {
             scanner = try QRScanner(density: density)
         } catch {
-            handler(.failure(error.description))
+            problem.withLock { $0 = error.description }
+            events.publish(.failure(error.description))
             return
         }
         while let stamped = mailbox.take() {
@@ -82,9 +84,9 @@ public final class ScanPipeline: Sendable {
             for payload in payloads {
                 do {
                     let outcome = try gatekeeper.scan(payload, at: stamped.time)
-                    handler(.verdict(outcome, latency: ContinuousClock.now - stamped.ready))
+                    events.publish(.verdict(outcome, latency: ContinuousClock.now - stamped.ready))
                 } catch {
-                    handler(.failure("scan not recorded: \(error)"))
+                    events.publish(.failure("scan not recorded: \(error)"))
                 }
             }
         }
@@ -96,17 +98,19 @@ private final class CaptureLoop: @unchecked Sendable {
     // @unchecked: created on the starting thread, then used only by the capture thread.
     private let source: any FrameSource
     private let clockStart: Int64?
+    private let clock: KioskClock
     private var framesRead: Int64 = 0
 
-    init(source: any FrameSource, clockStart: Int64?) {
+    init(source: any FrameSource, clockStart: Int64?, clock: KioskClock) {
         self.source = source
         self.clockStart = clockStart
+        self.clock = clock
     }
 
     func run(into mailbox: FrameMailbox, stopping: borrowing Atomic<Bool>, report: (ScanEvent) -> Void) {
         // A recording replayed as fast as it decodes keeps its own timeline: frame n is at
         // start + n / fps, so a ten-second clip means ten seconds to the debounce window.
-        let start = source.isLive ? nil : (clockStart ?? KioskTime.now())
+        let start = source.isLive ? nil : (clockStart ?? clock.now())
         var state = CameraState.starting
         func set(_ new: CameraState) {
             if new != state {
@@ -122,7 +126,7 @@ private final class CaptureLoop: @unchecked Sendable {
                 if let start, let interval = source.frameInterval {
                     time = start + Int64((Double(framesRead) * interval * 1_000).rounded())
                 } else {
-                    time = KioskTime.now()
+                    time = clock.now()
                 }
                 framesRead += 1
                 mailbox.put(StampedFrame(frame: frame, ready: .now, time: time), dropIfBusy: source.isLive)
