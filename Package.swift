@@ -1,12 +1,14 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+// FestivalGate runs on Linux only: the kiosk reads cameras through V4L2, and every C library
+// comes from Debian's -dev packages (.ci/run installs them). No Apple platform is a target.
+//
 // Targets go from C to Swift to app, one step each:
 //   COpenSSL, CSQLite → Shared → Server / Kiosk → ticket-server / gate-kiosk
-//   CQRencode, CZlib → Server,  CZBar, CV4L2 → Kiosk
+//   CQRencode, CZlib → QRCodes → Server (and the kiosk's test scenes),  CZBar, CV4L2 → Kiosk
 let package = Package(
     name: "FestivalGate",
-    platforms: [.macOS(.v14)],
     products: [
         .library(name: "Shared", targets: ["Shared"]),
         .executable(name: "ticket-server", targets: ["TicketServerCommand"]),
@@ -34,7 +36,7 @@ let package = Package(
             name: "CSQLite", path: "Shared/CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(
-            name: "CQRencode", path: "Server/CQRencode", pkgConfig: "libqrencode",
+            name: "CQRencode", path: "Shared/CQRencode", pkgConfig: "libqrencode",
             providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(
             name: "CZBar", path: "Kiosk/CZBar", pkgConfig: "zbar",
@@ -43,21 +45,24 @@ let package = Package(
             name: "CV4L2", path: "Kiosk/CV4L2", pkgConfig: "libv4l2",
             providers: [.apt(["libv4l-dev"])]),
         .systemLibrary(
-            name: "CZlib", path: "Server/CZlib", pkgConfig: "zlib",
+            name: "CZlib", path: "Shared/CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: The FT1 token, keys and storage both programs share.
         .target(name: "Shared", dependencies: ["COpenSSL", "CSQLite"], path: "Shared/Sources"),
+        /// QR codes drawn by libqrencode, as SVG and PNG: the server's tickets, the kiosk's test scenes.
+        .target(name: "QRCodes", dependencies: ["CQRencode", "CZlib", "Shared"], path: "Shared/QRCodes"),
+        /// How both programs run their argument-parser commands (one-line errors, exit codes).
         .target(
             name: "FestivalGateCLI",
             dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
-            path: "Shared/CommandLine"),
+            path: "Shared/CommandLineRunner"),
 
         // MARK: The issuing server.
         .target(
             name: "Server",
             dependencies: [
-                "Shared", "CQRencode", "CZlib",
+                "Shared", "QRCodes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -99,25 +104,25 @@ let package = Package(
             dependencies: ["Server", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             path: "bench/ServerLoad"),
-        .executableTarget(name: "KioskBench", dependencies: ["Kiosk", "Shared", "GateScenes"], path: "bench/KioskBench"),
+        .executableTarget(name: "KioskBench", dependencies: ["Kiosk", "Shared", "QRCodes", "GateScenes"], path: "bench/KioskBench"),
 
         // MARK: Tests.
         .target(name: "TestSupport", dependencies: ["Shared"], path: "Tests/TestSupport"),
-        .target(name: "GateScenes", dependencies: ["Kiosk", "Server"], path: "Tests/GateScenes"),
+        .target(name: "GateScenes", dependencies: ["Kiosk", "QRCodes"], path: "Tests/GateScenes"),
         .testTarget(
             name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests",
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Shared", "TestSupport", "Kiosk",
+                "Server", "Shared", "QRCodes", "TestSupport", "Kiosk",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/ServerTests"),
         .testTarget(
-            name: "KioskTests", dependencies: ["Kiosk", "Server", "Shared", "TestSupport", "GateScenes"],
+            name: "KioskTests", dependencies: ["Kiosk", "Shared", "QRCodes", "TestSupport", "GateScenes"],
             path: "Tests/KioskTests"),
     ]
 )

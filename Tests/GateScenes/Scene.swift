@@ -1,6 +1,6 @@
 import Foundation
 import Kiosk
-import Server
+import QRCodes
 
 /// Draws what a gate camera sees, for the kiosk's tests and benchmark: a textured background with a ticket's QR code held up at some
 /// place, size and angle, then blur and sensor noise. Deterministic for a given seed.

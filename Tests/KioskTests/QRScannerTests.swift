@@ -1,6 +1,6 @@
 import Kiosk
 import GateScenes
-import Server
+import QRCodes
 import Shared
 import Testing
 

@@ -1,4 +1,4 @@
-import Server
+import QRCodes
 import Shared
 import Testing
 

@@ -4,7 +4,7 @@
 import Foundation
 import GateScenes
 import Kiosk
-import Server
+import QRCodes
 import Shared
 
 let samples = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 1_000

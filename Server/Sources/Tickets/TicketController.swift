@@ -1,4 +1,5 @@
 import Hummingbird
+import QRCodes
 import Shared
 
 /// `/api/v1/tickets…`: a person's own tickets, their tokens and QR codes, cancelling; and the

@@ -5,19 +5,18 @@ import Shared
 enum PNGEncoder {
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    /// A black-and-white image at one bit a pixel from `pixels` (row-major, one byte a pixel,
-    /// `width` × `height`): below 128 black, the rest white.
+    /// A black-and-white image at one bit a pixel, from rows of bits already packed as PNG
+    /// wants them (most significant bit first, 1 for white, each row padded to a byte).
     /// A QR code needs no more, and deflating an eighth of the bytes is what makes serving PNG
     /// tickets cheap.
-    static func bilevel(width: Int, height: Int, pixels: [UInt8]) throws -> [UInt8] {
-        precondition(pixels.count == width * height)
+    static func bilevel(width: Int, height: Int, packedRows: [UInt8]) throws -> [UInt8] {
         let rowBytes = (width + 7) / 8
-        var scanlines = [UInt8](repeating: 0, count: (rowBytes + 1) * height)
+        precondition(packedRows.count == rowBytes * height)
+        var scanlines = [UInt8]()
+        scanlines.reserveCapacity((rowBytes + 1) * height)
         for row in 0..<height {
-            let line = row * (rowBytes + 1)  // scanlines[line] stays 0: filter type none
-            for column in 0..<width where pixels[row * width + column] >= 128 {
-                scanlines[line + 1 + column / 8] |= 0x80 >> UInt8(column % 8)
-            }
+            scanlines.append(0)  // filter type none
+            scanlines += packedRows[row * rowBytes..<(row + 1) * rowBytes]
         }
         return try image(width: width, height: height, bitDepth: 1, scanlines: scanlines)
     }

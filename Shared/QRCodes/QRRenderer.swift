@@ -25,10 +25,26 @@ public enum QRRenderer {
             """
     }
 
-    /// A PNG with `scale` pixels a module.
+    /// A PNG with `scale` pixels a module, its bits packed straight from the modules: each
+    /// module row is packed once and repeated `scale` times.
     public static func png(_ code: QRCode, scale: Int = 8) throws -> [UInt8] {
-        let image = greyImage(code, scale: scale)
-        return try PNGEncoder.bilevel(width: image.side, height: image.side, pixels: image.pixels)
+        let side = (code.size + 2 * quietZone) * scale
+        let rowBytes = (side + 7) / 8
+        var rows = [UInt8]()
+        rows.reserveCapacity(rowBytes * side)
+        let white = [UInt8](repeating: 0xFF, count: rowBytes)
+        for _ in 0..<quietZone * scale { rows += white }
+        for y in 0..<code.size {
+            var line = white
+            for x in 0..<code.size where code.isDark(x: x, y: y) {
+                let first = (x + quietZone) * scale
+                for pixel in first..<first + scale { line[pixel / 8] &= ~(0x80 >> UInt8(pixel % 8)) }
+            }
+            for _ in 0..<scale { rows += line }
+        }
+        for _ in 0..<quietZone * scale { rows += white }
+        // Bits past the image's right edge in the last byte are padding: any value will do.
+        return try PNGEncoder.bilevel(width: side, height: side, packedRows: rows)
     }
 
     /// The code as a square of 8-bit grey pixels (0 dark, 255 light), quiet zone included,
