@@ -70,7 +70,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            path: "Server/Sources"),
+            path: "Server/Sources",
+            resources: [.embedInCode("Web/openapi.json")]),
         .executableTarget(
             name: "TicketServerCommand",
             dependencies: [
