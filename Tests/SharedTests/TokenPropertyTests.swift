@@ -27,17 +27,14 @@ struct TokenPropertyTests {
         for _ in 0..<4 {
             let token = try encoder.encode(TicketToken.random(using: &random))
             let bytes = Base45.decode(String(token.dropFirst(4)))!
-            var flips = 0
             for index in bytes.indices {
                 for bit in 0..<8 {
                     var flipped = bytes
                     flipped[index] ^= 1 << bit
                     let text = "FT1:" + Base45.encode(flipped)
                     #expect(throws: TokenRejection.self, "byte \(index) bit \(bit)") { try decoder.decode(text) }
-                    flips += 1
                 }
             }
-            #expect(flips == bytes.count * 8)
         }
     }
 

@@ -1,4 +1,4 @@
-/// The byte layout of FT1 (`shared/spec/token-v1.md`): constants, and the plaintext's
+/// The byte layout of FT1 (docs/TOKEN.md): constants, and the plaintext's
 /// serialisation and parsing. Integers are big-endian.
 public enum TokenLayout {
     public static let textPrefix = Array("FT1:".utf8)
