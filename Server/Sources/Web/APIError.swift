@@ -32,7 +32,6 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable, CustomStr
         APIError(.tooManyRequests, "too_many_requests", message, headers: [.retryAfter: String(seconds)])
     }
 
-    static func notFound(_ what: String) -> APIError { APIError(.notFound, "not_found", "no such \(what)") }
     static func invalid(_ message: String) -> APIError { APIError(.badRequest, "invalid_request", message) }
 }
 
