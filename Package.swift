@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // File descriptors and errno as types, with EINTR retried inside (NIO already uses it).
+        .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
     ],
     targets: [
         // MARK: C libraries, each behind a module map and a shim header.
@@ -49,7 +51,10 @@ let package = Package(
             providers: [.apt(["zlib1g-dev"])]),
 
         // MARK: The FT1 token, keys and storage both programs share.
-        .target(name: "Shared", dependencies: ["COpenSSL", "CSQLite"], path: "Shared/Sources"),
+        .target(
+            name: "Shared",
+            dependencies: ["COpenSSL", "CSQLite", .product(name: "SystemPackage", package: "swift-system")],
+            path: "Shared/Sources"),
         /// QR codes drawn by libqrencode, as SVG and PNG: the server's tickets, the kiosk's test scenes.
         .target(name: "QRCodes", dependencies: ["CQRencode", "CZlib", "Shared"], path: "Shared/QRCodes"),
         /// How both programs run their argument-parser commands (one-line errors, exit codes).
@@ -86,6 +91,7 @@ let package = Package(
             dependencies: [
                 "Shared", "CZBar", "CV4L2", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             path: "Kiosk/Sources"),
         .executableTarget(

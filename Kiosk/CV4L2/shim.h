@@ -21,11 +21,8 @@ static const unsigned long cv4l2_vidioc_streamoff = VIDIOC_STREAMOFF;
 // v4l2_fourcc('G','R','E','Y'): libv4l2 converts MJPEG, YUYV and the rest to it for us.
 static const unsigned int cv4l2_pix_fmt_grey = V4L2_PIX_FMT_GREY;
 
-// open, ioctl and v4l2_ioctl are variadic; Swift calls these fixed-argument forms. (v4l2_open is
-// not used: the camera opens the device itself and hands the descriptor to v4l2_fd_open.)
-static inline int cv4l2_plain_open(const char *path, int flags) {
-    return open(path, flags);
-}
+// ioctl and v4l2_ioctl are variadic; Swift calls these fixed-argument forms. (v4l2_open is not
+// used: the camera opens the device itself and hands the descriptor to v4l2_fd_open.)
 
 // The kernel's ioctl, bypassing libv4l2: used to vet a device before libv4l2 wraps it, since
 // libv4l2 prints its own complaints to stderr when handed something that is not a camera.

@@ -1,5 +1,6 @@
 import CV4L2
 import Foundation
+import SystemPackage
 
 /// A USB camera through libv4l2, streaming 8-bit grey frames from mmapped buffers.
 ///
@@ -102,8 +103,12 @@ public final class V4L2Camera {
     /// lets libv4l2 wrap the descriptor (format conversion from here on).
     /// The corresponding C calls are `open`, `ioctl(VIDIOC_QUERYCAP)` and `v4l2_fd_open`.
     private static func openCaptureDevice(_ path: String) throws(V4L2Error) -> Int32 {
-        let descriptor = retryingOnInterrupt { cv4l2_plain_open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC) }
-        guard descriptor >= 0 else { throw V4L2Error(opening: path, errno: errno) }
+        let descriptor: Int32
+        do {
+            descriptor = try FileDescriptor.open(path, .readWrite, options: [.nonBlocking, .closeOnExec]).rawValue
+        } catch {
+            throw V4L2Error(opening: path, errno: (error as? Errno)?.rawValue ?? EIO)  // swift-system throws only Errno
+        }
         var capability = v4l2_capability()
         let queried = retryingOnInterrupt {
             withUnsafeMutablePointer(to: &capability) { cv4l2_plain_ioctl(descriptor, cv4l2_vidioc_querycap, $0) }

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// Reads grey frames from a YUV4MPEG2 stream (a `.y4m` file, or `ffmpeg … -f yuv4mpegpipe -`
 /// on a pipe): the stand-in for a camera where there is none, and the way recorded gate
@@ -22,9 +23,13 @@ public final class Y4MReader {
             try self.init(descriptor: FileHandle.standardInput.fileDescriptor, name: "standard input", closesDescriptor: false)
             return
         }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-        try self.init(descriptor: descriptor, name: path, closesDescriptor: true)
+        let file: FileDescriptor
+        do {
+            file = try FileDescriptor.open(path, .readOnly, options: .closeOnExec)
+        } catch {
+            throw .cannotOpen(path: path, reason: "\(error)")
+        }
+        try self.init(descriptor: file.rawValue, name: path, closesDescriptor: true)
     }
 
     public init(descriptor: Int32, name: String, closesDescriptor: Bool) throws(Y4MError) {
@@ -128,19 +133,19 @@ public enum Y4MError: Error, Equatable, Sendable, CustomStringConvertible {
 /// again, and a pipe hands them over in whatever pieces it likes.
 private final class BufferedInput {
     let name: String
-    private let descriptor: Int32
+    private let file: FileDescriptor
     private let closesDescriptor: Bool
     private var buffer = [UInt8](repeating: 0, count: 1 << 16)
     private var start = 0
     private var end = 0
 
     init(descriptor: Int32, name: String, closesDescriptor: Bool) {
-        self.descriptor = descriptor
+        self.file = FileDescriptor(rawValue: descriptor)
         self.name = name
         self.closesDescriptor = closesDescriptor
     }
 
-    deinit { if closesDescriptor { close(descriptor) } }
+    deinit { if closesDescriptor { try? file.close() } }
 
     /// Refills the buffer; false at end of stream.
     private func fill() throws(Y4MError) -> Bool {
@@ -151,11 +156,15 @@ private final class BufferedInput {
             end -= start
             start = 0
         }
-        let count = buffer.withUnsafeMutableBytes { bytes in
-            retryingOnInterrupt { Int32(truncatingIfNeeded: read(descriptor, bytes.baseAddress! + end, bytes.count - end)) }
+        let count: Int
+        do {
+            count = try buffer.withUnsafeMutableBytes { bytes in
+                try file.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[end...]))  // EINTR is retried inside
+            }
+        } catch {
+            throw .readFailed(name: name, reason: "\(error)")
         }
-        guard count >= 0 else { throw .readFailed(name: name, reason: String(cString: strerror(errno))) }
-        end += Int(count)
+        end += count
         return count > 0
     }
 

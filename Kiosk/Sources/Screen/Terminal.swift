@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 /// The kiosk's terminal: raw keyboard input, the alternate screen, its size. `restore()` puts
 /// it back as it was, which `deinit` also does, so a crash in the UI never leaves the gate's
@@ -66,18 +67,13 @@ public final class Terminal {
         var pending = pollfd(fd: input, events: Int16(POLLIN), revents: 0)
         guard poll(&pending, 1, milliseconds) > 0 else { return [] }
         var bytes = [UInt8](repeating: 0, count: 64)
-        let count = Foundation.read(input, &bytes, bytes.count)
-        return count > 0 ? Array(bytes.prefix(count)) : []
+        let count = (try? bytes.withUnsafeMutableBytes { try FileDescriptor(rawValue: input).read(into: $0) }) ?? 0
+        return Array(bytes.prefix(count))
     }
 
+    /// Writes all of `text`; a terminal that went away (the gate's console closed) is not worth
+    /// stopping the gate for, so a failure is dropped.
     public func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Foundation.write(output, $0.baseAddress! + offset, $0.count - offset) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { return }
-            offset += written
-        }
+        _ = try? FileDescriptor(rawValue: output).writeAll(text.utf8)
     }
 }
