@@ -55,7 +55,7 @@ corpus = pathlib.Path("fuzz/corpus-kiosk")
 mono = b"YUV4MPEG2 W16 H16 F30:1 Ip A1:1 Cmono\n" + (b"FRAME\n" + bytes(range(256))) * 2
 color = b"YUV4MPEG2 W16 H16 F25:1 C420jpeg\n" + (b"FRAME\n" + bytes(256) + bytes(128)) * 2
 imported = (b'{"format": "festivalgate-kiosk-import/1", "event_id": 7, "exported_at": 1790000000, "tickets": ['
-            b'{"ticket_id": "1234", "status": "valid", "holder": "Ada", "seat": "A-1", "class": 1, '
+            b'{"ticket_id": "1234", "status": "valid", "holder": "Ada", "seat": "A-1", "ticket_class": 1, '
             b'"used_at": 1790003600, "used_gate": "North-1"}], "revoked": ["5678"]}')
 for seed in [b"\x00" + mono, b"\x00" + color, b"\x01" + imported]:
     (corpus / hashlib.sha1(seed).hexdigest()).write_bytes(seed)

@@ -22,7 +22,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Camera frame size.", valueName: "WIDTHxHEIGHT")) var size = "640x480"
     @Flag(help: "One JSON line per verdict on standard output instead of the screen.") var json = false
     @Option(help: "Which way people pass this gate: entry or exit.") var direction = "entry"
-    @Option(help: ArgumentHelp("Classes (zones) admitted here, comma-separated; default all.", valueName: "list"))
+    @Option(help: ArgumentHelp("Ticket classes admitted here, comma-separated numbers; default all.", valueName: "list"))
     var classes: String?
     @Option(help: ArgumentHelp("Minutes of leeway around a ticket's validity window.", valueName: "minutes"))
     var grace = 15.0

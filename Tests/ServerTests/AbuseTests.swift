@@ -168,11 +168,10 @@ final class RawSocket {
         let deadline = ContinuousClock.now + duration
         var buffer = [UInt8](repeating: 0, count: 4_096)
         while ContinuousClock.now < deadline, closed.contains(false) {
-            var polled = descriptors.enumerated().filter { !closed[$0.offset] }
-                .map { pollfd(fd: $0.element, events: Int16(POLLIN), revents: 0) }
+            let stillOpen = descriptors.indices.filter { !closed[$0] }
+            var polled = stillOpen.map { pollfd(fd: descriptors[$0], events: Int16(POLLIN), revents: 0) }
             guard poll(&polled, nfds_t(polled.count), 50) > 0 else { continue }
-            for entry in polled where entry.revents != 0 {
-                let index = descriptors.firstIndex(of: entry.fd)!
+            for (index, entry) in zip(stillOpen, polled) where entry.revents != 0 {
                 let count = read(entry.fd, &buffer, buffer.count)
                 if count == 0 || (count < 0 && errno == ECONNRESET) || entry.revents & Int16(POLLHUP) != 0 { closed[index] = true }
             }

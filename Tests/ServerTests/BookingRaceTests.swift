@@ -9,10 +9,10 @@ struct BookingRaceTests {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(
-                organiser: organiser, classes: [["zone": 1, "name": "Stalls"]],
-                seatMapCSV: LiveServer.seatMap(rows: 25, seatsPerRow: 20, zone: 1))
+                organiser: organiser, classes: [["ticket_class": 1, "name": "Stalls"]],
+                seatMapCSV: LiveServer.seatMap(rows: 25, seatsPerRow: 20, ticketClass: 1))
             let availability = try await server.client.send(.GET, "/api/v1/events/\(eventID)/availability")
-            let seatIDs = (availability.object["seats"] as! [[String: Any]]).map { $0["id"] as! Int }
+            let seatIDs = try availability.fields("seats", "id", as: Int.self)
             #expect(seatIDs.count == 500)
             let people = try await server.attendees(2_000)
 
@@ -25,7 +25,7 @@ struct BookingRaceTests {
             let lost = replies.filter { $0.status != 201 }
             #expect(won.count == 500)
             #expect(lost.allSatisfy { $0.status == 409 && $0.errorCode == "seat_taken" })
-            let soldSeats = won.flatMap { ($0.object["tickets"] as! [[String: Any]]).map { $0["seat"] as! String } }
+            let soldSeats = try won.flatMap { try $0.fields("tickets", "seat", as: String.self) }
             #expect(Set(soldSeats).count == 500)
 
             // The database agrees: 500 live tickets, each seat once.
@@ -37,7 +37,7 @@ struct BookingRaceTests {
             #expect(tickets == 500)
             #expect(distinctSeats == 500)
             let after = try await server.client.send(.GET, "/api/v1/events/\(eventID)/availability")
-            #expect((after.object["seats"] as! [[String: Any]]).allSatisfy { $0["free"] as? Bool == false })
+            #expect((try after.field("seats", as: [[String: Any]].self)).allSatisfy { $0["free"] as? Bool == false })
         }
     }
 
@@ -45,7 +45,7 @@ struct BookingRaceTests {
     func generalAdmissionRace() async throws {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
-            let eventID = try await server.event(organiser: organiser, classes: [["zone": 7, "name": "Meadow", "capacity": 500]])
+            let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 7, "name": "Meadow", "capacity": 500]])
             let people = try await server.attendees(2_000)
             let replies = try await LiveServer.all(people.count) { index in
                 try await server.client.send(
@@ -54,8 +54,8 @@ struct BookingRaceTests {
             #expect(replies.filter { $0.status == 201 }.count == 500)
             #expect(replies.filter { $0.status != 201 }.allSatisfy { $0.status == 409 && $0.errorCode == "sold_out" })
             let (live, sold) = try server.environment.readers.read { database in
-                (try database.scalar("SELECT COUNT(*) FROM ticket WHERE event_id = ? AND status = 'valid'", eventID, as: Int.self)!,
-                 try database.scalar("SELECT sold FROM ticket_class WHERE event_id = ? AND zone = 7", eventID, as: Int.self)!)
+                (try database.scalar("SELECT COUNT(*) FROM ticket WHERE event_id = ? AND status = 'valid'", eventID, as: Int.self),
+                 try database.scalar("SELECT sold FROM ticket_class WHERE event_id = ? AND ticket_class = 7", eventID, as: Int.self))
             }
             #expect(live == 500)
             #expect(sold == 500)
@@ -67,7 +67,7 @@ struct BookingRaceTests {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(
-                organiser: organiser, classes: [["zone": 1, "name": "Meadow", "capacity": 1000]], perPersonLimit: 4)
+                organiser: organiser, classes: [["ticket_class": 1, "name": "Meadow", "capacity": 1000]], perPersonLimit: 4)
             let token = try await server.attendees(1)[0]
             let replies = try await LiveServer.all(20) { _ in
                 try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 1, "count": 1])
@@ -81,7 +81,7 @@ struct BookingRaceTests {
     func idempotentDoubleClick() async throws {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
-            let eventID = try await server.event(organiser: organiser, classes: [["zone": 1, "name": "Meadow", "capacity": 100]])
+            let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "Meadow", "capacity": 100]])
             let token = try await server.attendees(1)[0]
             let replies = try await LiveServer.all(5) { _ in
                 try await server.client.send(
@@ -92,7 +92,7 @@ struct BookingRaceTests {
             #expect(Set(replies.map(\.text)).count == 1)
             #expect(replies.filter { $0.header("Idempotency-Replayed") == "true" }.count == 4)
             let mine = try await server.client.send(.GET, "/api/v1/tickets", token: token)
-            #expect((mine.object["tickets"] as! [Any]).count == 2)
+            #expect((try mine.field("tickets", as: [Any].self)).count == 2)
             let reused = try await server.client.send(
                 .POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 1, "count": 1],
                 headers: [("Idempotency-Key", "click-1")])

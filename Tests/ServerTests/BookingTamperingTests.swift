@@ -8,12 +8,12 @@ struct BookingTamperingTests {
     func tamperedBookings() async throws {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
-            let seated = LiveServer.seatMap(rows: 1, seatsPerRow: 5, zone: 1)
-            let eventA = try await server.event(organiser: organiser, classes: [["zone": 1, "name": "Stalls"], ["zone": 2, "name": "GA", "capacity": 50]], seatMapCSV: seated)
-            let eventB = try await server.event(organiser: organiser, classes: [["zone": 1, "name": "Stalls"]], seatMapCSV: seated)
-            let later = try await server.event(organiser: organiser, classes: [["zone": 1, "name": "GA", "capacity": 5]], saleOpensIn: 3600)
+            let seated = LiveServer.seatMap(rows: 1, seatsPerRow: 5, ticketClass: 1)
+            let eventA = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "Stalls"], ["ticket_class": 2, "name": "GA", "capacity": 50]], seatMapCSV: seated)
+            let eventB = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "Stalls"]], seatMapCSV: seated)
+            let later = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "GA", "capacity": 5]], saleOpensIn: 3600)
             let seatsOfB = try await server.client.send(.GET, "/api/v1/events/\(eventB)/availability")
-            let seatOfB = (seatsOfB.object["seats"] as! [[String: Any]])[0]["id"] as! Int
+            let seatOfB = try #require(try seatsOfB.fields("seats", "id", as: Int.self).first)
             let token = try await server.attendees(1)[0]
 
             let cases: [(UInt32, Any, Int, String)] = [
@@ -62,7 +62,7 @@ struct BookingTamperingTests {
             let partial = try await server.client.send(.POST, "/api/v1/events/\(eventA)/bookings", token: token, json: ["seats": [1, 2]])
             #expect(partial.errorCode == "seat_taken")
 
-            let count = try server.environment.readers.read { try $0.scalar("SELECT COUNT(*) FROM ticket", as: Int.self)! }
+            let count = try server.environment.readers.read { try $0.scalar("SELECT COUNT(*) FROM ticket", as: Int.self) }
             #expect(count == 1)
         }
     }
@@ -71,10 +71,10 @@ struct BookingTamperingTests {
     func otherPeoplesTickets() async throws {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
-            let eventID = try await server.event(organiser: organiser, classes: [["zone": 1, "name": "GA", "capacity": 10]])
+            let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "GA", "capacity": 10]])
             let tokens = try await server.attendees(2)
             let booked = try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: tokens[0], json: ["ticket_class": 1, "count": 1])
-            let ticketID = (booked.object["tickets"] as! [[String: Any]])[0]["id"] as! String
+            let ticketID = try booked.firstTicketID()
             for path in ["", "/token", "/qr.svg", "/qr.png"] {
                 let reply = try await server.client.send(.GET, "/api/v1/tickets/\(ticketID)\(path)", token: tokens[1])
                 #expect(reply.status == 404, "\(path)")

@@ -24,7 +24,7 @@ struct CrashDurabilityTests {
             let events = try await client.send(.GET, "/api/v1/events")
             let eventID = try #require((events.object["events"] as? [[String: Any]])?.first?["id"] as? Int)
             let availability = try await client.send(.GET, "/api/v1/events/\(eventID)/availability")
-            let seatIDs = (availability.object["seats"] as! [[String: Any]]).map { $0["id"] as! Int }
+            let seatIDs = try availability.fields("seats", "id", as: Int.self)
             #expect(seatIDs.count == 240)
             let people = try await LiveServer.all(40, inFlight: 64) { [client] index in
                 try await client.signUp(email: "fan\(index)@example.com", name: "Fan \(index)")

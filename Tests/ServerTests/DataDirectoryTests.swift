@@ -15,7 +15,7 @@ struct DataDirectoryTests {
     func rotationReachesTheRunningServer() async throws {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
-            let eventID = try await server.event(organiser: organiser, classes: [["zone": 2, "name": "Field", "capacity": 100]])
+            let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 2, "name": "Field", "capacity": 100]])
             let fan = try await server.client.signUp(email: "fan@example.com", name: "Fan")
             #expect(try await kid(ofNewTicketFor: fan, eventID: eventID, server: server) == 1)
 

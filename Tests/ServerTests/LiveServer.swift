@@ -8,6 +8,7 @@ import NIOHTTP1
 @testable import Server
 import Shared
 import TestSupport
+import Testing
 
 /// A real ticket server on a loopback port over a real SQLite file, with an HTTP client that
 /// keeps up to 256 connections open, as a browser crowd would.
@@ -97,11 +98,11 @@ struct LiveServer {
                 "gates_open_at": now + 30 * 86_400 - 3600, "sale_opens_at": now + saleOpensIn, "sale_closes_at": now + 30 * 86_400,
                 "per_person_limit": perPersonLimit, "classes": classes,
             ])
-        precondition(created.status == 201, "event not created: \(created.text)")
-        let id = UInt32(created.object["id"] as! Int)
+        try #require(created.status == 201, "event not created: \(created.text)")
+        let id = try #require(UInt32(exactly: try created.field("id", as: Int.self)))
         if let seatMapCSV {
             let imported = try await client.send(.PUT, "/api/v1/events/\(id)/seatmap", token: organiser, body: seatMapCSV, headers: [("Content-Type", "text/csv")])
-            precondition(imported.status == 200, "seat map not imported: \(imported.text)")
+            try #require(imported.status == 200, "seat map not imported: \(imported.text)")
         }
         return id
     }
@@ -132,10 +133,10 @@ struct LiveServer {
         }
     }
 
-    static func seatMap(rows: Int, seatsPerRow: Int, zone: Int) -> String {
-        var lines = ["row,seat,label,class"]
+    static func seatMap(rows: Int, seatsPerRow: Int, ticketClass: Int) -> String {
+        var lines = ["row,seat,label,ticket_class"]
         for row in 0..<rows {
-            for seat in 1...seatsPerRow { lines.append("R\(row),\(seat),R\(row)-\(seat),\(zone)") }
+            for seat in 1...seatsPerRow { lines.append("R\(row),\(seat),R\(row)-\(seat),\(ticketClass)") }
         }
         return lines.joined(separator: "\n")
     }
@@ -151,6 +152,24 @@ struct APIClient: Sendable {
         var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
         var errorCode: String? { (object["error"] as? [String: Any])?["code"] as? String }
         func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name.lowercased() }?.1 }
+
+        /// The body's field `key` as a `T`; a test failure showing the body when it is missing or
+        /// of another type.
+        func field<T>(_ key: String, as type: T.Type = T.self, sourceLocation: SourceLocation = #_sourceLocation) throws -> T {
+            try #require(object[key] as? T, "no \(T.self) at \"\(key)\" in \(text)", sourceLocation: sourceLocation)
+        }
+
+        /// The `key` field of each object in the array at `array`, such as every seat's id.
+        func fields<T>(_ array: String, _ key: String, as type: T.Type = T.self, sourceLocation: SourceLocation = #_sourceLocation) throws -> [T] {
+            try field(array, as: [[String: Any]].self, sourceLocation: sourceLocation).map {
+                try #require($0[key] as? T, "no \(T.self) at \"\(key)\" in an element of \"\(array)\" in \(text)", sourceLocation: sourceLocation)
+            }
+        }
+
+        /// The id of the first ticket a booking answered with.
+        func firstTicketID(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+            try #require(try fields("tickets", "id", as: String.self, sourceLocation: sourceLocation).first, "no ticket in \(text)")
+        }
     }
 
     let http: HTTPClient

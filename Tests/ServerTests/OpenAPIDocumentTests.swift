@@ -10,7 +10,7 @@ struct OpenAPIDocumentTests {
             let reply = try await server.client.send(.GET, "/api/v1/openapi.json")
             #expect(reply.status == 200)
             #expect(reply.object["openapi"] as? String == "3.0.3")
-            let paths = reply.object["paths"] as! [String: [String: Any]]
+            let paths = try reply.field("paths", as: [String: [String: Any]].self)
             let documented = Set(paths.flatMap { path, methods in methods.keys.map { "\($0.uppercased()) \(path)" } })
             let routed = Set(buildRouter(environment: server.environment).routes.map { route in
                 // The router writes parameters as {name}, as OpenAPI does.

@@ -11,7 +11,7 @@ struct RequestHardeningTests {
     func crossSiteRequests() async throws {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
-            let eventID = try await server.event(organiser: organiser, classes: [["zone": 2, "name": "Field", "capacity": 100]])
+            let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 2, "name": "Field", "capacity": 100]])
             let token = try await server.client.signUp(email: "fan@example.com", name: "Fan")
             let cookie = ("Cookie", "fg_session=\(token)")
             let path = "/api/v1/events/\(eventID)/bookings"
@@ -86,9 +86,9 @@ struct RequestHardeningTests {
             ]
             #expect(try await server.client.send(.POST, "/api/v1/events", token: organiser, json: event).errorCode == "invalid_name")
             event["name"] = "Night"
-            event["classes"] = [["zone": 1, "name": String(repeating: "C", count: 41)]]
+            event["classes"] = [["ticket_class": 1, "name": String(repeating: "C", count: 41)]]
             #expect(try await server.client.send(.POST, "/api/v1/events", token: organiser, json: event).errorCode == "invalid_class_name")
-            let eventID = try await server.event(organiser: organiser, classes: [["zone": 1, "name": "Stalls"]])
+            let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "Stalls"]])
             let seatMap = try await server.client.send(
                 .PUT, "/api/v1/events/\(eventID)/seatmap", token: organiser, body: "A,1,A-1\u{1B}[31m,1", headers: [("Content-Type", "text/csv")])
             #expect(seatMap.errorCode == "invalid_seat_map")
@@ -149,8 +149,8 @@ struct RequestHardeningTests {
             #expect(try await server.client.send(.DELETE, "/api/v1/nothing-here").status == 404)
 
             let organiser = try await server.organiser()
-            let first = try await server.event(organiser: organiser, classes: [["zone": 2, "name": "Field", "capacity": 10]])
-            let second = try await server.event(organiser: organiser, classes: [["zone": 2, "name": "Field", "capacity": 10]])
+            let first = try await server.event(organiser: organiser, classes: [["ticket_class": 2, "name": "Field", "capacity": 10]])
+            let second = try await server.event(organiser: organiser, classes: [["ticket_class": 2, "name": "Field", "capacity": 10]])
             let order: [String: Any] = ["ticket_class": 2, "count": 1]
             let key = [("Idempotency-Key", "my-one-click")]
             #expect(try await server.client.send(.POST, "/api/v1/events/\(first)/bookings", token: token, json: order, headers: key).status == 201)
@@ -164,18 +164,20 @@ struct RequestHardeningTests {
     func movingAnEventResignsTickets() async throws {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
-            let eventID = try await server.event(organiser: organiser, classes: [["zone": 2, "name": "Field", "capacity": 10]])
+            let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 2, "name": "Field", "capacity": 10]])
             let fan = try await server.client.signUp(email: "fan@example.com", name: "Fan")
             let booked = try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: fan, json: ["ticket_class": 2, "count": 2])
             let ids = try #require((booked.object["tickets"] as? [[String: Any]])?.compactMap { $0["id"] as? String })
             let oldToken = try await token(of: ids[0], holder: fan, server: server)
 
-            let event = try await server.client.send(.GET, "/api/v1/events/\(eventID)").object
-            let week: Int64 = 7 * 86_400
+            let event = try await server.client.send(.GET, "/api/v1/events/\(eventID)")
+            let week = 7 * 86_400
+            let (startsAt, endsAt, gatesOpenAt) = (try event.field("starts_at", as: Int.self) + week, try event.field("ends_at", as: Int.self) + week,
+                                                   try event.field("gates_open_at", as: Int.self) + week)
             let moved: [String: Any] = [
-                "name": "Test Festival", "venue": "Hall", "starts_at": (event["starts_at"] as! Int) + Int(week),
-                "ends_at": (event["ends_at"] as! Int) + Int(week), "gates_open_at": (event["gates_open_at"] as! Int) + Int(week),
-                "sale_opens_at": event["sale_opens_at"] as! Int, "sale_closes_at": event["sale_closes_at"] as! Int, "per_person_limit": 10,
+                "name": "Test Festival", "venue": "Hall", "starts_at": startsAt, "ends_at": endsAt, "gates_open_at": gatesOpenAt,
+                "sale_opens_at": try event.field("sale_opens_at", as: Int.self), "sale_closes_at": try event.field("sale_closes_at", as: Int.self),
+                "per_person_limit": 10,
             ]
             let updated = try await server.client.send(.PUT, "/api/v1/events/\(eventID)", token: organiser, json: moved)
             #expect(updated.status == 200, "\(updated.text)")
@@ -185,8 +187,8 @@ struct RequestHardeningTests {
             #expect(newToken != oldToken)
             let decoded = try TokenDecoder(keyRing: server.environment.keyRing.kioskExport).decode(newToken).ticket
             #expect(String(decoded.ticketID) == ids[0])
-            #expect(Int(decoded.notBefore) == moved["gates_open_at"] as! Int)
-            #expect(Int(decoded.notAfter) == moved["ends_at"] as! Int)
+            #expect(Int(decoded.notBefore) == gatesOpenAt)
+            #expect(Int(decoded.notAfter) == endsAt)
             let changes = try await server.client.send(.GET, "/api/v1/changes?event_id=\(eventID)", token: organiser)
             let kinds = (changes.object["changes"] as? [[String: Any]])?.compactMap { $0["kind"] as? String } ?? []
             #expect(kinds.filter { $0 == "ticket_resigned" }.count == 2)
@@ -196,7 +198,7 @@ struct RequestHardeningTests {
             let replica = try KioskReplica.initialise(
                 directory: directory.path, eventID: eventID, gate: "North-1", keys: server.environment.keyRing.kioskExport, now: 0)
             let gate = try Gatekeeper(replica: replica, rules: GateRules())
-            let at = Int64(moved["gates_open_at"] as! Int + 3_600) * 1_000
+            let at = Int64(gatesOpenAt + 3_600) * 1_000
             #expect(try gate.scan(Array(newToken.utf8), at: at).verdict.admitted)
             #expect(try gate.scan(Array(oldToken.utf8), at: at + 1).verdict.reason == .expired)
         }

@@ -10,12 +10,12 @@ struct TicketLifecycleTests {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(
-                organiser: organiser, classes: [["zone": 4, "name": "Stalls"]], seatMapCSV: LiveServer.seatMap(rows: 1, seatsPerRow: 3, zone: 4))
+                organiser: organiser, classes: [["ticket_class": 4, "name": "Stalls"]], seatMapCSV: LiveServer.seatMap(rows: 1, seatsPerRow: 3, ticketClass: 4))
             let token = try await server.client.signUp(email: "kim@example.com", name: "김민수")
             let booked = try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["seats": [2]])
-            let ticketID = (booked.object["tickets"] as! [[String: Any]])[0]["id"] as! String
+            let ticketID = try booked.firstTicketID()
             let reply = try await server.client.send(.GET, "/api/v1/tickets/\(ticketID)/token", token: token)
-            let text = reply.object["token"] as! String
+            let text = try reply.field("token", as: String.self)
 
             let decoder = try TokenDecoder(keyRing: server.environment.keyRing.kioskExport)
             let decoded = try decoder.decode(text)
@@ -34,11 +34,11 @@ struct TicketLifecycleTests {
     func qrImages() async throws {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
-            let eventID = try await server.event(organiser: organiser, classes: [["zone": 1, "name": "GA", "capacity": 5]])
+            let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "GA", "capacity": 5]])
             let token = try await server.attendees(1)[0]
             let booked = try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 1, "count": 1])
-            let ticketID = (booked.object["tickets"] as! [[String: Any]])[0]["id"] as! String
-            let expected = try await server.client.send(.GET, "/api/v1/tickets/\(ticketID)/token", token: token).object["token"] as! String
+            let ticketID = try booked.firstTicketID()
+            let expected = try await server.client.send(.GET, "/api/v1/tickets/\(ticketID)/token", token: token).field("token", as: String.self)
 
             let png = try await server.client.send(.GET, "/api/v1/tickets/\(ticketID)/qr.png", token: token)
             #expect(png.header("Content-Type") == "image/png")
@@ -58,7 +58,7 @@ struct TicketLifecycleTests {
 
             let svg = try await server.client.send(.GET, "/api/v1/tickets/\(ticketID)/qr.svg", token: token)
             #expect(svg.header("Content-Type") == "image/svg+xml")
-            #expect(svg.text.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 53 53\""))  // version 7 + quiet zone
+            #expect(svg.text.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 53 53\""))  // version 7 + quiet ticketClass
         }
     }
 
@@ -67,10 +67,10 @@ struct TicketLifecycleTests {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(
-                organiser: organiser, classes: [["zone": 1, "name": "Stalls"]], seatMapCSV: LiveServer.seatMap(rows: 1, seatsPerRow: 2, zone: 1))
+                organiser: organiser, classes: [["ticket_class": 1, "name": "Stalls"]], seatMapCSV: LiveServer.seatMap(rows: 1, seatsPerRow: 2, ticketClass: 1))
             let people = try await server.attendees(2)
             let first = try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: people[0], json: ["seats": [1]])
-            let firstID = (first.object["tickets"] as! [[String: Any]])[0]["id"] as! String
+            let firstID = try first.firstTicketID()
             #expect(try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: people[1], json: ["seats": [1]]).errorCode == "seat_taken")
 
             let cancelled = try await server.client.send(.POST, "/api/v1/tickets/\(firstID)/cancel", token: people[0])
@@ -78,26 +78,26 @@ struct TicketLifecycleTests {
             #expect(try await server.client.send(.POST, "/api/v1/tickets/\(firstID)/cancel", token: people[0]).errorCode == "ticket_not_valid")
             let second = try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: people[1], json: ["seats": [1]])
             #expect(second.status == 201)
-            let secondID = (second.object["tickets"] as! [[String: Any]])[0]["id"] as! String
+            let secondID = try second.firstTicketID()
 
             let reissued = try await server.client.send(.POST, "/api/v1/tickets/\(secondID)/reissue", token: organiser)
             #expect(reissued.status == 201)
-            let newTicket = reissued.object["ticket"] as! [String: Any]
+            let newTicket = try reissued.field("ticket", as: [String: Any].self)
             #expect(newTicket["seat"] as? String == "R0-1")
             #expect(newTicket["id"] as? String != secondID)
-            #expect((reissued.object["revoked"] as! [String: Any])["status"] as? String == "revoked")
-            let newID = newTicket["id"] as! String
+            #expect((try reissued.field("revoked", as: [String: Any].self))["status"] as? String == "revoked")
+            let newID = try #require(newTicket["id"] as? String)
             let revoked = try await server.client.send(.POST, "/api/v1/tickets/\(newID)/revoke", token: organiser)
             #expect(revoked.object["status"] as? String == "revoked")
 
             let log = try await server.client.send(.GET, "/api/v1/changes?event_id=\(eventID)", token: organiser)
-            let changes = log.object["changes"] as! [[String: Any]]
+            let changes = try log.field("changes", as: [[String: Any]].self)
             let kinds = changes.map { "\($0["kind"]!):\($0["ticket_id"] as? String ?? "")" }
             #expect(kinds.contains("ticket_cancelled:\(firstID)"))
             #expect(kinds.contains("ticket_revoked:\(secondID)"))
             #expect(kinds.contains("ticket_issued:\(newID)"))
             #expect(kinds.contains("ticket_revoked:\(newID)"))
-            let sequence = changes.map { $0["seq"] as! Int }
+            let sequence = try changes.map { try #require($0["seq"] as? Int) }
             #expect(sequence == sequence.sorted() && Set(sequence).count == sequence.count)
             #expect(try await server.client.send(.GET, "/api/v1/changes", token: people[0]).status == 403)
 
@@ -112,17 +112,17 @@ struct TicketLifecycleTests {
     func generalAdmissionReissue() async throws {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
-            let eventID = try await server.event(organiser: organiser, classes: [["zone": 3, "name": "Meadow", "capacity": 2]])
+            let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 3, "name": "Meadow", "capacity": 2]])
             let token = try await server.attendees(1)[0]
             let booked = try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["ticket_class": 3, "count": 2])
-            let ticketID = (booked.object["tickets"] as! [[String: Any]])[0]["id"] as! String
+            let ticketID = try booked.firstTicketID()
             func sold() throws -> Int {
-                try server.environment.readers.read { try $0.scalar("SELECT sold FROM ticket_class WHERE event_id = ? AND zone = 3", eventID, as: Int.self)! }
+                try #require(try server.environment.readers.read { try $0.scalar("SELECT sold FROM ticket_class WHERE event_id = ? AND ticket_class = 3", eventID, as: Int.self) })
             }
             let reissued = try await server.client.send(.POST, "/api/v1/tickets/\(ticketID)/reissue", token: organiser)
             #expect(reissued.status == 201)
             #expect(try sold() == 2)
-            let newID = (reissued.object["ticket"] as! [String: Any])["id"] as! String
+            let newID = try #require(try reissued.field("ticket", as: [String: Any].self)["id"] as? String)
             #expect(try await server.client.send(.POST, "/api/v1/tickets/\(newID)/revoke", token: organiser).status == 200)
             #expect(try sold() == 1)
         }
@@ -132,9 +132,9 @@ struct TicketLifecycleTests {
     func seatMapErrors() async throws {
         try await LiveServer.run { server in
             let organiser = try await server.organiser()
-            let eventID = try await server.event(organiser: organiser, classes: [["zone": 1, "name": "Stalls"], ["zone": 2, "name": "GA", "capacity": 9]])
+            let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "Stalls"], ["ticket_class": 2, "name": "GA", "capacity": 9]])
             let csv = """
-                row,seat,label,class
+                row,seat,label,ticket_class
                 A,1,A-1,1
                 A,2,A-1,1
                 A,3,A-3
@@ -144,11 +144,11 @@ struct TicketLifecycleTests {
             let reply = try await server.client.send(.PUT, "/api/v1/events/\(eventID)/seatmap", token: organiser, body: csv, headers: [("Content-Type", "text/csv")])
             #expect(reply.status == 422)
             #expect(reply.errorCode == "invalid_seat_map")
-            let message = (reply.object["error"] as! [String: Any])["message"] as! String
-            for expected in ["line 3: label \"A-1\" is already used on line 2", "line 4: expected 4 fields", "line 5: class \"2\" is not a seated class", "line 6: label"] {
+            let message = try #require(try reply.field("error", as: [String: Any].self)["message"] as? String)
+            for expected in ["line 3: label \"A-1\" is already used on line 2", "line 4: expected 4 fields", "line 5: ticket class \"2\" is not a seated class", "line 6: label"] {
                 #expect(message.contains(expected), "\(message)")
             }
-            let seats = try await server.client.send(.GET, "/api/v1/events/\(eventID)/availability").object["seats"] as! [Any]
+            let seats = try await server.client.send(.GET, "/api/v1/events/\(eventID)/availability").field("seats", as: [Any].self)
             #expect(seats.isEmpty)
             let attendee = try await server.attendees(1)[0]
             #expect(try await server.client.send(.PUT, "/api/v1/events/\(eventID)/seatmap", token: attendee, body: "A,1,A-1,1", headers: [("Content-Type", "text/csv")]).status == 403)

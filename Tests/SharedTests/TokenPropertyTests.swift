@@ -4,8 +4,13 @@ import Testing
 @Suite("FT1 properties")
 struct TokenPropertyTests {
     let ring = KeyRing.generate()
-    var encoder: TokenEncoder { try! TokenEncoder(activeKeyOf: ring) }
-    var decoder: TokenDecoder { try! TokenDecoder(keyRing: ring.kioskExport) }
+    let encoder: TokenEncoder
+    let decoder: TokenDecoder
+
+    init() throws {
+        encoder = try TokenEncoder(activeKeyOf: ring)
+        decoder = try TokenDecoder(keyRing: ring.kioskExport)
+    }
 
     @Test("10,000 random tickets round-trip through encode and decode")
     func randomTicketsRoundTrip() throws {
@@ -26,7 +31,7 @@ struct TokenPropertyTests {
         let decoder = decoder
         for _ in 0..<4 {
             let token = try encoder.encode(TicketToken.random(using: &random))
-            let bytes = Base45.decode(String(token.dropFirst(4)))!
+            let bytes = try #require(Base45.decode(String(token.dropFirst(4))))
             for index in bytes.indices {
                 for bit in 0..<8 {
                     var flipped = bytes
@@ -137,7 +142,7 @@ extension TicketToken {
             var text = ""
             let target = Int.random(in: 0...maxBytes, using: &random)
             while true {
-                let piece = pieces.randomElement(using: &random)!
+                let piece = pieces[Int.random(in: pieces.indices, using: &random)]
                 if text.utf8.count + piece.utf8.count > target { return text }
                 text += piece
             }

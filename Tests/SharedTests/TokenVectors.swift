@@ -48,23 +48,34 @@ struct TokenVectors: Decodable {
     let valid: [Valid]
     let invalid: [Invalid]
 
-    static let fixtureURL = Bundle.module.url(forResource: "token-v1", withExtension: "json", subdirectory: "Fixtures")!
-    static let shared = try! JSONDecoder().decode(TokenVectors.self, from: Data(contentsOf: fixtureURL))
+    /// The copy of shared/vectors/token-v1.json that travels with the tests, so a plain clone runs them.
+    static func fixtureURL() throws -> URL {
+        try #require(Bundle.module.url(forResource: "token-v1", withExtension: "json", subdirectory: "Fixtures"), "the vectors fixture is missing")
+    }
+
+    static func load() throws -> TokenVectors {
+        try JSONDecoder().decode(TokenVectors.self, from: Data(contentsOf: fixtureURL()))
+    }
 
     /// The vectors' keys with signing seeds, the first active and the rest retired, so every kid
     /// in the file is accepted.
-    var serverRing: KeyRing {
-        try! KeyRing(
+    func serverRing() throws -> KeyRing {
+        try KeyRing(
             keys: keys.enumerated().map { index, key in
                 try TokenKey(
-                    kid: key.kid, status: index == 0 ? .active : .retired, aesKey: Hex.decode(key.aes_key)!,
-                    publicKey: Hex.decode(key.ed25519_public_key)!, seed: Hex.decode(key.ed25519_seed)!)
+                    kid: key.kid, status: index == 0 ? .active : .retired, aesKey: hex(key.aes_key),
+                    publicKey: hex(key.ed25519_public_key), seed: hex(key.ed25519_seed))
             })
     }
 
-    func key(_ kid: UInt8) -> TokenKey { serverRing[kid]! }
+    func key(_ kid: UInt8) throws -> TokenKey { try #require(try serverRing()[kid], "no key \(kid) in the vectors") }
 }
 
 extension TokenVectors.Valid: CustomTestStringConvertible {
     var testDescription: String { name }
+}
+
+/// The bytes a vector spells in hex; a test failure if it is not hex.
+func hex(_ text: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [UInt8] {
+    try #require(Hex.decode(text), "not hex: \(text)", sourceLocation: sourceLocation)
 }

@@ -47,15 +47,15 @@ enum LoadTestSeeder {
                     """, name, startsAt, startsAt + 8 * 3600, startsAt - 2 * 3600, now - 3600, startsAt, limit, now, now)
                 let eventID = UInt32(database.lastInsertRowID)
                 try database.run(
-                    "INSERT INTO ticket_class (event_id, zone, name, price_cents, capacity) VALUES (?, 1, 'Stalls', 3000, NULL)", eventID)
+                    "INSERT INTO ticket_class (event_id, ticket_class, name, price_cents, capacity) VALUES (?, 1, 'Stalls', 3000, NULL)", eventID)
                 try database.run(
-                    "INSERT INTO ticket_class (event_id, zone, name, price_cents, capacity) VALUES (?, 2, 'Meadow (general admission)', 2000, 300)",
+                    "INSERT INTO ticket_class (event_id, ticket_class, name, price_cents, capacity) VALUES (?, 2, 'Meadow (general admission)', 2000, 300)",
                     eventID)
                 var seatIDs: [Int64] = []
                 for index in 0..<seats {
                     let row = "R\(index / seatsPerRow + 1)", seat = String(index % seatsPerRow + 1)
                     try database.run(
-                        "INSERT INTO seat (event_id, row_label, seat_label, label, zone) VALUES (?, ?, ?, ?, 1)", eventID, row, seat, "\(row)-\(seat)")
+                        "INSERT INTO seat (event_id, row_label, seat_label, label, ticket_class) VALUES (?, ?, ?, ?, 1)", eventID, row, seat, "\(row)-\(seat)")
                     seatIDs.append(database.lastInsertRowID)
                 }
                 return (eventID, seatIDs)

@@ -1,7 +1,7 @@
 /// How this gate judges tickets, from the `run` command's options.
 public struct GateRules: Sendable {
     public var direction: Direction
-    /// Classes (zones) let through here; nil lets every class through.
+    /// Ticket classes let through here; nil lets every class through.
     public var acceptedClasses: Set<UInt16>?
     /// Leeway on both ends of a ticket's validity window, for a kiosk clock that is a little off
     /// and for the queue that forms before the gates open. Milliseconds.

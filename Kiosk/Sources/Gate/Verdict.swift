@@ -118,7 +118,7 @@ public struct Verdict: Sendable, Equatable {
         ]
         if let holder { fields.append(("holder", .string(holder))) }
         if let seat { fields.append(("seat", .string(seat))) }
-        if let ticketClass { fields.append(("class", .integer(Int64(ticketClass)))) }
+        if let ticketClass { fields.append(("ticket_class", .integer(Int64(ticketClass)))) }
         if ticketID != nil { fields.append(("in_replica", .bool(inReplica))) }
         if let usedAt { fields.append(("used_at", .string(KioskTime.iso8601(milliseconds: usedAt)))) }
         if let usedGate { fields.append(("used_gate", .string(usedGate))) }

@@ -13,10 +13,10 @@ extension KioskReplica {
             for entry in file.tickets {
                 try database.run(
                     """
-                    INSERT INTO ticket (id, event_id, status, holder, seat, class, origin, used_at, used_gate, updated_at)
+                    INSERT INTO ticket (id, event_id, status, holder, seat, ticket_class, origin, used_at, used_gate, updated_at)
                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'import', ?7, ?8, ?9)
                     ON CONFLICT (id) DO UPDATE SET
-                        status = excluded.status, holder = excluded.holder, seat = excluded.seat, class = excluded.class,
+                        status = excluded.status, holder = excluded.holder, seat = excluded.seat, ticket_class = excluded.ticket_class,
                         origin = 'import',
                         used_gate = CASE WHEN used_at IS NULL THEN excluded.used_gate ELSE used_gate END,
                         used_at = coalesce(used_at, excluded.used_at),

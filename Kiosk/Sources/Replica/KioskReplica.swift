@@ -129,7 +129,7 @@ public final class KioskReplica {
             case .insert(let ticket):
                 try database.run(
                     """
-                    INSERT INTO ticket (id, event_id, status, holder, seat, class, origin, inside, used_at, used_gate, updated_at)
+                    INSERT INTO ticket (id, event_id, status, holder, seat, ticket_class, origin, inside, used_at, used_gate, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     ticket.id, ticket.eventID, ticket.status.rawValue, ticket.holder, ticket.seat, ticket.ticketClass,

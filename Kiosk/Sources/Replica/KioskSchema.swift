@@ -55,5 +55,11 @@ enum KioskSchema {
                 CREATE TRIGGER scan_never_deleted BEFORE DELETE ON scan
                     BEGIN SELECT RAISE(ABORT, 'the scan log is append-only'); END;
                 """),
+        .init(
+            "one name for the ticket class",
+            sql: """
+                -- The token, the server and the import file call it ticket_class.
+                ALTER TABLE ticket RENAME COLUMN class TO ticket_class;
+                """),
     ])
 }

@@ -17,7 +17,7 @@ public struct ReplicaTicket: Sendable, Equatable {
     public var usedAt: Int64?
     public var usedGate: String?
 
-    static let columns = "id, event_id, status, holder, seat, class, origin, inside, used_at, used_gate"
+    static let columns = "id, event_id, status, holder, seat, ticket_class, origin, inside, used_at, used_gate"
 
     init(row: SQLiteRow) throws {
         id = try row["id"]
@@ -25,7 +25,7 @@ public struct ReplicaTicket: Sendable, Equatable {
         status = try row["status"]
         holder = try row["holder"]
         seat = try row["seat"]
-        ticketClass = try row["class"]
+        ticketClass = try row["ticket_class"]
         origin = try row["origin"]
         inside = try row["inside"]
         usedAt = try row["used_at"]

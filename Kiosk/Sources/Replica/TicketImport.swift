@@ -6,7 +6,7 @@ import Shared
 ///
 ///     {"format": "festivalgate-kiosk-import/1", "event_id": 7, "exported_at": 1790000000,
 ///      "tickets": [{"ticket_id": "1234", "status": "valid", "holder": "Ada", "seat": "A-1",
-///                   "class": 1, "used_at": 1790003600, "used_gate": "North-1"}],
+///                   "ticket_class": 1, "used_at": 1790003600, "used_gate": "North-1"}],
 ///      "revoked": ["5678"]}
 ///
 /// Ticket ids are decimal strings (JSON numbers lose u64 digits in many tools). Times are
@@ -52,70 +52,122 @@ public struct TicketImport: Sendable {
 
     /// Parses and checks a file; the error names the field that is wrong.
     public static func parse(_ data: Data, name: String) throws(ImportError) -> TicketImport {
-        let fail = { (problem: String) in ImportError(file: name, problem: problem) }
-        let parsed: Any
-        do { parsed = try JSONSerialization.jsonObject(with: data) } catch { throw fail("not JSON: \(error.localizedDescription)") }
-        guard let root = parsed as? [String: Any] else { throw fail("the top level must be an object") }
-        guard root["format"] as? String == format else {
-            throw fail("\"format\" must be \"\(format)\", not \(root["format"].map { "\($0)" } ?? "missing")")
+        let decoder = JSONDecoder()
+        let file: FileShape
+        do {
+            // The format first: a file of another kind is named as such, not by its first odd field.
+            let format = try decoder.decode(FormatShape.self, from: data).format
+            guard format == TicketImport.format else {
+                throw ImportError(file: name, problem: "\"format\" must be \"\(TicketImport.format)\", not \(format.map { "\"\($0)\"" } ?? "missing")")
+            }
+            file = try decoder.decode(FileShape.self, from: data)
+        } catch let error as ImportError {
+            throw error
+        } catch {
+            throw ImportError(file: name, problem: FileProblem.describe(error))
         }
-        guard let eventNumber = root["event_id"] as? NSNumber, let eventID = UInt32(exactly: eventNumber.doubleValue), eventID > 0 else {
-            throw fail("\"event_id\" must be an event id (1 to 4294967295)")
-        }
-        let exportedAt = try optionalSeconds(root["exported_at"], field: "exported_at", fail: fail)
-        guard let rawTickets = (root["tickets"] ?? [Any]()) as? [Any] else { throw fail("\"tickets\" must be an array") }
         var seen = Set<UInt64>()
-        var tickets = [Entry]()
-        for (index, raw) in rawTickets.enumerated() {
-            let field = { (name: String) in "tickets[\(index)].\(name)" }
-            guard let object = raw as? [String: Any] else { throw fail("tickets[\(index)] must be an object") }
-            let id = try ticketID(object["ticket_id"], field: field("ticket_id"), fail: fail)
-            guard seen.insert(id).inserted else { throw fail("\(field("ticket_id")): ticket \(id) is listed twice") }
-            guard let statusText = object["status"] as? String, let status = ReplicaTicket.Status(rawValue: statusText) else {
-                throw fail("\(field("status")) must be \"valid\", \"cancelled\" or \"revoked\"")
-            }
-            let holder = try optionalText(object["holder"], field: field("holder"), fail: fail) ?? ""
-            let seat = try optionalText(object["seat"], field: field("seat"), fail: fail) ?? ""
-            var ticketClass: UInt16?
-            if let value = object["class"], !(value is NSNull) {
-                guard let number = value as? NSNumber, let zone = UInt16(exactly: number.doubleValue) else {
-                    throw fail("\(field("class")) must be a class (zone) number, 0 to 65535")
-                }
-                ticketClass = zone
-            }
-            let usedAt = try optionalSeconds(object["used_at"], field: field("used_at"), fail: fail)
-            let usedGate = try optionalText(object["used_gate"], field: field("used_gate"), fail: fail)
-            tickets.append(Entry(
-                ticketID: id, status: status, holder: holder, seat: seat, ticketClass: ticketClass,
-                usedAt: usedAt.map { $0 * 1_000 }, usedGate: usedGate))
+        for (index, ticket) in (file.tickets ?? []).enumerated() where !seen.insert(ticket.ticketID.value).inserted {
+            throw ImportError(file: name, problem: "tickets[\(index)].ticket_id: ticket \(ticket.ticketID.value) is listed twice")
         }
-        guard let rawRevoked = (root["revoked"] ?? [Any]()) as? [Any] else { throw fail("\"revoked\" must be an array of ticket ids") }
-        let revoked = try rawRevoked.enumerated().map { index, raw throws(ImportError) in
-            try ticketID(raw, field: "revoked[\(index)]", fail: fail)
-        }
-        return TicketImport(eventID: eventID, exportedAt: exportedAt, tickets: tickets, revoked: revoked)
+        return TicketImport(
+            eventID: file.eventID.value, exportedAt: file.exportedAt?.value,
+            tickets: (file.tickets ?? []).map {
+                Entry(
+                    ticketID: $0.ticketID.value, status: $0.status.value, holder: $0.holder?.value ?? "", seat: $0.seat?.value ?? "",
+                    ticketClass: $0.ticketClass?.value, usedAt: $0.usedAt.map { $0.value * 1_000 }, usedGate: $0.usedGate?.value)
+            },
+            revoked: (file.revoked ?? []).map(\.value))
     }
 
-    private static func ticketID(_ value: Any?, field: String, fail: (String) -> ImportError) throws(ImportError) -> UInt64 {
-        guard let text = value as? String, let id = UInt64(text), id > 0 else {
-            throw fail("\(field) must be a ticket id as a decimal string, such as \"1234\"")
+    // The file's JSON, field by field; each value type states its own rule, so a broken value is
+    // reported with its path ("tickets[1].ticket_id must be …").
+    private struct FormatShape: Decodable {
+        let format: String?
+    }
+
+    // Keys spelled out rather than a snake_case strategy, so an error's path uses the file's names.
+    private struct FileShape: Decodable {
+        let eventID: EventNumber
+        let exportedAt: Seconds?
+        let tickets: [TicketShape]?
+        let revoked: [TicketNumber]?
+
+        enum CodingKeys: String, CodingKey {
+            case eventID = "event_id", exportedAt = "exported_at", tickets, revoked
         }
-        return id
     }
 
-    private static func optionalText(_ value: Any?, field: String, fail: (String) -> ImportError) throws(ImportError) -> String? {
-        guard let value, !(value is NSNull) else { return nil }
-        guard let text = value as? String, text.utf8.count <= 200 else { throw fail("\(field) must be text of at most 200 bytes") }
-        return text
-    }
+    private struct TicketShape: Decodable {
+        let ticketID: TicketNumber
+        let status: Status
+        let holder: Text?
+        let seat: Text?
+        let ticketClass: ClassNumber?
+        let usedAt: Seconds?
+        let usedGate: Text?
 
-    private static func optionalSeconds(_ value: Any?, field: String, fail: (String) -> ImportError) throws(ImportError) -> Int64? {
-        guard let value, !(value is NSNull) else { return nil }
-        // FT1 times are u32 seconds: anything later is a mistake, and would overflow in milliseconds.
-        guard let number = value as? NSNumber, let seconds = Int64(exactly: number.doubleValue), (0...Int64(UInt32.max)).contains(seconds)
-        else { throw fail("\(field) must be seconds since 1970, 0 to \(UInt32.max)") }
-        return seconds
+        enum CodingKeys: String, CodingKey {
+            case ticketID = "ticket_id", status, holder, seat, ticketClass = "ticket_class", usedAt = "used_at", usedGate = "used_gate"
+        }
     }
+}
+
+/// Decodes one JSON value of type `Raw` and checks it, or fails at its path with `rule`.
+private protocol CheckedValue: Decodable {
+    associatedtype Raw: Decodable
+    associatedtype Value
+    static var rule: String { get }
+    static func check(_ raw: Raw) -> Value?
+    init(value: Value)
+}
+
+extension CheckedValue {
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        guard let raw = try? container.decode(Raw.self), let value = Self.check(raw) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: Self.rule)
+        }
+        self.init(value: value)
+    }
+}
+
+/// Ticket ids are decimal strings: JSON numbers lose u64 digits in many tools.
+private struct TicketNumber: CheckedValue {
+    let value: UInt64
+    static let rule = "must be a ticket id as a decimal string, such as \"1234\""
+    static func check(_ raw: String) -> UInt64? { UInt64(raw).flatMap { $0 > 0 ? $0 : nil } }
+}
+
+private struct EventNumber: CheckedValue {
+    let value: UInt32
+    static let rule = "must be an event id (1 to 4294967295)"
+    static func check(_ raw: Int64) -> UInt32? { UInt32(exactly: raw).flatMap { $0 > 0 ? $0 : nil } }
+}
+
+private struct ClassNumber: CheckedValue {
+    let value: UInt16
+    static let rule = "must be a ticket class number, 0 to 65535"
+    static func check(_ raw: Int64) -> UInt16? { UInt16(exactly: raw) }
+}
+
+/// FT1 times are u32 seconds: anything later is a mistake, and would overflow in milliseconds.
+private struct Seconds: CheckedValue {
+    let value: Int64
+    static let rule = "must be seconds since 1970, 0 to \(UInt32.max)"
+    static func check(_ raw: Int64) -> Int64? { (0...Int64(UInt32.max)).contains(raw) ? raw : nil }
+}
+
+private struct Text: CheckedValue {
+    let value: String
+    static let rule = "must be text of at most 200 bytes"
+    static func check(_ raw: String) -> String? { raw.utf8.count <= 200 ? raw : nil }
+}
+
+private struct Status: CheckedValue {
+    let value: ReplicaTicket.Status
+    static let rule = "must be \"valid\", \"cancelled\" or \"revoked\""
+    static func check(_ raw: String) -> ReplicaTicket.Status? { ReplicaTicket.Status(rawValue: raw) }
 }
 
 /// What an import changed.
@@ -126,7 +178,7 @@ public struct ImportSummary: Sendable, Equatable {
 }
 
 /// A file that cannot be imported; nothing of it was.
-public struct ImportError: Error, Equatable, CustomStringConvertible {
+public struct ImportError: Error, Equatable, Sendable, CustomStringConvertible {
     public let file: String
     public let problem: String
     public var description: String { "\(file): \(problem); nothing imported" }

@@ -45,24 +45,24 @@ struct BookingController {
     }
 
     static func order(from body: BookRequest) throws -> BookingOrder {
-        let zone = try body.ticketClass.map { value -> UInt16 in
-            guard let zone = UInt16(exactly: value) else {
+        let ticketClass = try body.ticketClass.map { value -> UInt16 in
+            guard let ticketClass = UInt16(exactly: value) else {
                 throw APIError(.unprocessableContent, "unknown_class", "ticket_class must be 0 to 65535")
             }
-            return zone
+            return ticketClass
         }
-        switch (body.seats, zone, body.count) {
+        switch (body.seats, ticketClass, body.count) {
         case (let seats?, _, nil):
             guard !seats.isEmpty else { throw APIError(.unprocessableContent, "invalid_count", "list at least one seat") }
             guard seats.count <= BookingOrder.maxTickets else {
                 throw APIError(.unprocessableContent, "invalid_count", "at most \(BookingOrder.maxTickets) seats in one booking")
             }
-            return .seats(seats, ticketClass: zone)
-        case (nil, let zone?, let count?):
+            return .seats(seats, ticketClass: ticketClass)
+        case (nil, let ticketClass?, let count?):
             guard (1...BookingOrder.maxTickets).contains(count) else {
                 throw APIError(.unprocessableContent, "invalid_count", "count must be 1 to \(BookingOrder.maxTickets), not \(count)")
             }
-            return .generalAdmission(ticketClass: zone, count: count)
+            return .generalAdmission(ticketClass: ticketClass, count: count)
         default:
             throw APIError.invalid("send either \"seats\": [seat ids], or \"ticket_class\" with \"count\"")
         }

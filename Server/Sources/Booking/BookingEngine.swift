@@ -10,8 +10,8 @@ public enum BookingOrder: Sendable, Equatable {
     /// A canonical form, to recognise an idempotency key reused for a different order.
     var fingerprint: String {
         switch self {
-        case .seats(let ids, let zone): "seats:\(ids.sorted().map(String.init).joined(separator: ",")):\(zone.map(String.init) ?? "")"
-        case .generalAdmission(let zone, let count): "ga:\(zone):\(count)"
+        case .seats(let ids, let ticketClass): "seats:\(ids.sorted().map(String.init).joined(separator: ",")):\(ticketClass.map(String.init) ?? "")"
+        case .generalAdmission(let ticketClass, let count): "ga:\(ticketClass):\(count)"
         }
     }
 
@@ -54,11 +54,11 @@ enum BookingEngine {
             switch order {
             case .seats(let seatIDs, _):
                 return try database.rows(
-                    "SELECT label, zone FROM seat WHERE event_id = ? AND id IN (SELECT value FROM json_each(?))",
+                    "SELECT label, ticket_class FROM seat WHERE event_id = ? AND id IN (SELECT value FROM json_each(?))",
                     eventID, "[\(seatIDs.prefix(BookingOrder.maxTickets).map(String.init).joined(separator: ","))]"
-                ).map { TokenFacts(event: event, zone: try $0["zone"], seatLabel: try $0["label"], holder: holder) }
-            case .generalAdmission(let zone, let count):
-                return Array(repeating: TokenFacts(event: event, zone: zone, seatLabel: "", holder: holder), count: min(count, BookingOrder.maxTickets))
+                ).map { TokenFacts(event: event, ticketClass: try $0["ticket_class"], seatLabel: try $0["label"], holder: holder) }
+            case .generalAdmission(let ticketClass, let count):
+                return Array(repeating: TokenFacts(event: event, ticketClass: ticketClass, seatLabel: "", holder: holder), count: min(count, BookingOrder.maxTickets))
             }
         }
         return try PresignedTickets(signing: facts, with: issuer)
@@ -99,27 +99,27 @@ enum BookingEngine {
         case .seats(let seatIDs, let wantedClass):
             guard Set(seatIDs).count == seatIDs.count else { throw BookingError.seatListedTwice }
             for seatID in seatIDs {
-                guard let seat = try transaction.row("SELECT label, zone FROM seat WHERE id = ? AND event_id = ?", seatID, eventID) else {
+                guard let seat = try transaction.row("SELECT label, ticket_class FROM seat WHERE id = ? AND event_id = ?", seatID, eventID) else {
                     throw BookingError.seatNotInEvent(seatID: seatID, eventID: eventID)
                 }
-                let (label, zone): (String, UInt16) = (try seat["label"], try seat["zone"])
-                if let wantedClass, wantedClass != zone { throw BookingError.classMismatch(seat: label, zone: zone, wanted: wantedClass) }
-                let signed = try presigned.take(TokenFacts(event: event, zone: zone, seatLabel: label, holder: account.displayName), issuer: issuer)
+                let (label, ticketClass): (String, UInt16) = (try seat["label"], try seat["ticket_class"])
+                if let wantedClass, wantedClass != ticketClass { throw BookingError.classMismatch(seat: label, ticketClass: ticketClass, wanted: wantedClass) }
+                let signed = try presigned.take(TokenFacts(event: event, ticketClass: ticketClass, seatLabel: label, holder: account.displayName), issuer: issuer)
                 tickets.append(
                     try TicketRepository.insert(signed, seatID: seatID, accountID: account.id, bookingID: bookingID, now: now, in: transaction))
             }
-        case .generalAdmission(let zone, let count):
-            guard let ticketClass = event.classes.first(where: { $0.zone == zone }) else {
-                throw BookingError.unknownClass(zone: zone, eventID: eventID)
+        case .generalAdmission(let ticketClass, let count):
+            guard let bookedClass = event.classes.first(where: { $0.ticketClass == ticketClass }) else {
+                throw BookingError.unknownClass(ticketClass: ticketClass, eventID: eventID)
             }
-            guard let capacity = ticketClass.capacity else { throw BookingError.classIsSeated(zone: zone) }
+            guard let capacity = bookedClass.capacity else { throw BookingError.classIsSeated(ticketClass: ticketClass) }
             do {
-                try transaction.run("UPDATE ticket_class SET sold = sold + ? WHERE event_id = ? AND zone = ?", count, eventID, zone)
+                try transaction.run("UPDATE ticket_class SET sold = sold + ? WHERE event_id = ? AND ticket_class = ?", count, eventID, ticketClass)
             } catch let error as SQLiteError where error.isConstraintViolation {
-                throw BookingError.soldOut(className: ticketClass.name, left: max(0, capacity - ticketClass.sold))
+                throw BookingError.soldOut(className: bookedClass.name, left: max(0, capacity - bookedClass.sold))
             }
             for _ in 0..<count {
-                let signed = try presigned.take(TokenFacts(event: event, zone: zone, seatLabel: "", holder: account.displayName), issuer: issuer)
+                let signed = try presigned.take(TokenFacts(event: event, ticketClass: ticketClass, seatLabel: "", holder: account.displayName), issuer: issuer)
                 tickets.append(
                     try TicketRepository.insert(signed, seatID: nil, accountID: account.id, bookingID: bookingID, now: now, in: transaction))
             }

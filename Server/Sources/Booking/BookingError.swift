@@ -8,9 +8,9 @@ public enum BookingError: Error, Equatable, Sendable {
     case overLimit(limit: Int, held: Int, asked: Int)
     case seatListedTwice
     case seatNotInEvent(seatID: Int64, eventID: UInt32)
-    case classMismatch(seat: String, zone: UInt16, wanted: UInt16)
-    case unknownClass(zone: UInt16, eventID: UInt32)
-    case classIsSeated(zone: UInt16)
+    case classMismatch(seat: String, ticketClass: UInt16, wanted: UInt16)
+    case unknownClass(ticketClass: UInt16, eventID: UInt32)
+    case classIsSeated(ticketClass: UInt16)
     case soldOut(className: String, left: Int)
     case seatTaken(seat: String)
     case idempotencyKeyReused
@@ -27,9 +27,9 @@ extension BookingError: CustomStringConvertible {
             "at most \(limit) tickets per person for this event; you hold \(held) and asked for \(asked)"
         case .seatListedTwice: "a seat is listed more than once"
         case .seatNotInEvent(let seatID, let eventID): "there is no seat \(seatID) in event \(eventID)"
-        case .classMismatch(let seat, let zone, let wanted): "seat \(seat) is in class \(zone), not \(wanted)"
-        case .unknownClass(let zone, let eventID): "event \(eventID) has no ticket class \(zone)"
-        case .classIsSeated(let zone): "class \(zone) is sold by seat: book its seats by id"
+        case .classMismatch(let seat, let ticketClass, let wanted): "seat \(seat) is in class \(ticketClass), not \(wanted)"
+        case .unknownClass(let ticketClass, let eventID): "event \(eventID) has no ticket class \(ticketClass)"
+        case .classIsSeated(let ticketClass): "class \(ticketClass) is sold by seat: book its seats by id"
         case .soldOut(let className, let left): left == 0 ? "\(className) is sold out" : "only \(left) \(className) tickets are left"
         case .seatTaken(let seat): "seat \(seat) is already taken"
         case .idempotencyKeyReused: "this Idempotency-Key was already used for a different booking"

@@ -22,7 +22,7 @@ enum TicketLifecycle {
             guard let old = try TicketRepository.ticket(id: ticketID, in: database),
                 let event = try EventRepository.event(id: old.eventID, in: database)
             else { return [] }
-            return [TokenFacts(event: event, zone: old.zone, seatLabel: old.seatLabel ?? "", holder: old.holder)]
+            return [TokenFacts(event: event, ticketClass: old.ticketClass, seatLabel: old.seatLabel ?? "", holder: old.holder)]
         }
         return try PresignedTickets(signing: facts, with: issuer)
     }
@@ -37,7 +37,7 @@ enum TicketLifecycle {
         let event = try EventRepository.existing(id: old.eventID, in: transaction)
         var presigned = presigned
         let signed = try presigned.take(
-            TokenFacts(event: event, zone: old.zone, seatLabel: old.seatLabel ?? "", holder: old.holder), issuer: issuer)
+            TokenFacts(event: event, ticketClass: old.ticketClass, seatLabel: old.seatLabel ?? "", holder: old.holder), issuer: issuer)
         let new = try TicketRepository.insert(
             signed, seatID: old.seatID, accountID: old.accountID, bookingID: nil, reissuedFrom: old.id, now: now, in: transaction)
         return (revoked, new)

@@ -25,14 +25,14 @@ public enum DemoSeeder {
             name: "Green Forest Festival 2026", venue: "Green Forest Hall", startsAt: startsAt, endsAt: startsAt + 8 * 3600,
             gatesOpenAt: startsAt - 2 * 3600, saleOpensAt: now - 3600, saleClosesAt: startsAt, perPersonLimit: 6,
             classes: [
-                .init(zone: 1, name: "Front stalls", priceCents: 4_500, capacity: nil),
-                .init(zone: 2, name: "Rear stalls", priceCents: 3_000, capacity: nil),
-                .init(zone: 3, name: "Meadow (general admission)", priceCents: 2_000, capacity: 300),
+                .init(ticketClass: 1, name: "Front stalls", priceCents: 4_500, capacity: nil),
+                .init(ticketClass: 2, name: "Rear stalls", priceCents: 3_000, capacity: nil),
+                .init(ticketClass: 3, name: "Meadow (general admission)", priceCents: 2_000, capacity: 300),
             ])
         // Rows A–D are front stalls, E–L rear; seats 1–20 in each.
         let rows = "ABCDEFGHIJKL".map(String.init)
         let seats = rows.enumerated().flatMap { index, row in
-            (1...20).map { EventRepository.Seat(row: row, seat: String($0), label: "\(row)-\($0)", zone: index < 4 ? 1 : 2) }
+            (1...20).map { EventRepository.Seat(row: row, seat: String($0), label: "\(row)-\($0)", ticketClass: index < 4 ? 1 : 2) }
         }
         let eventID = try await environment.writer.write { database in
             _ = try AccountRepository.create(

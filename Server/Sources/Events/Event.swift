@@ -30,20 +30,21 @@ public struct Event: Sendable, Equatable {
 
 }
 
-/// A kind of ticket, which is also the zone (u16) a gate lets in. General admission classes
-/// have a capacity; seated classes sell the seats of the seat map that name them.
+/// A kind of ticket, numbered within its event (`ticket_class`, a u16: the number the token carries
+/// and a gate's class list names). General admission classes have a capacity; seated classes
+/// sell the seats of the seat map that name them.
 public struct TicketClass: Sendable, Equatable {
-    public let zone: UInt16
+    public let ticketClass: UInt16
     public let name: String
     public let priceCents: Int
     /// Nil for a seated class.
     public let capacity: Int?
     public let sold: Int
 
-    static let columns = "zone, name, price_cents, capacity, sold"
+    static let columns = "ticket_class, name, price_cents, capacity, sold"
 
     init(row: SQLiteRow) throws {
-        zone = try row["zone"]
+        ticketClass = try row["ticket_class"]
         name = try row["name"]
         priceCents = try row["price_cents"]
         capacity = try row["capacity"]

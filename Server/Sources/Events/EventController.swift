@@ -35,7 +35,7 @@ struct EventController {
     }
 
     struct ClassRequest: Decodable {
-        let zone: Int
+        let ticketClass: Int
         let name: String
         let priceCents: Int?
         /// Set for general admission; absent or null for a seated class.
@@ -80,7 +80,7 @@ struct EventController {
             var signed: [UInt64: SignedTicket] = [:]
             for ticket in try TicketRepository.liveTokenFields(eventID: id, in: database) {
                 let facts = TokenFacts(
-                    eventID: id, gatesOpenAt: event.gatesOpenAt, endsAt: event.endsAt, zone: ticket.zone, seatLabel: ticket.seatLabel,
+                    eventID: id, gatesOpenAt: event.gatesOpenAt, endsAt: event.endsAt, ticketClass: ticket.ticketClass, seatLabel: ticket.seatLabel,
                     holder: ticket.holder)
                 signed[ticket.id] = SignedTicket(id: ticket.id, facts: facts, token: try issuer.token(ticketID: ticket.id, facts: facts))
             }
@@ -108,7 +108,7 @@ struct EventController {
         return EditedResponse(status: .created, response: EventResponse(event))
     }
 
-    /// Takes a CSV body (`row,seat,label,class`); any bad line fails the whole import.
+    /// Takes a CSV body (`row,seat,label,ticket_class`); any bad line fails the whole import.
     @Sendable func importSeatMap(request: Request, context: AppRequestContext) async throws -> SeatMapImportResponse {
         _ = try context.require(.organiser)
         let id = try Self.eventID(context)
@@ -120,9 +120,9 @@ struct EventController {
             throw APIError(.unprocessableContent, "invalid_seat_map", "nothing was imported: the seat map is not UTF-8 text")
         }
         let event = try readers.read { try EventRepository.existing(id: id, in: $0) }
-        let seatedZones = Set(event.classes.filter { $0.capacity == nil }.map(\.zone))
+        let seatedClasses = Set(event.classes.filter { $0.capacity == nil }.map(\.ticketClass))
         let seats: [EventRepository.Seat]
-        switch SeatMapCSV.parse(text, seatedZones: seatedZones) {
+        switch SeatMapCSV.parse(text, seatedClasses: seatedClasses) {
         case .success(let parsed): seats = parsed
         case .failure(let problems):
             let lines = problems.lines.map { "line \($0.line): \($0.problem)" }.joined(separator: "; ")
@@ -165,8 +165,8 @@ struct EventController {
             throw APIError(.unprocessableContent, "invalid_limit", "per_person_limit must be 1 to 100")
         }
         let validatedClasses = try classes.map(validated)
-        guard Set(validatedClasses.map(\.zone)).count == validatedClasses.count else {
-            throw APIError(.unprocessableContent, "duplicate_zone", "two classes share a zone")
+        guard Set(validatedClasses.map(\.ticketClass)).count == validatedClasses.count else {
+            throw APIError(.unprocessableContent, "duplicate_class", "two classes share one ticket_class number")
         }
         return .init(
             name: name, venue: venue, startsAt: body.startsAt, endsAt: body.endsAt, gatesOpenAt: body.gatesOpenAt,
@@ -175,8 +175,8 @@ struct EventController {
     }
 
     static func validated(_ body: ClassRequest) throws -> EventRepository.NewClass {
-        guard let zone = UInt16(exactly: body.zone) else {
-            throw APIError(.unprocessableContent, "invalid_zone", "zone must be 0 to 65535")
+        guard let ticketClass = UInt16(exactly: body.ticketClass) else {
+            throw APIError(.unprocessableContent, "invalid_class", "ticket_class must be 0 to 65535")
         }
         let price = body.priceCents ?? 0
         guard (0...100_000_000).contains(price) else {
@@ -185,6 +185,6 @@ struct EventController {
         if let capacity = body.capacity, !(0...1_000_000).contains(capacity) {
             throw APIError(.unprocessableContent, "invalid_capacity", "capacity must be 0 to 1000000")
         }
-        return .init(zone: zone, name: try InputRules.text(body.name, field: "class_name", maxBytes: 40), priceCents: price, capacity: body.capacity)
+        return .init(ticketClass: ticketClass, name: try InputRules.text(body.name, field: "class_name", maxBytes: 40), priceCents: price, capacity: body.capacity)
     }
 }

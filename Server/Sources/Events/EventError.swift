@@ -1,7 +1,7 @@
 /// Why a change to an event, its classes or its seat map was refused.
 public enum EventError: Error, Equatable, Sendable {
     case notFound
-    case classExists(zone: UInt16, eventID: UInt32)
+    case classExists(ticketClass: UInt16, eventID: UInt32)
     case seatsSold(count: Int)
 }
 
@@ -9,7 +9,7 @@ extension EventError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .notFound: "no such event"
-        case .classExists(let zone, let eventID): "event \(eventID) already has a class with zone \(zone)"
+        case .classExists(let ticketClass, let eventID): "event \(eventID) already has ticket class \(ticketClass)"
         case .seatsSold(let count): "\(count) seats of this event are sold; the seat map can no longer be replaced"
         }
     }

@@ -15,7 +15,7 @@ enum EventRepository {
     }
 
     struct NewClass: Sendable {
-        var zone: UInt16
+        var ticketClass: UInt16
         var name: String
         var priceCents: Int
         var capacity: Int?
@@ -25,7 +25,7 @@ enum EventRepository {
         var row: String
         var seat: String
         var label: String
-        var zone: UInt16
+        var ticketClass: UInt16
     }
 
     static func create(_ event: NewEvent, now: Int64, in transaction: WriteTransaction) throws -> Event {
@@ -45,12 +45,12 @@ enum EventRepository {
     static func addClass(_ newClass: NewClass, eventID: UInt32, now: Int64, in transaction: WriteTransaction) throws {
         do {
             try transaction.run(
-                "INSERT INTO ticket_class (event_id, zone, name, price_cents, capacity) VALUES (?, ?, ?, ?, ?)",
-                eventID, newClass.zone, newClass.name, newClass.priceCents, newClass.capacity)
+                "INSERT INTO ticket_class (event_id, ticket_class, name, price_cents, capacity) VALUES (?, ?, ?, ?, ?)",
+                eventID, newClass.ticketClass, newClass.name, newClass.priceCents, newClass.capacity)
         } catch let error as SQLiteError where error.isConstraintViolation {
-            throw EventError.classExists(zone: newClass.zone, eventID: eventID)
+            throw EventError.classExists(ticketClass: newClass.ticketClass, eventID: eventID)
         }
-        var detail: [(String, JSONValue)] = [("ticket_class", .unsigned(UInt64(newClass.zone))), ("name", .string(newClass.name))]
+        var detail: [(String, JSONValue)] = [("ticket_class", .unsigned(UInt64(newClass.ticketClass))), ("name", .string(newClass.name))]
         detail.append(("capacity", newClass.capacity.map { .integer(Int64($0)) } ?? .null))
         try ChangeLog.append(.classAdded, eventID: eventID, at: now, detail: .object(detail), in: transaction)
     }
@@ -86,7 +86,7 @@ enum EventRepository {
     }
 
     static func classes(eventID: UInt32, in database: some SQLiteQuerying) throws -> [TicketClass] {
-        try database.rows("SELECT \(TicketClass.columns) FROM ticket_class WHERE event_id = ? ORDER BY zone", eventID)
+        try database.rows("SELECT \(TicketClass.columns) FROM ticket_class WHERE event_id = ? ORDER BY ticket_class", eventID)
             .map(TicketClass.init(row:))
     }
 
@@ -101,8 +101,8 @@ enum EventRepository {
         try transaction.run("DELETE FROM seat WHERE event_id = ?", eventID)
         for seat in seats {
             try transaction.run(
-                "INSERT INTO seat (event_id, row_label, seat_label, label, zone) VALUES (?, ?, ?, ?, ?)",
-                eventID, seat.row, seat.seat, seat.label, seat.zone)
+                "INSERT INTO seat (event_id, row_label, seat_label, label, ticket_class) VALUES (?, ?, ?, ?, ?)",
+                eventID, seat.row, seat.seat, seat.label, seat.ticketClass)
         }
         try ChangeLog.append(.seatMapReplaced, eventID: eventID, at: now, detail: .object([("seats", .integer(Int64(seats.count)))]), in: transaction)
         return seats.count
@@ -113,22 +113,22 @@ enum EventRepository {
         let event = try existing(id: eventID, in: database)
         let seats = try database.rows(
             """
-            SELECT s.id, s.row_label, s.seat_label, s.label, s.zone, t.id IS NULL AS free FROM seat s
+            SELECT s.id, s.row_label, s.seat_label, s.label, s.ticket_class, t.id IS NULL AS free FROM seat s
             LEFT JOIN ticket t ON t.seat_id = s.id AND t.status = 'valid'
             WHERE s.event_id = ? ORDER BY s.id
             """, eventID
         ).map { row in
             Availability.Seat(
                 id: try row["id"], row: try row["row_label"], seat: try row["seat_label"], label: try row["label"],
-                zone: try row["zone"], free: try row["free"])
+                ticketClass: try row["ticket_class"], free: try row["free"])
         }
-        let seatsTaken = Dictionary(grouping: seats.filter { !$0.free }, by: \.zone).mapValues(\.count)
-        let seatTotals = Dictionary(grouping: seats, by: \.zone).mapValues(\.count)
-        let classes = event.classes.map { ticketClass in
-            let total = ticketClass.capacity ?? seatTotals[ticketClass.zone, default: 0]
-            let sold = ticketClass.capacity == nil ? seatsTaken[ticketClass.zone, default: 0] : ticketClass.sold
+        let seatsTaken = Dictionary(grouping: seats.filter { !$0.free }, by: \.ticketClass).mapValues(\.count)
+        let seatTotals = Dictionary(grouping: seats, by: \.ticketClass).mapValues(\.count)
+        let classes = event.classes.map { eventClass in
+            let total = eventClass.capacity ?? seatTotals[eventClass.ticketClass, default: 0]
+            let sold = eventClass.capacity == nil ? seatsTaken[eventClass.ticketClass, default: 0] : eventClass.sold
             return Availability.Class(
-                zone: ticketClass.zone, name: ticketClass.name, generalAdmission: ticketClass.capacity != nil, total: total,
+                ticketClass: eventClass.ticketClass, name: eventClass.name, generalAdmission: eventClass.capacity != nil, total: total,
                 remaining: total - sold)
         }
         return Availability(eventID: eventID, classes: classes, seats: seats)
@@ -138,7 +138,7 @@ enum EventRepository {
 /// What an event has left to sell.
 struct Availability: Sendable {
     struct Class: Sendable, Encodable {
-        let zone: UInt16
+        let ticketClass: UInt16
         let name: String
         let generalAdmission: Bool
         let total: Int
@@ -150,7 +150,7 @@ struct Availability: Sendable {
         let row: String
         let seat: String
         let label: String
-        let zone: UInt16
+        let ticketClass: UInt16
         let free: Bool
     }
 

@@ -28,20 +28,20 @@ struct EventResponse: ResponseEncodable, Sendable {
 }
 
 struct TicketClassResponse: Encodable, Sendable {
-    let zone: UInt16
+    let ticketClass: UInt16
     let name: String
     let priceCents: Int
     let generalAdmission: Bool
     let capacity: Nullable<Int>
     let sold: Int
 
-    init(_ ticketClass: TicketClass) {
-        zone = ticketClass.zone
-        name = ticketClass.name
-        priceCents = ticketClass.priceCents
-        generalAdmission = ticketClass.capacity != nil
-        capacity = Nullable(ticketClass.capacity)
-        sold = ticketClass.sold
+    init(_ eventClass: TicketClass) {
+        ticketClass = eventClass.ticketClass
+        name = eventClass.name
+        priceCents = eventClass.priceCents
+        generalAdmission = eventClass.capacity != nil
+        capacity = Nullable(eventClass.capacity)
+        sold = eventClass.sold
     }
 }
 

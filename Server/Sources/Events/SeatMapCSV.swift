@@ -1,6 +1,6 @@
 import Shared
 
-/// Reads a seat map from CSV lines `row,seat,label,class` (a header line naming those columns
+/// Reads a seat map from CSV lines `row,seat,label,ticket_class` (a header line naming those columns
 /// may come first). Every bad line is reported with its number, and one bad line means nothing
 /// is imported.
 enum SeatMapCSV {
@@ -17,7 +17,7 @@ enum SeatMapCSV {
     static let maxRowOrSeatBytes = 16
 
     /// The seats, or every problem found (at most `maxErrors`).
-    static func parse(_ text: String, seatedZones: Set<UInt16>, maxErrors: Int = 20) -> Result<[EventRepository.Seat], Problems> {
+    static func parse(_ text: String, seatedClasses: Set<UInt16>, maxErrors: Int = 20) -> Result<[EventRepository.Seat], Problems> {
         var seats: [EventRepository.Seat] = []
         var errors: [LineError] = []
         var labels: [String: Int] = [:]
@@ -30,12 +30,12 @@ enum SeatMapCSV {
                 errors.append(LineError(line: number, problem: "unbalanced quotes"))
                 continue
             }
-            if number == 1, fields.map({ $0.lowercased() }) == ["row", "seat", "label", "class"] { continue }
+            if number == 1, fields.map({ $0.lowercased() }) == ["row", "seat", "label", "ticket_class"] { continue }
             guard fields.count == 4 else {
-                errors.append(LineError(line: number, problem: "expected 4 fields (row,seat,label,class), found \(fields.count)"))
+                errors.append(LineError(line: number, problem: "expected 4 fields (row,seat,label,ticket_class), found \(fields.count)"))
                 continue
             }
-            let (row, seat, label, zoneText) = (fields[0], fields[1], fields[2], fields[3])
+            let (row, seat, label, classText) = (fields[0], fields[1], fields[2], fields[3])
             if row.isEmpty || seat.isEmpty || label.isEmpty {
                 errors.append(LineError(line: number, problem: "row, seat and label must not be empty"))
             } else if ![row, seat, label].allSatisfy(PrintableText.isPrintable) {
@@ -46,11 +46,11 @@ enum SeatMapCSV {
                 errors.append(LineError(line: number, problem: "label \"\(label)\" is longer than \(TokenLayout.maxSeatBytes) bytes"))
             } else if let first = labels[label] {
                 errors.append(LineError(line: number, problem: "label \"\(label)\" is already used on line \(first)"))
-            } else if let zone = UInt16(zoneText), seatedZones.contains(zone) {
+            } else if let ticketClass = UInt16(classText), seatedClasses.contains(ticketClass) {
                 labels[label] = number
-                seats.append(.init(row: row, seat: seat, label: label, zone: zone))
+                seats.append(.init(row: row, seat: seat, label: label, ticketClass: ticketClass))
             } else {
-                errors.append(LineError(line: number, problem: "class \"\(zoneText)\" is not a seated class of this event"))
+                errors.append(LineError(line: number, problem: "ticket class \"\(classText)\" is not a seated class of this event"))
             }
         }
         if seats.isEmpty && errors.isEmpty { errors.append(LineError(line: 1, problem: "the seat map has no seats")) }

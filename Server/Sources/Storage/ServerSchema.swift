@@ -125,5 +125,14 @@ enum ServerSchema {
                     recorded_at INTEGER NOT NULL
                 );
                 """),
+        .init(
+            "one name for the ticket class",
+            sql: """
+                -- The token calls it ticket_class, and so does every file and API now; "zone"
+                -- was a second name for the same number. SQLite renames the keys and checks too.
+                ALTER TABLE ticket_class RENAME COLUMN zone TO ticket_class;
+                ALTER TABLE seat RENAME COLUMN zone TO ticket_class;
+                ALTER TABLE ticket RENAME COLUMN zone TO ticket_class;
+                """),
     ])
 }

@@ -1,24 +1,24 @@
 import Shared
 
 /// What an FT1 token says about a ticket, besides its id: the event, its window (gates open to
-/// the end), the class as zone, the seat and the holder.
+/// the end), the ticket class, the seat and the holder.
 struct TokenFacts: Hashable, Sendable {
     let eventID: UInt32
     let gatesOpenAt: Int64
     let endsAt: Int64
-    let zone: UInt16
+    let ticketClass: UInt16
     let seatLabel: String
     let holder: String
 
-    init(event: Event, zone: UInt16, seatLabel: String, holder: String) {
-        self.init(eventID: event.id, gatesOpenAt: event.gatesOpenAt, endsAt: event.endsAt, zone: zone, seatLabel: seatLabel, holder: holder)
+    init(event: Event, ticketClass: UInt16, seatLabel: String, holder: String) {
+        self.init(eventID: event.id, gatesOpenAt: event.gatesOpenAt, endsAt: event.endsAt, ticketClass: ticketClass, seatLabel: seatLabel, holder: holder)
     }
 
-    init(eventID: UInt32, gatesOpenAt: Int64, endsAt: Int64, zone: UInt16, seatLabel: String, holder: String) {
+    init(eventID: UInt32, gatesOpenAt: Int64, endsAt: Int64, ticketClass: UInt16, seatLabel: String, holder: String) {
         self.eventID = eventID
         self.gatesOpenAt = gatesOpenAt
         self.endsAt = endsAt
-        self.zone = zone
+        self.ticketClass = ticketClass
         self.seatLabel = seatLabel
         self.holder = holder
     }
@@ -53,7 +53,7 @@ public struct TicketIssuer: Sendable {
         try encoder.encode(
             TicketToken(
                 ticketID: ticketID, eventID: facts.eventID, notBefore: UInt32(clamping: facts.gatesOpenAt),
-                notAfter: UInt32(clamping: facts.endsAt), ticketClass: facts.zone, seat: facts.seatLabel, holder: facts.holder))
+                notAfter: UInt32(clamping: facts.endsAt), ticketClass: facts.ticketClass, seat: facts.seatLabel, holder: facts.holder))
     }
 }
 

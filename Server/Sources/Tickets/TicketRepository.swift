@@ -13,34 +13,34 @@ enum TicketRepository {
         do {
             try transaction.run(
                 """
-                INSERT INTO ticket (id, event_id, zone, seat_id, account_id, booking_id, holder, status, token, reissued_from,
+                INSERT INTO ticket (id, event_id, ticket_class, seat_id, account_id, booking_id, holder, status, token, reissued_from,
                                     created_at, changed_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, 'valid', ?, ?, ?, ?)
-                """, signed.id, facts.eventID, facts.zone, seatID, accountID, bookingID, facts.holder, signed.token, reissuedFrom, now, now)
+                """, signed.id, facts.eventID, facts.ticketClass, seatID, accountID, bookingID, facts.holder, signed.token, reissuedFrom, now, now)
         } catch let error as SQLiteError where error.code == .constraintPrimaryKey {
             throw TicketError.idCollision
         } catch let error as SQLiteError where error.isUniqueViolation(on: "ticket.seat_id") {
             throw BookingError.seatTaken(seat: facts.seatLabel)
         }
-        var detail: [(String, JSONValue)] = [("ticket_class", .unsigned(UInt64(facts.zone)))]
+        var detail: [(String, JSONValue)] = [("ticket_class", .unsigned(UInt64(facts.ticketClass)))]
         if seatID != nil { detail.append(("seat", .string(facts.seatLabel))) }
         if let reissuedFrom { detail.append(("reissued_from", .string(String(reissuedFrom)))) }
         try ChangeLog.append(.ticketIssued, eventID: facts.eventID, ticketID: signed.id, at: now, detail: .object(detail), in: transaction)
         // Everything about the new ticket is known here: no need to read it back inside the booking.
         return Ticket(
-            id: signed.id, eventID: facts.eventID, zone: facts.zone, seatID: seatID, seatLabel: seatID == nil ? nil : facts.seatLabel,
+            id: signed.id, eventID: facts.eventID, ticketClass: facts.ticketClass, seatID: seatID, seatLabel: seatID == nil ? nil : facts.seatLabel,
             accountID: accountID, holder: facts.holder, status: .valid, token: signed.token, createdAt: now, changedAt: now)
     }
 
     /// What a live ticket's token is made of, besides the event's window.
     struct TokenFields: Sendable {
         let id: UInt64
-        let zone: UInt16
+        let ticketClass: UInt16
         let seatLabel: String
         let holder: String
 
         func facts(for event: Event) -> TokenFacts {
-            TokenFacts(event: event, zone: zone, seatLabel: seatLabel, holder: holder)
+            TokenFacts(event: event, ticketClass: ticketClass, seatLabel: seatLabel, holder: holder)
         }
     }
 
@@ -48,11 +48,11 @@ enum TicketRepository {
     static func liveTokenFields(eventID: UInt32, in database: some SQLiteQuerying) throws -> [TokenFields] {
         try database.rows(
             """
-            SELECT t.id, t.zone, coalesce(s.label, '') AS seat_label, t.holder FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
+            SELECT t.id, t.ticket_class, coalesce(s.label, '') AS seat_label, t.holder FROM ticket t LEFT JOIN seat s ON s.id = t.seat_id
             WHERE t.event_id = ? AND t.status = 'valid' ORDER BY t.id
             """, eventID
         ).map { row in
-            TokenFields(id: try row["id"], zone: try row["zone"], seatLabel: try row["seat_label"], holder: try row["holder"])
+            TokenFields(id: try row["id"], ticketClass: try row["ticket_class"], seatLabel: try row["seat_label"], holder: try row["holder"])
         }
     }
 
@@ -104,8 +104,8 @@ enum TicketRepository {
         try transaction.run("UPDATE ticket SET status = ?, changed_at = ? WHERE id = ? AND status = 'valid'", status.rawValue, now, ticket.id)
         if releasesPlace {
             try transaction.run(
-                "UPDATE ticket_class SET sold = sold - 1 WHERE event_id = ? AND zone = ? AND capacity IS NOT NULL",
-                ticket.eventID, ticket.zone)
+                "UPDATE ticket_class SET sold = sold - 1 WHERE event_id = ? AND ticket_class = ? AND capacity IS NOT NULL",
+                ticket.eventID, ticket.ticketClass)
         }
         try ChangeLog.append(
             status == .cancelled ? .ticketCancelled : .ticketRevoked, eventID: ticket.eventID, ticketID: ticket.id, at: now,

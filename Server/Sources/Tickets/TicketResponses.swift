@@ -15,7 +15,7 @@ struct TicketResponse: ResponseEncodable, Sendable {
     init(_ ticket: Ticket) {
         id = String(ticket.id)
         eventID = ticket.eventID
-        ticketClass = ticket.zone
+        ticketClass = ticket.ticketClass
         seat = Nullable(ticket.seatLabel)
         holder = ticket.holder
         status = ticket.status.rawValue

@@ -1,4 +1,5 @@
 import Foundation
+import SystemPackage
 
 #if canImport(Glibc)
 import Glibc
@@ -13,20 +14,20 @@ public enum AtomicFile {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = "\(path).tmp-\(getpid())"
         // O_EXCL: never follow or reuse something already lying at the temporary name.
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
-        guard descriptor >= 0 else { throw FileProblem(operation: "create \(temporary)") }
-        var closed = false
-        defer {
-            if !closed { close(descriptor) }
+        let file = try attempt("create \(temporary)") {
+            try FileDescriptor.open(
+                temporary, .writeOnly, options: [.create, .exclusiveCreate, .closeOnExec],
+                permissions: FilePermissions(rawValue: mode))
         }
         do throws(FileProblem) {
-            // The umask may have narrowed `mode` on create; set it exactly.
-            guard fchmod(descriptor, mode) == 0 else { throw FileProblem(operation: "chmod \(temporary)") }
-            let written = data.withUnsafeBytes { writeAll($0, to: descriptor) }
-            guard written else { throw FileProblem(operation: "write \(temporary)") }
-            guard fsync(descriptor) == 0 else { throw FileProblem(operation: "fsync \(temporary)") }
-            closed = true
-            guard close(descriptor) == 0 else { throw FileProblem(operation: "close \(temporary)") }
+            try attempt("write \(temporary)") {
+                try file.closeAfter {
+                    // The umask may have narrowed `mode` on create; set it exactly.
+                    guard fchmod(file.rawValue, mode) == 0 else { throw Errno(rawValue: errno) }
+                    _ = try file.writeAll(data)
+                    guard fsync(file.rawValue) == 0 else { throw Errno(rawValue: errno) }
+                }
+            }
             guard rename(temporary, path) == 0 else { throw FileProblem(operation: "rename to \(path)") }
         } catch {
             unlink(temporary)
@@ -35,18 +36,15 @@ public enum AtomicFile {
         syncDirectory(directory.isEmpty ? "." : directory)
     }
 
-    /// Writes every byte, retrying short writes and EINTR; false (errno set) on failure.
-    private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += written
+    /// Runs one file operation, naming it in the problem if it fails.
+    private static func attempt<Result>(_ operation: String, _ body: () throws -> Result) throws(FileProblem) -> Result {
+        do {
+            return try body()
+        } catch let code as Errno {
+            throw FileProblem(description: "\(operation): \(code.description)")
+        } catch {
+            throw FileProblem(description: "\(operation): \(error)")
         }
-        return true
     }
 
     /// Makes a rename durable. A failure here is not worth failing the write over: the data is
@@ -72,10 +70,14 @@ public struct FileProblem: Error, Equatable, Sendable, CustomStringConvertible {
         description = "\(operation): \(String(cString: strerror(errno)))"
     }
 
-    /// One line for any error Foundation throws while reading a file or decoding JSON.
-    static func describe(_ error: any Error) -> String {
+    /// One line for any error Foundation throws while reading a file or decoding JSON. A value
+    /// that decoded but broke a rule (`dataCorrupted` at a path) reads "tickets[1].ticket_id must
+    /// be …", so a rule's message starts with the words that follow the field's name.
+    public static func describe(_ error: any Error) -> String {
         if let decoding = error as? DecodingError {
             switch decoding {
+            case .dataCorrupted(let context) where !context.codingPath.isEmpty:
+                return "\(FileProblem.path(context.codingPath)) \(context.debugDescription)"
             case .dataCorrupted(let context): return "not valid JSON (\(context.debugDescription))"
             case .keyNotFound(let key, let context):
                 return "missing field \"\(key.stringValue)\"\(FileProblem.place(context.codingPath))"
@@ -99,6 +101,13 @@ public struct FileProblem: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     private static func place(_ path: [any CodingKey]) -> String {
-        path.isEmpty ? "" : " at " + path.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        path.isEmpty ? "" : " at " + FileProblem.path(path)
+    }
+
+    /// A coding path as it would be written in code: `tickets[1].ticket_id`.
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.reduce(into: "") { text, key in
+            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+        }
     }
 }

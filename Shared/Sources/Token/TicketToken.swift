@@ -7,7 +7,7 @@ public struct TicketToken: Hashable, Sendable, Codable {
     public var notBefore: UInt32
     /// Unix seconds; `TicketToken.noUpperBound` means none.
     public var notAfter: UInt32
-    /// The ticket class, which is also the zone a gate may accept.
+    /// The ticket class: a number the gate checks against the classes it admits.
     public var ticketClass: UInt16
     public var flags: TicketFlags
     /// UTF-8, at most `TokenLayout.maxSeatBytes` bytes; empty for general admission.
