@@ -97,7 +97,7 @@ struct AbuseTests {
     func connectionCap() async throws {
         let limits = ConnectionLimits(headerTimeout: .seconds(30), idleTimeout: .seconds(30), maxConnections: 20)
         try await LiveServer.run(options: ServerOptions(host: "127.0.0.1", port: 0, connectionLimits: limits)) { server in
-            let sockets = try (0..<30).map { _ in try RawSocket(port: server.port) }
+            let sockets = try (0..<30).map { _ in try RawSocket(port: #require(server.port)) }
             // Long before the 30 s header deadline: only the ten past the cap are gone.
             let closed = await RawSocket.closedByPeer(sockets, within: .seconds(2))
             // Two event loops admit in parallel, so which ones is not fixed; how many is. The test
@@ -111,7 +111,7 @@ struct AbuseTests {
     func slowAndSurplusSocketsAreDropped() async throws {
         let limits = ConnectionLimits(headerTimeout: .seconds(1), idleTimeout: .seconds(2), maxConnections: 40)
         try await LiveServer.run(options: ServerOptions(host: "127.0.0.1", port: 0, connectionLimits: limits)) { server in
-            let sockets = try (0..<60).map { _ in try RawSocket(port: server.port) }
+            let sockets = try (0..<60).map { _ in try RawSocket(port: #require(server.port)) }
             for socket in sockets { try socket.send("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ") }
             // Each socket must see the server hang up (EOF or reset) well before our 8 s patience.
             let started = ContinuousClock.now

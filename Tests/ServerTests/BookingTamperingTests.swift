@@ -6,7 +6,7 @@ import Testing
 struct BookingTamperingTests {
     @Test("seats of another event, missing seats, bad counts, wrong types and closed sales are refused without a change")
     func tamperedBookings() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let organiser = try await server.organiser()
             let seated = LiveServer.seatMap(rows: 1, seatsPerRow: 5, ticketClass: 1)
             let eventA = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "Stalls"], ["ticket_class": 2, "name": "GA", "capacity": 50]], seatMapCSV: seated)
@@ -69,7 +69,7 @@ struct BookingTamperingTests {
 
     @Test("someone else's ticket is not found for reading, its token, its QR code or cancelling")
     func otherPeoplesTickets() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "GA", "capacity": 10]])
             let tokens = try await server.attendees(2)

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -10,18 +11,26 @@ import Shared
 import TestSupport
 import Testing
 
-/// A real ticket server on a loopback port over a real SQLite file, with an HTTP client that
-/// keeps up to 256 connections open, as a browser crowd would.
+/// A real ticket server over a real SQLite file. `.live`: on a loopback port, with an HTTP client
+/// that keeps up to 256 connections open, as a browser crowd would (races, sockets, deadlines).
+/// `.router`: requests handed to the application's router in process, for tests of what the
+/// API answers, which need no socket.
 struct LiveServer {
+    enum Transport {
+        case live
+        case router
+    }
+
     let environment: ServerEnvironment
     let client: APIClient
     let clock: ServerClock
-    let port: Int
+    /// The loopback port of a `.live` server.
+    let port: Int?
 
     /// Starts a server, runs `body` against it, and stops it.
     /// Throttling is off unless asked for: the crowd tests sign up thousands from one address.
     static func run<Value: Sendable>(
-        throttling: ThrottlePolicy = .unlimited, options: ServerOptions = ServerOptions(host: "127.0.0.1", port: 0),
+        _ transport: Transport = .live, throttling: ThrottlePolicy = .unlimited, options: ServerOptions = ServerOptions(host: "127.0.0.1", port: 0),
         passwordHasher: PasswordHasher = .fast,
         _ body: @Sendable (LiveServer) async throws -> Value
     ) async throws -> Value {
@@ -36,12 +45,20 @@ struct LiveServer {
         var options = options
         options.dataDirectory = directory.path
         let app = buildApplication(options, environment: environment, logger: logger)
-        return try await app.test(.live) { testClient in
-            // The data directory must outlive the server that writes into it.
-            defer { withExtendedLifetime(directory) {} }
-            return try await withHTTPClient { http in
-                let client = APIClient(http: http, base: "http://127.0.0.1:\(testClient.port!)")
-                return try await body(LiveServer(environment: environment, client: client, clock: clock, port: testClient.port!))
+        // The data directory must outlive the server that writes into it.
+        defer { withExtendedLifetime(directory) {} }
+        switch transport {
+        case .router:
+            return try await app.test(.router) { testClient in
+                try await body(LiveServer(environment: environment, client: APIClient(router: testClient), clock: clock, port: nil))
+            }
+        case .live:
+            return try await app.test(.live) { testClient in
+                let port = try #require(testClient.port)
+                return try await withHTTPClient { http in
+                    let client = APIClient(http: http, base: "http://127.0.0.1:\(port)")
+                    return try await body(LiveServer(environment: environment, client: client, clock: clock, port: port))
+                }
             }
         }
     }
@@ -172,23 +189,47 @@ struct APIClient: Sendable {
         }
     }
 
-    let http: HTTPClient
-    let base: String
+    private enum Transport {
+        case http(HTTPClient, base: String)
+        case router(any TestClientProtocol)
+    }
+
+    private let transport: Transport
+
+    init(http: HTTPClient, base: String) {
+        transport = .http(http, base: base)
+    }
+
+    init(router: any TestClientProtocol) {
+        transport = .router(router)
+    }
 
     func send(
         _ method: HTTPMethod, _ path: String, token: String? = nil, json: Any? = nil, body: String? = nil,
         headers: [(String, String)] = []
     ) async throws -> Reply {
-        var request = HTTPClientRequest(url: base + path)
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let json {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)))
-        } else if let body {
-            request.body = .bytes(ByteBuffer(string: body))
+        let payload: [UInt8]? = if let json { Array(try JSONSerialization.data(withJSONObject: json)) } else { body.map { Array($0.utf8) } }
+        var headers = headers
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        if json != nil { headers.append(("Content-Type", "application/json")) }
+        switch transport {
+        case .http(let http, let base):
+            return try await Self.send(method, base + path, headers: headers, body: payload, over: http)
+        case .router(let router):
+            var fields = HTTPFields()
+            for (name, value) in headers { fields.append(HTTPField(name: try #require(HTTPField.Name(name)), value: value)) }
+            let response = try await router.executeRequest(
+                uri: path, method: HTTPRequest.Method(rawValue: method.rawValue) ?? .get, headers: fields, body: payload.map { ByteBuffer(bytes: $0) })
+            return Reply(
+                status: response.status.code, headers: response.headers.map { ($0.name.rawName, $0.value) }, body: Array(buffer: response.body))
         }
+    }
+
+    private static func send(_ method: HTTPMethod, _ url: String, headers: [(String, String)], body: [UInt8]?, over http: HTTPClient) async throws -> Reply {
+        var request = HTTPClientRequest(url: url)
+        request.method = method
+        for (name, value) in headers { request.headers.add(name: name, value: value) }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let response = try await http.execute(request, timeout: .seconds(60))
         let bytes = try await response.body.collect(upTo: 16 * 1024 * 1024)
         return Reply(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) }, body: Array(buffer: bytes))

@@ -6,7 +6,7 @@ import Testing
 struct OpenAPIDocumentTests {
     @Test("the document lists exactly the routes the router serves, with the same methods")
     func matchesRouter() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let reply = try await server.client.send(.GET, "/api/v1/openapi.json")
             #expect(reply.status == 200)
             #expect(reply.object["openapi"] as? String == "3.0.3")

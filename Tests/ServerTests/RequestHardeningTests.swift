@@ -10,6 +10,7 @@ struct RequestHardeningTests {
     @Test("a cookie-signed state change from another site is refused; from our own pages, by a program, or by bearer it goes through")
     func crossSiteRequests() async throws {
         try await LiveServer.run { server in
+            let port = try #require(server.port)
             let organiser = try await server.organiser()
             let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 2, "name": "Field", "capacity": 100]])
             let token = try await server.client.signUp(email: "fan@example.com", name: "Fan")
@@ -33,10 +34,10 @@ struct RequestHardeningTests {
             #expect((held.object["tickets"] as? [Any])?.isEmpty == true, "nothing was booked by the refused requests")
 
             let own = try await server.client.send(
-                .POST, path, body: order, headers: [cookie, json, ("Origin", "http://127.0.0.1:\(server.port)")])
+                .POST, path, body: order, headers: [cookie, json, ("Origin", "http://127.0.0.1:\(port)")])
             #expect(own.status == 201, "\(own.text)")
             let ownPage = try await server.client.send(
-                .POST, path, body: order, headers: [cookie, json, ("Referer", "http://127.0.0.1:\(server.port)/events/1")])
+                .POST, path, body: order, headers: [cookie, json, ("Referer", "http://127.0.0.1:\(port)/events/1")])
             #expect(ownPage.status == 201, "\(ownPage.text)")
             let program = try await server.client.send(.POST, path, body: order, headers: [cookie, json])
             #expect(program.status == 201, "curl sends neither Origin nor Referer: \(program.text)")
@@ -51,6 +52,7 @@ struct RequestHardeningTests {
     func publicURL() async throws {
         let options = ServerOptions(host: "127.0.0.1", port: 0, publicURL: "https://Tickets.Example.org/")
         try await LiveServer.run(options: options) { server in
+            let port = try #require(server.port)
             let signUp = try await server.client.send(
                 .POST, "/api/v1/auth/signup", json: ["email": "fan@example.com", "display_name": "Fan", "password": "correct horse battery"])
             let setCookie = try #require(signUp.header("Set-Cookie"))
@@ -60,14 +62,14 @@ struct RequestHardeningTests {
             let logout = { (origin: String) in
                 try await server.client.send(.POST, "/api/v1/auth/logout", headers: [("Cookie", "fg_session=\(token)"), ("Origin", origin)])
             }
-            #expect(try await logout("http://127.0.0.1:\(server.port)").status == 403)
+            #expect(try await logout("http://127.0.0.1:\(port)").status == 403)
             #expect(try await logout("https://tickets.example.org").status == 204)
         }
     }
 
     @Test("text fields refuse control characters, NUL and bidi overrides, and long values; a NUL never cuts an email short")
     func hostileText() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             for name in ["Eve\u{0}", "\u{1B}[2JEve", "Eve\r\nSet-Cookie: x", "\u{202E}eve", String(repeating: "x", count: 49)] {
                 let reply = try await server.client.send(
                     .POST, "/api/v1/auth/signup", json: ["email": "eve@example.com", "display_name": name, "password": "correct horse battery"])
@@ -98,7 +100,7 @@ struct RequestHardeningTests {
 
     @Test("passwords: 10 characters to 128 bytes, not the email, not one of the most common")
     func passwordRules() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             for password in ["nine char", String(repeating: "é", count: 65), "fan@example.com", "FAN", "1234567890", "QwertyUiop", "password123"] {
                 let reply = try await server.client.send(
                     .POST, "/api/v1/auth/signup", json: ["email": "fan@example.com", "display_name": "Fan", "password": password])
@@ -110,7 +112,7 @@ struct RequestHardeningTests {
 
     @Test("the last organiser cannot step down; ticket-server accounts makes an organiser and resets a password beside the running server")
     func organiserRecovery() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let boss = try await server.organiser()
             let me = try await server.client.send(.GET, "/api/v1/me", token: boss)
             #expect(me.header("Cache-Control") == "no-store")
@@ -138,7 +140,7 @@ struct RequestHardeningTests {
 
     @Test("Bearer in any case, 405 with Allow for a known path; an idempotency key is bound to its event")
     func protocolDetails() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let token = try await server.client.signUp(email: "fan@example.com", name: "Fan")
             let lower = try await server.client.send(.GET, "/api/v1/me", headers: [("Authorization", "bearer \(token)")])
             #expect(lower.status == 200)
@@ -162,7 +164,7 @@ struct RequestHardeningTests {
 
     @Test("moving an event re-signs its live tickets in the same transaction: ids kept, the gate admits on the new date")
     func movingAnEventResignsTickets() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 2, "name": "Field", "capacity": 10]])
             let fan = try await server.client.signUp(email: "fan@example.com", name: "Fan")

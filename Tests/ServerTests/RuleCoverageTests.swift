@@ -9,7 +9,7 @@ import Testing
 struct RuleCoverageTests {
     @Test("after the sale closes a booking is sale_closed; after the event starts a cancel is event_started")
     func closedSaleAndStartedEvent() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "Meadow", "capacity": 10]])
             var fan = try await server.attendees(1)[0]
@@ -30,7 +30,7 @@ struct RuleCoverageTests {
 
     @Test("a class added twice is class_exists; adding one is in the change log and in the availability at once")
     func duplicateClassAndLoggedClass() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "Meadow", "capacity": 10]])
             _ = try await server.client.send(.GET, "/api/v1/events/\(eventID)/availability")  // cached now
@@ -50,7 +50,7 @@ struct RuleCoverageTests {
 
     @Test("moving an event answers how many tickets were re-signed; changing only its name re-signs none")
     func eventUpdate() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "Meadow", "capacity": 10]])
             let fans = try await server.attendees(3)
@@ -74,7 +74,7 @@ struct RuleCoverageTests {
 
     @Test("a role change takes effect on the next request of a session already cached")
     func roleChangeUnderCachedSession() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let organiser = try await server.organiser()
             let staff = try await server.attendees(1, prefix: "staff")[0]
             let me = try await server.client.send(.GET, "/api/v1/me", token: staff)
@@ -90,7 +90,7 @@ struct RuleCoverageTests {
 
     @Test("in one write batch a failing job undoes only its own writes, and no job can end the batch's transaction")
     func writerBatchWithFailingJob() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let writer = server.environment.writer
             try await writer.write { try $0.run("CREATE TABLE probe (id INTEGER PRIMARY KEY, note TEXT NOT NULL)") }
             struct Refused: Error {}

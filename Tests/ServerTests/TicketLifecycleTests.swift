@@ -7,7 +7,7 @@ import Testing
 struct TicketLifecycleTests {
     @Test("a booked ticket's token decodes with the kiosk key export to the booking's facts")
     func tokenDecodesWithKioskExport() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(
                 organiser: organiser, classes: [["ticket_class": 4, "name": "Stalls"]], seatMapCSV: LiveServer.seatMap(rows: 1, seatsPerRow: 3, ticketClass: 4))
@@ -32,7 +32,7 @@ struct TicketLifecycleTests {
 
     @Test("the QR PNG is a real PNG that zbarimg reads back to exactly the token; the SVG is an SVG")
     func qrImages() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "GA", "capacity": 5]])
             let token = try await server.attendees(1)[0]
@@ -64,7 +64,7 @@ struct TicketLifecycleTests {
 
     @Test("cancelling frees the seat at once; revoking and reissuing are in the change log")
     func cancelRevokeReissue() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(
                 organiser: organiser, classes: [["ticket_class": 1, "name": "Stalls"]], seatMapCSV: LiveServer.seatMap(rows: 1, seatsPerRow: 2, ticketClass: 1))
@@ -110,7 +110,7 @@ struct TicketLifecycleTests {
 
     @Test("reissuing a general-admission ticket keeps its place; revoking gives the place back")
     func generalAdmissionReissue() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 3, "name": "Meadow", "capacity": 2]])
             let token = try await server.attendees(1)[0]
@@ -130,7 +130,7 @@ struct TicketLifecycleTests {
 
     @Test("a seat map with bad lines is refused with their line numbers and nothing is imported")
     func seatMapErrors() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let organiser = try await server.organiser()
             let eventID = try await server.event(organiser: organiser, classes: [["ticket_class": 1, "name": "Stalls"], ["ticket_class": 2, "name": "GA", "capacity": 9]])
             let csv = """
@@ -157,7 +157,7 @@ struct TicketLifecycleTests {
 
     @Test("sign-up checks its fields; log-in does not tell which of email and password was wrong")
     func accounts() async throws {
-        try await LiveServer.run { server in
+        try await LiveServer.run(.router) { server in
             let cases: [([String: Any], String)] = [
                 (["email": "not-an-email", "display_name": "A", "password": "long enough"], "invalid_email"),
                 (["email": "a@example.com", "display_name": String(repeating: "김", count: 17), "password": "long enough"], "invalid_display_name"),

@@ -49,16 +49,28 @@ enum BookingEngine {
     static func presign(
         _ order: BookingOrder, eventID: UInt32, holder: String, issuer: TicketIssuer, readers: DatabaseReaders
     ) throws -> PresignedTickets {
+        // One light query: the token needs the event's window and each seat's label and class,
+        // not the whole event with its classes (the write job reads those to check the rules).
         let facts: [TokenFacts] = try readers.read { database in
-            guard let event = try EventRepository.event(id: eventID, in: database) else { return [] }
             switch order {
             case .seats(let seatIDs, _):
                 return try database.rows(
-                    "SELECT label, ticket_class FROM seat WHERE event_id = ? AND id IN (SELECT value FROM json_each(?))",
+                    """
+                    SELECT s.label, s.ticket_class, e.gates_open_at, e.ends_at FROM seat s JOIN event e ON e.id = s.event_id
+                    WHERE s.event_id = ? AND s.id IN (SELECT value FROM json_each(?))
+                    """,
                     eventID, "[\(seatIDs.prefix(BookingOrder.maxTickets).map(String.init).joined(separator: ","))]"
-                ).map { TokenFacts(event: event, ticketClass: try $0["ticket_class"], seatLabel: try $0["label"], holder: holder) }
+                ).map {
+                    TokenFacts(
+                        eventID: eventID, gatesOpenAt: try $0["gates_open_at"], endsAt: try $0["ends_at"], ticketClass: try $0["ticket_class"],
+                        seatLabel: try $0["label"], holder: holder)
+                }
             case .generalAdmission(let ticketClass, let count):
-                return Array(repeating: TokenFacts(event: event, ticketClass: ticketClass, seatLabel: "", holder: holder), count: min(count, BookingOrder.maxTickets))
+                guard let window = try database.row("SELECT gates_open_at, ends_at FROM event WHERE id = ?", eventID) else { return [] }
+                let facts = TokenFacts(
+                    eventID: eventID, gatesOpenAt: try window["gates_open_at"], endsAt: try window["ends_at"], ticketClass: ticketClass,
+                    seatLabel: "", holder: holder)
+                return Array(repeating: facts, count: min(count, BookingOrder.maxTickets))
             }
         }
         return try PresignedTickets(signing: facts, with: issuer)

@@ -69,8 +69,14 @@ public final class WriteTransaction: SQLiteQuerying {
 
     func forgetChanges() { changedEvents = [] }
 
+    private static let transactionKeywords: Set<String> = ["BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"]
+
+    /// Whether `sql` starts with a transaction keyword. Runs on every statement of every job, so
+    /// it reads ASCII bytes rather than Characters (SQL keywords are ASCII).
     private static func controlsTransaction(_ sql: String) -> Bool {
-        let keyword = sql.drop(while: { $0.isWhitespace || $0 == "(" }).prefix(while: \.isLetter).uppercased()
-        return ["BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE"].contains(keyword)
+        let start = sql.utf8.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\t") || $0 == UInt8(ascii: "\r") || $0 == UInt8(ascii: "(") }
+        // `& 0xDF` upper-cases an ASCII letter; no other byte lands in A...Z that way.
+        let word = start.prefix(10).prefix { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0 & 0xDF) }.map { $0 & 0xDF }
+        return transactionKeywords.contains(String(decoding: word, as: UTF8.self))
     }
 }
