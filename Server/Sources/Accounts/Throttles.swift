@@ -138,6 +138,17 @@ final class Throttles: Sendable {
         if let address { perAddress?.giveBack(address, now: clock.now()) }
     }
 
+    /// An enrollment code about to be checked: guessing codes is guessing passwords, so it
+    /// draws on the address's failed-log-in bucket; a right code gives the try back.
+    func beginEnrollment(address: String?) throws {
+        guard let address, let wait = perAddress?.take(address, now: clock.now()) else { return }
+        throw APIError.tooManyRequests(retryAfter: wait, "too many enrollment attempts from this address; try again in \(wait) s")
+    }
+
+    func enrollmentSucceeded(address: String?) {
+        if let address { perAddress?.giveBack(address, now: clock.now()) }
+    }
+
     func beginSignUp(address: String?) throws {
         guard let address, let wait = signUps?.take(address, now: clock.now()) else { return }
         throw APIError.tooManyRequests(retryAfter: wait, "too many sign-ups from this address; try again in \(wait) s")

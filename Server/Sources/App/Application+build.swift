@@ -40,7 +40,7 @@ public func buildApplication(
     _ options: ServerOptions, environment: ServerEnvironment, logger: Logger,
     beforeServerStarts: (@Sendable () async throws -> Void)? = nil
 ) -> some ApplicationProtocol {
-    let router = buildRouter(environment: environment, publicOrigin: options.publicOrigin)
+    let router = buildRouter(environment: environment, publicOrigin: options.publicOrigin, publicURL: options.publicURL)
     let watcher = KeyFileWatcher(
         keys: environment.keys, writer: environment.writer, clock: environment.clock, interval: .seconds(1), logger: logger)
     var application = Application(
@@ -54,7 +54,7 @@ public func buildApplication(
 }
 
 /// Every route of the server.
-public func buildRouter(environment: ServerEnvironment, publicOrigin: String? = nil) -> Router<AppRequestContext> {
+public func buildRouter(environment: ServerEnvironment, publicOrigin: String? = nil, publicURL: String? = nil) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let methods = MethodTable()
     router.add(middleware: APIErrorMiddleware(methods: methods))
@@ -82,6 +82,13 @@ public func buildRouter(environment: ServerEnvironment, publicOrigin: String? = 
     api.addRoutes(
         TicketController(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock)
             .endpoints)
+    api.addRoutes(
+        DeviceController(writer: environment.writer, readers: environment.readers, clock: environment.clock, publicURL: publicURL).endpoints)
+    api.addRoutes(
+        GateController(
+            writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock,
+            bell: environment.changeBell, throttles: environment.throttles
+        ).endpoints)
     methods.load(router.routes)
     return router
 }

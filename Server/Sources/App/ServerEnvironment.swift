@@ -10,6 +10,8 @@ public struct ServerEnvironment: Sendable {
     public let readers: DatabaseReaders
     public let sessions: SessionStore
     let availability: AvailabilityCache
+    /// Wakes gates waiting on an event's changes.
+    let changeBell: ChangeBell
     public let keys: ServerKeys
     public let clock: ServerClock
     public let passwordHasher: PasswordHasher
@@ -27,11 +29,16 @@ public struct ServerEnvironment: Sendable {
     ) throws -> ServerEnvironment {
         let (directory, keyRing) = try DataDirectory.open(dataDirectory, acceptNewDatabase: acceptNewDatabase, now: clock.now())
         let availability = AvailabilityCache()
-        let writer = try DatabaseWriter(path: directory.databasePath, logger: logger, onCommit: availability.invalidate)
+        let changeBell = ChangeBell()
+        let writer = try DatabaseWriter(path: directory.databasePath, logger: logger) { changedEvents in
+            availability.invalidate(changedEvents)
+            changeBell.ring(changedEvents)
+        }
         let readers = DatabaseReaders(path: directory.databasePath)
         return ServerEnvironment(
             dataDirectory: directory, writer: writer, readers: readers,
             sessions: SessionStore(writer: writer, readers: readers, secureCookies: secureCookies), availability: availability,
+            changeBell: changeBell,
             keys: try ServerKeys(ring: keyRing, store: directory.keyStore), clock: clock, passwordHasher: passwordHasher,
             throttles: Throttles(policy: throttling, clock: clock))
     }

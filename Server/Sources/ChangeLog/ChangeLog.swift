@@ -13,6 +13,10 @@ public enum ChangeLog {
         case ticketRevoked = "ticket_revoked"
         /// The event's times moved: the ticket has a new token (same id) with the new window.
         case ticketResigned = "ticket_resigned"
+        /// A gate let the ticket in (online, or pushed later from an offline gate).
+        case ticketAdmitted = "ticket_admitted"
+        /// A gate let the ticket out.
+        case ticketExited = "ticket_exited"
     }
 
     public struct Entry: Sendable {

@@ -134,5 +134,80 @@ enum ServerSchema {
                 ALTER TABLE seat RENAME COLUMN zone TO ticket_class;
                 ALTER TABLE ticket RENAME COLUMN zone TO ticket_class;
                 """),
+        .init(
+            "gate devices, their scans and who is inside",
+            sql: """
+                -- A gate of one event. It enrolls once with a short code and is then known by a
+                -- credential; only SHA-256 hashes of both are kept, so a copy of the database
+                -- opens no gate.
+                CREATE TABLE device (
+                    id INTEGER PRIMARY KEY,
+                    event_id INTEGER NOT NULL REFERENCES event(id),
+                    name TEXT NOT NULL,
+                    direction TEXT NOT NULL CHECK (direction IN ('entry', 'exit')),
+                    -- A JSON array of the ticket classes it admits; NULL admits every class.
+                    classes TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('pending', 'active', 'revoked')),
+                    enrollment_code_hash BLOB UNIQUE,
+                    enrollment_expires_at INTEGER NOT NULL,
+                    credential_hash BLOB UNIQUE,
+                    created_at INTEGER NOT NULL,
+                    enrolled_at INTEGER,
+                    revoked_at INTEGER,
+                    -- What the gate last said of itself (times in seconds, the offset in ms).
+                    last_seen_at INTEGER,
+                    replica_seq INTEGER NOT NULL DEFAULT 0,
+                    pending_scans INTEGER NOT NULL DEFAULT 0,
+                    clock_offset_ms INTEGER,
+                    UNIQUE (event_id, name)
+                );
+                -- Every scan a gate reported. (device_id, scan_number) is the gate's own log
+                -- number, so a push retried after a timeout or a crash is stored once.
+                CREATE TABLE gate_scan (
+                    id INTEGER PRIMARY KEY,
+                    device_id INTEGER NOT NULL REFERENCES device(id),
+                    scan_number INTEGER NOT NULL,
+                    event_id INTEGER NOT NULL,
+                    ticket_id INTEGER,
+                    at INTEGER NOT NULL,
+                    verdict TEXT NOT NULL CHECK (verdict IN ('admit', 'reject')),
+                    reason TEXT NOT NULL,
+                    direction TEXT NOT NULL CHECK (direction IN ('entry', 'exit')),
+                    source TEXT NOT NULL CHECK (source IN ('camera', 'manual')),
+                    mode TEXT NOT NULL CHECK (mode IN ('online', 'offline')),
+                    received_at INTEGER NOT NULL,
+                    UNIQUE (device_id, scan_number)
+                );
+                CREATE INDEX gate_scan_ticket ON gate_scan(ticket_id);
+                CREATE INDEX gate_scan_event ON gate_scan(event_id);
+                -- Who is inside: a row per ticket admitted at least once. The online redeem
+                -- decides on this row inside the writer's transaction, so two gates showing the
+                -- same ticket at the same moment admit it once.
+                CREATE TABLE admission (
+                    ticket_id INTEGER PRIMARY KEY REFERENCES ticket(id),
+                    event_id INTEGER NOT NULL,
+                    first_at INTEGER NOT NULL,
+                    first_device_id INTEGER NOT NULL REFERENCES device(id),
+                    inside INTEGER NOT NULL CHECK (inside IN (0, 1)),
+                    last_at INTEGER NOT NULL,
+                    last_device_id INTEGER NOT NULL REFERENCES device(id),
+                    -- The redeem that last let it in, so the same redeem retried is answered again.
+                    last_redeem TEXT
+                );
+                CREATE INDEX admission_event ON admission(event_id);
+                -- Offline admissions that should not have happened: the same ticket in twice, or
+                -- in after it was revoked or cancelled. Kept for the organisers, never undone.
+                CREATE TABLE gate_conflict (
+                    id INTEGER PRIMARY KEY,
+                    event_id INTEGER NOT NULL,
+                    ticket_id INTEGER NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('admitted_twice', 'admitted_when_not_valid')),
+                    scan_id INTEGER NOT NULL REFERENCES gate_scan(id),
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX gate_conflict_event ON gate_conflict(event_id);
+                -- Gates read the change log by event, from a sequence number on.
+                CREATE INDEX change_log_event ON change_log(event_id, seq);
+                """),
     ])
 }

@@ -59,3 +59,19 @@ extension AccountError: APIErrorConvertible {
         }
     }
 }
+
+extension DeviceError: APIErrorConvertible {
+    var apiError: APIError {
+        switch self {
+        case .deviceNotFound: APIError(.notFound, "not_found", description)
+        case .nameTaken: APIError(.conflict, "device_name_taken", description)
+        case .codeUnknown: APIError(.notFound, "enrollment_code_unknown", description)
+        case .codeUsed: APIError(.gone, "enrollment_code_used", description)
+        case .codeExpired: APIError(.gone, "enrollment_code_expired", description)
+        case .notEnrolled: APIError(.unauthorized, "device_unknown", description)
+        case .deviceRevoked: APIError(.unauthorized, "device_revoked", description)
+        case .wrongEvent: APIError(.unprocessableContent, "wrong_event", description)
+        case .invalidScan: APIError(.unprocessableContent, "invalid_scan", description)
+        }
+    }
+}

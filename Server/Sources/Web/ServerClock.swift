@@ -16,6 +16,12 @@ public final class ServerClock: Sendable {
         (fixed ?? Int64(Date().timeIntervalSince1970)) + offset.load(ordering: .relaxed)
     }
 
+    /// Now in milliseconds, for gates: scan times and clock offsets are kept to the millisecond.
+    public func nowMilliseconds() -> Int64 {
+        guard fixed == nil else { return now() * 1_000 }
+        return Int64(Date().timeIntervalSince1970 * 1_000) + offset.load(ordering: .relaxed) * 1_000
+    }
+
     /// Moves the clock on by `seconds` (tests).
     public func advance(by seconds: Int64) {
         offset.add(seconds, ordering: .relaxed)

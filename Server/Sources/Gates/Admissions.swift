@@ -1,0 +1,147 @@
+import Shared
+
+/// Who is inside, decided in the writer's transaction: the online redeem (one gate asks "may
+/// this ticket in?" and the database answers once for all gates), and the scans gates push
+/// afterwards, of which the offline admissions that should not have happened become conflicts.
+enum Admissions {
+    /// The server's answer to a redeem, in the kiosk's terms.
+    struct Outcome: Sendable, Equatable {
+        /// `ok`, or why not: `already_used`, `not_inside`, `revoked`, `cancelled`, `not_issued`.
+        let reason: String
+        /// Milliseconds: when the ticket was last let in or out, and by which gate.
+        let usedAt: Int64?
+        let usedGate: String?
+
+        var admitted: Bool { reason == "ok" }
+    }
+
+    struct Redeem: Sendable {
+        let ticketID: UInt64
+        /// Milliseconds since 1970 on the gate's corrected clock.
+        let at: Int64
+        /// The token allows coming back in after leaving.
+        let reEntry: Bool
+        /// The gate's name for this attempt: the same redeem retried gets the same answer.
+        let redeemID: String
+    }
+
+    /// Where a ticket stands at the gates.
+    private struct Standing {
+        let inside: Bool
+        let lastAt: Int64
+        let lastGate: String
+        let lastRedeem: String?
+    }
+
+    static func redeem(_ redeem: Redeem, by device: Device, now: Int64, in transaction: WriteTransaction) throws -> Outcome {
+        guard let ticket = try transaction.row("SELECT event_id, status FROM ticket WHERE id = ?", redeem.ticketID) else {
+            return Outcome(reason: "not_issued", usedAt: nil, usedGate: nil)
+        }
+        guard try ticket["event_id"] == device.eventID else { throw DeviceError.wrongEvent(ticketID: redeem.ticketID) }
+        let status: Ticket.Status = try ticket["status"]
+        let standing = try self.standing(of: redeem.ticketID, in: transaction)
+        func refused(_ reason: String) -> Outcome { Outcome(reason: reason, usedAt: standing?.lastAt, usedGate: standing?.lastGate) }
+        switch status {
+        case .valid: break
+        case .revoked: return refused("revoked")
+        case .cancelled: return refused("cancelled")
+        }
+        // The same attempt asked again (a timeout on the gate's side): the answer it was given.
+        if let standing, standing.lastRedeem == redeem.redeemID {
+            return Outcome(reason: "ok", usedAt: standing.lastAt, usedGate: standing.lastGate)
+        }
+        switch device.direction {
+        case .entry:
+            if let standing, standing.inside || !redeem.reEntry { return refused("already_used") }
+        case .exit:
+            // As at the gate itself: a ticket never let in has nothing to leave.
+            guard standing != nil else { return refused("not_inside") }
+        }
+        try move(redeem.ticketID, eventID: device.eventID, inside: device.direction == .entry, at: redeem.at, device: device, redeemID: redeem.redeemID, now: now, in: transaction)
+        return Outcome(reason: "ok", usedAt: redeem.at, usedGate: device.name)
+    }
+
+    /// One scan a gate pushes: what it decided, online or not.
+    struct PushedScan: Sendable {
+        let scanNumber: Int64
+        let ticketID: UInt64?
+        let at: Int64
+        let admitted: Bool
+        let reason: String
+        let direction: Device.Direction
+        let source: String
+        let online: Bool
+        let redeemID: String?
+    }
+
+    /// Stores pushed scans once each. An offline admission is applied to who is inside, and
+    /// becomes a conflict when the ticket was already inside or was no longer valid: it
+    /// happened, so it is recorded as it was, for the organisers to see. Returns how many were new.
+    static func record(_ scans: [PushedScan], by device: Device, now: Int64, in transaction: WriteTransaction) throws -> Int {
+        var added = 0
+        for scan in scans {
+            let inserted = try transaction.run(
+                """
+                INSERT INTO gate_scan (device_id, scan_number, event_id, ticket_id, at, verdict, reason, direction, source, mode, received_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, scan_number) DO NOTHING
+                """,
+                device.id, scan.scanNumber, device.eventID, scan.ticketID, scan.at, scan.admitted ? "admit" : "reject", scan.reason,
+                scan.direction.rawValue, scan.source, scan.online ? "online" : "offline", now)
+            guard inserted > 0 else { continue }
+            added += 1
+            // An online admission was applied when it was redeemed; a rejection changes nothing.
+            guard scan.admitted, !scan.online, let ticketID = scan.ticketID else { continue }
+            try applyOffline(scan, ticketID: ticketID, scanID: transaction.lastInsertRowID, by: device, now: now, in: transaction)
+        }
+        return added
+    }
+
+    private static func applyOffline(
+        _ scan: PushedScan, ticketID: UInt64, scanID: Int64, by device: Device, now: Int64, in transaction: WriteTransaction
+    ) throws {
+        guard let ticket = try transaction.row("SELECT event_id, status, changed_at FROM ticket WHERE id = ?", ticketID),
+            try ticket["event_id"] == device.eventID
+        else { return }  // a ticket the server never issued for this event: the scan is kept, nothing else changes
+        if scan.direction == .entry {
+            let status: Ticket.Status = try ticket["status"]
+            let standing = try standing(of: ticketID, in: transaction)
+            let kind: String? =
+                if status != .valid, (try ticket["changed_at"] as Int64) * 1_000 <= scan.at { "admitted_when_not_valid" }
+                else if let standing, standing.inside { "admitted_twice" }
+                else { nil }
+            if let kind {
+                try transaction.run(
+                    "INSERT INTO gate_conflict (event_id, ticket_id, kind, scan_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                    device.eventID, ticketID, kind, scanID, now)
+            }
+        }
+        // Scans can arrive late and out of order: only a newer one moves the ticket in or out.
+        if let standing = try standing(of: ticketID, in: transaction), standing.lastAt > scan.at { return }
+        try move(ticketID, eventID: device.eventID, inside: scan.direction == .entry, at: scan.at, device: device, redeemID: scan.redeemID, now: now, in: transaction)
+    }
+
+    private static func standing(of ticketID: UInt64, in transaction: WriteTransaction) throws -> Standing? {
+        try transaction.row(
+            """
+            SELECT a.inside, a.last_at, a.last_redeem, d.name FROM admission a JOIN device d ON d.id = a.last_device_id WHERE a.ticket_id = ?
+            """, ticketID
+        ).map { Standing(inside: try $0["inside"], lastAt: try $0["last_at"], lastGate: try $0["name"], lastRedeem: try $0["last_redeem"]) }
+    }
+
+    /// Moves a ticket in or out, and tells the other gates through the change log.
+    private static func move(
+        _ ticketID: UInt64, eventID: UInt32, inside: Bool, at: Int64, device: Device, redeemID: String?, now: Int64,
+        in transaction: WriteTransaction
+    ) throws {
+        try transaction.run(
+            """
+            INSERT INTO admission (ticket_id, event_id, first_at, first_device_id, inside, last_at, last_device_id, last_redeem)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (ticket_id) DO UPDATE SET inside = excluded.inside, last_at = excluded.last_at,
+                last_device_id = excluded.last_device_id, last_redeem = excluded.last_redeem
+            """, ticketID, eventID, at, device.id, inside, at, device.id, redeemID)
+        try ChangeLog.append(
+            inside ? .ticketAdmitted : .ticketExited, eventID: eventID, ticketID: ticketID, at: now,
+            detail: .object([("gate", .string(device.name)), ("at", .integer(at))]), in: transaction)
+    }
+}

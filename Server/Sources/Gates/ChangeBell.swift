@@ -1,0 +1,95 @@
+import Synchronization
+
+/// Wakes the gates' long-polls when an event changes. The writer rings it after each commit
+/// with the events the batch changed; a gate waiting on its event's changes wakes at once
+/// instead of asking again and again.
+///
+/// A waiter registers before it reads the change log and waits only if the read found nothing,
+/// so a commit between the read and the wait is never missed.
+public final class ChangeBell: Sendable {
+    private struct State {
+        var nextID: UInt64 = 0
+        var waiters: [UInt32: [UInt64: Waiter]] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    public init() {}
+
+    /// Wakes every waiter of every event in `events`.
+    public func ring(_ events: Set<UInt32>) {
+        let woken = state.withLock { state in
+            events.flatMap { state.waiters.removeValue(forKey: $0).map { Array($0.values) } ?? [] }
+        }
+        for waiter in woken { waiter.wake() }
+    }
+
+    /// A waiter for `eventID`'s next change, registered now.
+    func waiter(for eventID: UInt32) -> Waiter {
+        let waiter = Waiter()
+        state.withLock { state in
+            waiter.id = state.nextID
+            state.nextID += 1
+            state.waiters[eventID, default: [:]][waiter.id] = waiter
+        }
+        waiter.unregister = { [weak self] in
+            self?.state.withLock { state in
+                state.waiters[eventID]?[waiter.id] = nil
+                if state.waiters[eventID]?.isEmpty == true { state.waiters[eventID] = nil }
+            }
+        }
+        return waiter
+    }
+
+    /// Waiters currently registered, for tests and the long-poll cost figure.
+    var waiting: Int { state.withLock { $0.waiters.values.reduce(0) { $0 + $1.count } } }
+
+    /// One long-poll's wait: woken by a ring, or given up after a time or on cancellation.
+    final class Waiter: @unchecked Sendable {
+        // Guarded by `lock`; `id` and `unregister` are set once before the waiter is shared.
+        fileprivate var id: UInt64 = 0
+        fileprivate var unregister: () -> Void = {}
+        private let lock = Mutex<(rung: Bool, continuation: CheckedContinuation<Void, Never>?)>((false, nil))
+
+        fileprivate func wake() {
+            let continuation = lock.withLock { state -> CheckedContinuation<Void, Never>? in
+                state.rung = true
+                defer { state.continuation = nil }
+                return state.continuation
+            }
+            continuation?.resume()
+        }
+
+        /// Stops waiting without having waited: the read found changes already.
+        func cancel() {
+            unregister()
+        }
+
+        /// Returns when rung (at once if it already was), after `timeout`, or on cancellation.
+        func wait(upTo timeout: Duration) async {
+            defer { unregister() }
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.rung() }
+                group.addTask { try? await Task.sleep(for: timeout) }
+                await group.next()
+                group.cancelAll()
+                self.wake()  // lets the ring task end if the timer won
+            }
+        }
+
+        private func rung() async {
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    let resumeNow = lock.withLock { state -> Bool in
+                        if state.rung { return true }
+                        state.continuation = continuation
+                        return false
+                    }
+                    if resumeNow { continuation.resume() }
+                }
+            } onCancel: {
+                wake()
+            }
+        }
+    }
+}

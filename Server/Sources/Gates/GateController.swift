@@ -1,0 +1,202 @@
+import Hummingbird
+import Shared
+
+/// `/api/v1/gate/…`: what an enrolled gate calls. Enrollment trades a one-time code for a
+/// credential; after that every call carries `Authorization: Bearer fgd_…` and is about the
+/// gate's own event only. Every answer carries the server's time, so gates can correct their
+/// clocks.
+struct GateController {
+    let writer: DatabaseWriter
+    let readers: DatabaseReaders
+    let keys: ServerKeys
+    let clock: ServerClock
+    let bell: ChangeBell
+    let throttles: Throttles
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.post("gate/enroll", use: enroll)
+        routes.get("gate/changes", use: changes)
+        routes.post("gate/redeem", use: redeem)
+        routes.post("gate/scans", use: pushScans)
+        return routes
+    }
+
+    /// Longest long-poll: under the connection's idle deadline, and short enough that a gate
+    /// behind a NAT that forgets quiet connections still hears back.
+    static let maxWaitSeconds = 25
+
+    struct EnrollRequest: Decodable {
+        let code: String
+    }
+
+    @Sendable func enroll(request: Request, context: AppRequestContext) async throws -> EnrollResponse {
+        let body = try await request.decodeJSON(as: EnrollRequest.self, context: context)
+        try throttles.beginEnrollment(address: context.clientAddress)
+        guard let code = DeviceSecrets.canonicalCode(body.code) else { throw DeviceError.codeUnknown }
+        let credential = DeviceSecrets.newCredential()
+        let now = clock.now()
+        let device = try await writer.write { try DeviceRepository.enroll(code: code, credential: credential, now: now, in: $0) }
+        throttles.enrollmentSucceeded(address: context.clientAddress)
+        return EnrollResponse(
+            credential: credential, device: DeviceResponse(device, now: now), keys: KeyResponse.list(keys.ring.kioskExport),
+            serverTime: clock.nowMilliseconds())
+    }
+
+    @Sendable func changes(request: Request, context: AppRequestContext) async throws -> ChangesResponse {
+        let device = try authenticate(request)
+        let query = request.uri.queryParameters
+        let after = try Self.integer(query["after"], name: "after", in: 0...Int64.max) ?? 0
+        let limit = Int(try Self.integer(query["limit"], name: "limit", in: 1...Int64(GateFeed.maxPage)) ?? 1_000)
+        let wait = Int(try Self.integer(query["wait"], name: "wait", in: 0...Int64(Self.maxWaitSeconds)) ?? 0)
+        let report = DeviceRepository.Report(
+            replicaSeq: after, pendingScans: try Self.integer(query["pending"], name: "pending", in: 0...Int64(Int32.max)).map { Int($0) },
+            clockOffsetMilliseconds: try Self.integer(query["clock_offset_ms"], name: "clock_offset_ms", in: -86_400_000...86_400_000))
+        let now = clock.now()
+        try await writer.write { try DeviceRepository.record(report, deviceID: device.id, now: now, in: $0) }
+
+        // Registered before the read, so a change committed in between still wakes it.
+        let waiter = wait > 0 ? bell.waiter(for: device.eventID) : nil
+        var changes = try readers.read { try GateFeed.changes(eventID: device.eventID, after: after, limit: limit + 1, in: $0) }
+        if changes.isEmpty, let waiter {
+            await waiter.wait(upTo: .seconds(wait))
+            changes = try readers.read { try GateFeed.changes(eventID: device.eventID, after: after, limit: limit + 1, in: $0) }
+        } else {
+            waiter?.cancel()
+        }
+        let more = changes.count > limit
+        let page = Array(changes.prefix(limit))
+        return ChangesResponse(
+            changes: page, lastSeq: page.last?.seq ?? after, more: more, keys: KeyResponse.list(keys.ring.kioskExport),
+            device: DeviceResponse(device, now: now), serverTime: clock.nowMilliseconds())
+    }
+
+    struct RedeemRequest: Decodable {
+        let ticketID: String
+        let at: Int64
+        let reEntry: Bool?
+        let redeemID: String
+
+        // The decoder turns ticket_id into ticketId before matching keys.
+        enum CodingKeys: String, CodingKey {
+            case ticketID = "ticketId", at, reEntry, redeemID = "redeemId"
+        }
+    }
+
+    @Sendable func redeem(request: Request, context: AppRequestContext) async throws -> RedeemResponse {
+        let device = try authenticate(request)
+        let body = try await request.decodeJSON(as: RedeemRequest.self, context: context)
+        let redeem = Admissions.Redeem(
+            ticketID: try Self.ticketID(body.ticketID, field: "ticket_id"), at: try Self.milliseconds(body.at, field: "at"),
+            reEntry: body.reEntry ?? false, redeemID: try Self.redeemID(body.redeemID))
+        let now = clock.now()
+        let outcome = try await writer.write { try Admissions.redeem(redeem, by: device, now: now, in: $0) }
+        return RedeemResponse(
+            admitted: outcome.admitted, reason: outcome.reason, usedAt: Nullable(outcome.usedAt), usedGate: Nullable(outcome.usedGate),
+            serverTime: clock.nowMilliseconds())
+    }
+
+    struct PushRequest: Decodable {
+        let scans: [Scan]
+        let pending: Int?
+
+        struct Scan: Decodable {
+            let scanNumber: Int64
+            let ticketID: String?
+            let at: Int64
+            let verdict: String
+            let reason: String
+            let direction: Device.Direction
+            let source: String
+            let mode: String
+            let redeemID: String?
+
+            enum CodingKeys: String, CodingKey {
+                case scanNumber, ticketID = "ticketId", at, verdict, reason, direction, source, mode, redeemID = "redeemId"
+            }
+        }
+    }
+
+    /// Most scans one push may carry; a gate with more sends several.
+    static let maxScansPerPush = 500
+
+    @Sendable func pushScans(request: Request, context: AppRequestContext) async throws -> PushResponse {
+        let device = try authenticate(request)
+        let body = try await request.decodeJSON(as: PushRequest.self, context: context)
+        guard body.scans.count <= Self.maxScansPerPush else {
+            throw APIError(.unprocessableContent, "too_many_scans", "at most \(Self.maxScansPerPush) scans in one push")
+        }
+        let scans = try body.scans.enumerated().map { index, scan in try Self.validated(scan, index: index) }
+        let now = clock.now()
+        let pending = body.pending.map { max(0, $0) }
+        let stored = try await writer.write { transaction in
+            let stored = try Admissions.record(scans, by: device, now: now, in: transaction)
+            try DeviceRepository.record(.init(pendingScans: pending), deviceID: device.id, now: now, in: transaction)
+            return stored
+        }
+        return PushResponse(received: scans.count, stored: stored, serverTime: clock.nowMilliseconds())
+    }
+
+    // MARK: Input
+
+    /// The device whose credential the request carries; 401 otherwise, "device revoked" for one
+    /// an organiser withdrew.
+    private func authenticate(_ request: Request) throws -> Device {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+            case let credential = String(header.dropFirst("Bearer ".count)), credential.hasPrefix(DeviceSecrets.credentialPrefix)
+        else {
+            throw APIError(.unauthorized, "device_unknown", "send the device credential from enrollment as a bearer token")
+        }
+        return try readers.read { try DeviceRepository.authenticate(credential: credential, in: $0) }
+    }
+
+    static func validated(_ scan: PushRequest.Scan, index: Int) throws -> Admissions.PushedScan {
+        func problem(_ text: String) -> DeviceError { .invalidScan(index: index, problem: text) }
+        guard scan.scanNumber > 0 else { throw problem("scan_number must be positive") }
+        guard ["admit", "reject"].contains(scan.verdict) else { throw problem("verdict must be admit or reject") }
+        guard ["camera", "manual"].contains(scan.source) else { throw problem("source must be camera or manual") }
+        guard ["online", "offline"].contains(scan.mode) else { throw problem("mode must be online or offline") }
+        guard (1...40).contains(scan.reason.utf8.count), scan.reason.utf8.allSatisfy({ (0x61...0x7A).contains($0) || $0 == 0x5F }) else {
+            throw problem("reason must be a reason code such as already_used")
+        }
+        guard (0...Int64(UInt32.max) * 1_000).contains(scan.at) else { throw problem("at must be milliseconds since 1970") }
+        let ticketID = try scan.ticketID.map { text in
+            guard let id = UInt64(text), id > 0 else { throw problem("ticket_id must be a ticket id as a decimal string") }
+            return id
+        }
+        if scan.verdict == "admit", ticketID == nil { throw problem("an admit names its ticket_id") }
+        if let redeemID = scan.redeemID, !(1...64).contains(redeemID.utf8.count) { throw problem("redeem_id must be 1 to 64 bytes") }
+        return Admissions.PushedScan(
+            scanNumber: scan.scanNumber, ticketID: ticketID, at: scan.at, admitted: scan.verdict == "admit", reason: scan.reason,
+            direction: scan.direction, source: scan.source, online: scan.mode == "online", redeemID: scan.redeemID)
+    }
+
+    static func integer(_ text: Substring?, name: String, in range: ClosedRange<Int64>) throws -> Int64? {
+        guard let text else { return nil }
+        guard let value = Int64(text), range.contains(value) else {
+            throw APIError.invalid("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    static func ticketID(_ text: String, field: String) throws -> UInt64 {
+        guard let id = UInt64(text), id > 0 else {
+            throw APIError(.unprocessableContent, "invalid_ticket_id", "\(field) must be a ticket id as a decimal string")
+        }
+        return id
+    }
+
+    static func milliseconds(_ value: Int64, field: String) throws -> Int64 {
+        guard (0...Int64(UInt32.max) * 1_000).contains(value) else {
+            throw APIError(.unprocessableContent, "invalid_time", "\(field) must be milliseconds since 1970")
+        }
+        return value
+    }
+
+    static func redeemID(_ text: String) throws -> String {
+        guard (1...64).contains(text.utf8.count), text.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
+            throw APIError(.unprocessableContent, "invalid_redeem_id", "redeem_id must be 1 to 64 printable ASCII characters")
+        }
+        return text
+    }
+}
