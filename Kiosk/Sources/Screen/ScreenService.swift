@@ -101,7 +101,7 @@ public final class ScreenService: Service, Sendable {
         }
     }
 
-    private func handleKeys(_ keys: [UInt8], now: Int64) {
+    func handleKeys(_ keys: [UInt8], now: Int64) {
         let escape: UInt8 = 27
         var admit: UInt64?
         // The search runs outside the screen's lock, on the gatekeeper's own read connection.
