@@ -45,13 +45,12 @@ struct GateController {
 
     @Sendable func changes(request: Request, context: AppRequestContext) async throws -> ChangesResponse {
         let device = try authenticate(request)
-        let query = request.uri.queryParameters
-        let after = try Self.integer(query["after"], name: "after", in: 0...Int64.max) ?? 0
-        let limit = Int(try Self.integer(query["limit"], name: "limit", in: 1...Int64(GateFeed.maxPage)) ?? 1_000)
-        let wait = Int(try Self.integer(query["wait"], name: "wait", in: 0...Int64(Self.maxWaitSeconds)) ?? 0)
+        let after = try request.queryInteger("after", in: 0...Int64.max) ?? 0
+        let limit = Int(try request.queryInteger("limit", in: 1...Int64(GateFeed.maxPage)) ?? 1_000)
+        let wait = Int(try request.queryInteger("wait", in: 0...Int64(Self.maxWaitSeconds)) ?? 0)
         let report = DeviceRepository.Report(
-            replicaSeq: after, pendingScans: try Self.integer(query["pending"], name: "pending", in: 0...Int64(Int32.max)).map { Int($0) },
-            clockOffsetMilliseconds: try Self.integer(query["clock_offset_ms"], name: "clock_offset_ms", in: -86_400_000...86_400_000))
+            replicaSeq: after, pendingScans: try request.queryInteger("pending", in: 0...Int64(Int32.max)).map { Int($0) },
+            clockOffsetMilliseconds: try request.queryInteger("clock_offset_ms", in: -86_400_000...86_400_000))
         let now = clock.now()
         try await writer.write { try DeviceRepository.record(report, deviceID: device.id, now: now, in: $0) }
 
@@ -169,14 +168,6 @@ struct GateController {
         return Admissions.PushedScan(
             scanNumber: scan.scanNumber, ticketID: ticketID, at: scan.at, admitted: scan.verdict == "admit", reason: scan.reason,
             direction: scan.direction, source: scan.source, online: scan.mode == "online", redeemID: scan.redeemID)
-    }
-
-    static func integer(_ text: Substring?, name: String, in range: ClosedRange<Int64>) throws -> Int64? {
-        guard let text else { return nil }
-        guard let value = Int64(text), range.contains(value) else {
-            throw APIError.invalid("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return value
     }
 
     static func ticketID(_ text: String, field: String) throws -> UInt64 {

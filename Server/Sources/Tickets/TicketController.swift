@@ -22,6 +22,8 @@ struct TicketController {
         routes.post("tickets/:ticketID/revoke", use: revoke)
         routes.post("tickets/:ticketID/reissue", use: reissue)
         routes.get("changes", use: changes)
+        routes.get("events/:eventID/tickets", use: eventTickets)
+        routes.get("events/:eventID/tickets.csv", use: eventTicketsCSV)
         return routes
     }
 
@@ -79,14 +81,42 @@ struct TicketController {
     /// The change log after `after` (a sequence number), for staff and organisers.
     @Sendable func changes(request: Request, context: AppRequestContext) async throws -> ChangeListResponse {
         _ = try context.require(.staff)
-        let after = try Self.queryInteger(request, "after", default: 0, range: 0...Int64.max)
-        let limit = try Self.queryInteger(request, "limit", default: 500, range: 1...5_000)
+        let after = try request.queryInteger("after", in: 0...Int64.max) ?? 0
+        let limit = try request.queryInteger("limit", in: 1...5_000) ?? 500
         let eventID = try request.uri.queryParameters["event_id"].map { text -> UInt32 in
             guard let id = UInt32(String(text)) else { throw APIError.invalid("event_id must be an event id") }
             return id
         }
         let entries = try readers.read { try ChangeLog.entries(after: after, eventID: eventID, limit: Int(limit), in: $0) }
         return ChangeListResponse(changes: entries.map(ChangeListResponse.Change.init))
+    }
+
+    /// An event's tickets for staff at the gate tent, `q` matching a name, email, seat or ticket id.
+    @Sendable func eventTickets(request: Request, context: AppRequestContext) async throws -> EventTicketListResponse {
+        _ = try context.require(.staff)
+        let found = try search(request, context: context, limit: try request.queryInteger("limit", in: 1...1_000) ?? 100)
+        return EventTicketListResponse(tickets: found.map(EventTicketListResponse.Item.init))
+    }
+
+    /// Every ticket of an event as CSV, for organisers.
+    @Sendable func eventTicketsCSV(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.organiser)
+        let eventID = try EventController.eventID(context)
+        let csv = TicketSearch.csv(try search(request, context: context, limit: 1_000_000))
+        return Response(
+            status: .ok,
+            headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"event-\(eventID)-tickets.csv\""],
+            body: .init(byteBuffer: ByteBuffer(string: csv)))
+    }
+
+    private func search(_ request: Request, context: AppRequestContext, limit: Int64) throws -> [TicketSearch.Found] {
+        let eventID = try EventController.eventID(context)
+        let query = request.uri.queryParameters["q"].map(String.init)
+        if let query, query.utf8.count > 100 { throw APIError.invalid("q is at most 100 bytes") }
+        return try readers.read { database in
+            _ = try EventRepository.existing(id: eventID, in: database)
+            return try TicketSearch.tickets(eventID: eventID, matching: query, limit: Int(limit), in: database)
+        }
     }
 
     /// The ticket if the caller holds it or is an organiser; "not found" otherwise.
@@ -102,13 +132,5 @@ struct TicketController {
     static func ticketID(_ context: AppRequestContext) throws -> UInt64 {
         guard let id = context.parameters.get("ticketID", as: UInt64.self) else { throw TicketError.notFound }
         return id
-    }
-
-    static func queryInteger(_ request: Request, _ name: String, default value: Int64, range: ClosedRange<Int64>) throws -> Int64 {
-        guard let text = request.uri.queryParameters[name[...]] else { return value }
-        guard let number = Int64(String(text)), range.contains(number) else {
-            throw APIError.invalid("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return number
     }
 }

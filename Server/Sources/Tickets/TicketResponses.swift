@@ -59,3 +59,24 @@ struct ChangeListResponse: ResponseEncodable, Sendable {
 
     let changes: [Change]
 }
+
+/// An event's tickets as staff search them: each with its buyer's email and where it stands
+/// at the gates.
+struct EventTicketListResponse: ResponseEncodable, Sendable {
+    struct Item: Encodable, Sendable {
+        let ticket: TicketResponse
+        let email: String
+        /// Milliseconds since 1970, when a gate first let it in.
+        let firstAdmittedAt: Nullable<Int64>
+        let inside: Bool
+
+        init(_ found: TicketSearch.Found) {
+            ticket = TicketResponse(found.ticket)
+            email = found.email
+            firstAdmittedAt = Nullable(found.firstAdmittedAt)
+            inside = found.inside
+        }
+    }
+
+    let tickets: [Item]
+}
