@@ -66,14 +66,14 @@ struct EventTicketListResponse: ResponseEncodable, Sendable {
     struct Item: Encodable, Sendable {
         let ticket: TicketResponse
         let email: String
-        /// Milliseconds since 1970, when a gate first let it in.
+        /// When a gate first let it in, in unix seconds like every `*_at` here.
         let firstAdmittedAt: Nullable<Int64>
         let inside: Bool
 
         init(_ found: TicketSearch.Found) {
             ticket = TicketResponse(found.ticket)
             email = found.email
-            firstAdmittedAt = Nullable(found.firstAdmittedAt)
+            firstAdmittedAt = Nullable(found.firstAdmittedAt.map { $0 / 1_000 })
             inside = found.inside
         }
     }
