@@ -106,7 +106,7 @@ enum Admissions {
             let status: Ticket.Status = try ticket["status"]
             let standing = try standing(of: ticketID, in: transaction)
             let kind: String? =
-                if status != .valid, (try ticket["changed_at"] as Int64) * 1_000 <= scan.at { "admitted_when_not_valid" }
+                if status != .valid, (try ticket["changed_at"] as Int64) <= scan.at / 1_000 { "admitted_when_not_valid" }
                 else if let standing, standing.inside { "admitted_twice" }
                 else { nil }
             if let kind {

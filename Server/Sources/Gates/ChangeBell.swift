@@ -60,7 +60,8 @@ public final class ChangeBell: Sendable {
             continuation?.resume()
         }
 
-        /// Stops waiting without having waited: the read found changes already.
+        /// Forgets the waiter: the read found changes already, or the request ended otherwise.
+        /// Safe to call more than once.
         func cancel() {
             unregister()
         }

@@ -56,12 +56,11 @@ struct GateController {
 
         // Registered before the read, so a change committed in between still wakes it.
         let waiter = wait > 0 ? bell.waiter(for: device.eventID) : nil
+        defer { waiter?.cancel() }  // however this ends, the bell forgets the waiter
         var changes = try readers.read { try GateFeed.changes(eventID: device.eventID, after: after, limit: limit + 1, in: $0) }
         if changes.isEmpty, let waiter {
             await waiter.wait(upTo: .seconds(wait))
             changes = try readers.read { try GateFeed.changes(eventID: device.eventID, after: after, limit: limit + 1, in: $0) }
-        } else {
-            waiter?.cancel()
         }
         let more = changes.count > limit
         let page = Array(changes.prefix(limit))
