@@ -10,11 +10,17 @@ seconds=${1:-600}
 only=${2:-}
 mkdir -p fuzz/build fuzz/corpus fuzz/corpus-kiosk fuzz/artifacts
 shared_sources=$(find Shared/Sources -name '*.swift' | sort)
+# Shared and the kiosk import swift-system's SystemPackage: SwiftPM builds it (release), the
+# harnesses link its objects, uninstrumented (AddressSanitizer still checks our code).
+swift build -c release --target SystemPackage >/dev/null
+bin=$(swift build -c release --show-bin-path)
+system_flags=(-I "$bin/Modules" -I .build/checkouts/swift-system/Sources/CSystem/include)
+system_objects=("$bin"/SystemPackage.build/*.o "$bin"/CSystem.build/*.o)
 
 if [ -z "$only" ] || [ "$only" = token ]; then
     swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name Shared \
-        -I Shared/COpenSSL -I Shared/CSQLite \
-        $shared_sources fuzz/TokenFuzz.swift \
+        -I Shared/COpenSSL -I Shared/CSQLite "${system_flags[@]}" \
+        $shared_sources fuzz/TokenFuzz.swift "${system_objects[@]}" \
         -lcrypto -lsqlite3 -o fuzz/build/token-fuzz
 
     # Seeds: every vector token as target 0 (text), a minimal key file as target 3.
@@ -40,13 +46,13 @@ if [ -z "$only" ] || [ "$only" = kiosk ]; then
     mkdir -p fuzz/build/shared
     swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name Shared -emit-library -static \
         -emit-module -emit-module-path fuzz/build/shared/Shared.swiftmodule \
-        -I Shared/COpenSSL -I Shared/CSQLite $shared_sources -o fuzz/build/shared/libShared.a
+        -I Shared/COpenSSL -I Shared/CSQLite "${system_flags[@]}" $shared_sources -o fuzz/build/shared/libShared.a
     swiftc -O -g -sanitize=fuzzer,address -parse-as-library -module-name Kiosk \
-        -I Shared/COpenSSL -I Shared/CSQLite -I fuzz/build/shared -L fuzz/build/shared -lShared \
-        Kiosk/Sources/Frames/Y4MReader.swift Kiosk/Sources/Frames/RetryingOnInterrupt.swift \
+        -I Shared/COpenSSL -I Shared/CSQLite "${system_flags[@]}" -I fuzz/build/shared -L fuzz/build/shared -lShared \
+        Kiosk/Sources/Frames/Y4MReader.swift \
         Kiosk/Sources/Scanning/GreyFrame.swift \
         Kiosk/Sources/Replica/TicketImport.swift Kiosk/Sources/Replica/ReplicaTicket.swift fuzz/KioskFuzz.swift \
-        -lcrypto -lsqlite3 -o fuzz/build/kiosk-fuzz
+        "${system_objects[@]}" -lcrypto -lsqlite3 -o fuzz/build/kiosk-fuzz
 
     # Seeds: small Y4M streams (mono and 420jpeg, two frames) as target 0, an import file as target 1.
     python3 - <<'PY'
