@@ -215,6 +215,13 @@ struct GateSyncTests {
             let invalid = try await server.client.send(
                 .POST, "/api/v1/gate/scans", token: north, json: ["scans": [scan(0, scene.ticketIDs[0], at: at)]])
             #expect(invalid.status == 422 && invalid.errorCode == "invalid_scan")
+            // Fields are named as the client wrote them, acronyms included.
+            var numeric = scan(3, scene.ticketIDs[0], at: at)
+            numeric["ticket_id"] = 42
+            let mistyped = try await server.client.send(.POST, "/api/v1/gate/scans", token: north, json: ["scans": [numeric]])
+            #expect(mistyped.status == 400 && mistyped.text.contains("scans[0].ticket_id"), "\(mistyped.text)")
+            let missing = try await server.client.send(.POST, "/api/v1/gate/redeem", token: north, json: ["at": at, "redeem_id": "r"])
+            #expect(missing.status == 400 && missing.text.contains("missing field \\\"ticket_id\\\""), "\(missing.text)")
         }
     }
 }

@@ -74,11 +74,6 @@ struct GateController {
         let at: Int64
         let reEntry: Bool?
         let redeemID: String
-
-        // The decoder turns ticket_id into ticketId before matching keys.
-        enum CodingKeys: String, CodingKey {
-            case ticketID = "ticketId", at, reEntry, redeemID = "redeemId"
-        }
     }
 
     @Sendable func redeem(request: Request, context: AppRequestContext) async throws -> RedeemResponse {
@@ -108,10 +103,6 @@ struct GateController {
             let source: String
             let mode: String
             let redeemID: String?
-
-            enum CodingKeys: String, CodingKey {
-                case scanNumber, ticketID = "ticketId", at, verdict, reason, direction, source, mode, redeemID = "redeemId"
-            }
         }
     }
 

@@ -92,7 +92,10 @@ struct APIErrorMiddleware: RouterMiddleware {
     /// Says which field was wrong, in words a client developer can act on.
     static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
-            codingPath.map { $0.intValue.map { "[\($0)]" } ?? APIJSON.fieldName($0.stringValue) }.joined(separator: ".")
+            // As code writes it: seats[2], scans[0].ticket_id.
+            codingPath.reduce(into: "") { text, key in
+                if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + APIJSON.fieldName(key.stringValue) }
+            }
         }
         switch error {
         case .keyNotFound(let key, let context):
