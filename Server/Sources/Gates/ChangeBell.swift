@@ -26,30 +26,33 @@ public final class ChangeBell: Sendable {
 
     /// A waiter for `eventID`'s next change, registered now.
     func waiter(for eventID: UInt32) -> Waiter {
-        let waiter = Waiter()
         state.withLock { state in
-            waiter.id = state.nextID
+            let id = state.nextID
             state.nextID += 1
-            state.waiters[eventID, default: [:]][waiter.id] = waiter
+            let waiter = Waiter { [weak self] in self?.forget(id, of: eventID) }
+            state.waiters[eventID, default: [:]][id] = waiter
+            return waiter
         }
-        waiter.unregister = { [weak self] in
-            self?.state.withLock { state in
-                state.waiters[eventID]?[waiter.id] = nil
-                if state.waiters[eventID]?.isEmpty == true { state.waiters[eventID] = nil }
-            }
+    }
+
+    private func forget(_ id: UInt64, of eventID: UInt32) {
+        state.withLock { state in
+            state.waiters[eventID]?[id] = nil
+            if state.waiters[eventID]?.isEmpty == true { state.waiters[eventID] = nil }
         }
-        return waiter
     }
 
     /// Waiters currently registered, for tests and the long-poll cost figure.
     var waiting: Int { state.withLock { $0.waiters.values.reduce(0) { $0 + $1.count } } }
 
     /// One long-poll's wait: woken by a ring, or given up after a time or on cancellation.
-    final class Waiter: @unchecked Sendable {
-        // Guarded by `lock`; `id` and `unregister` are set once before the waiter is shared.
-        fileprivate var id: UInt64 = 0
-        fileprivate var unregister: () -> Void = {}
+    final class Waiter: Sendable {
+        private let unregister: @Sendable () -> Void
         private let lock = Mutex<(rung: Bool, continuation: CheckedContinuation<Void, Never>?)>((false, nil))
+
+        fileprivate init(unregister: @escaping @Sendable () -> Void) {
+            self.unregister = unregister
+        }
 
         fileprivate func wake() {
             let continuation = lock.withLock { state -> CheckedContinuation<Void, Never>? in

@@ -148,34 +148,47 @@ struct GateController {
         guard (1...40).contains(scan.reason.utf8.count), scan.reason.utf8.allSatisfy({ (0x61...0x7A).contains($0) || $0 == 0x5F }) else {
             throw problem("reason must be a reason code such as already_used")
         }
-        guard (0...Int64(UInt32.max) * 1_000).contains(scan.at) else { throw problem("at must be milliseconds since 1970") }
+        guard gateTimes.contains(scan.at) else { throw problem("at must be milliseconds since 1970") }
         let ticketID = try scan.ticketID.map { text in
-            guard let id = UInt64(text), id > 0 else { throw problem("ticket_id must be a ticket id as a decimal string") }
+            guard let id = parsedTicketID(text) else { throw problem("ticket_id must be a ticket id as a decimal string") }
             return id
         }
         if scan.verdict == "admit", ticketID == nil { throw problem("an admit names its ticket_id") }
-        if let redeemID = scan.redeemID, !(1...64).contains(redeemID.utf8.count) { throw problem("redeem_id must be 1 to 64 bytes") }
+        if let redeemID = scan.redeemID, !isRedeemID(redeemID) { throw problem("redeem_id must be 1 to 64 printable ASCII characters") }
         return Admissions.PushedScan(
             scanNumber: scan.scanNumber, ticketID: ticketID, at: scan.at, admitted: scan.verdict == "admit", reason: scan.reason,
             direction: scan.direction, source: scan.source, online: scan.mode == "online", redeemID: scan.redeemID)
     }
 
+    // The rules a redeem and a pushed scan share; each reports a broken one in its own way.
+
+    /// Gate times: milliseconds since 1970, within the u32 seconds of FT1.
+    static let gateTimes: ClosedRange<Int64> = 0...Int64(UInt32.max) * 1_000
+
+    static func parsedTicketID(_ text: String) -> UInt64? {
+        UInt64(text).flatMap { $0 > 0 ? $0 : nil }
+    }
+
+    static func isRedeemID(_ text: String) -> Bool {
+        (1...64).contains(text.utf8.count) && text.unicodeScalars.allSatisfy { (0x21...0x7E).contains($0.value) }
+    }
+
     static func ticketID(_ text: String, field: String) throws -> UInt64 {
-        guard let id = UInt64(text), id > 0 else {
+        guard let id = parsedTicketID(text) else {
             throw APIError(.unprocessableContent, "invalid_ticket_id", "\(field) must be a ticket id as a decimal string")
         }
         return id
     }
 
     static func milliseconds(_ value: Int64, field: String) throws -> Int64 {
-        guard (0...Int64(UInt32.max) * 1_000).contains(value) else {
+        guard gateTimes.contains(value) else {
             throw APIError(.unprocessableContent, "invalid_time", "\(field) must be milliseconds since 1970")
         }
         return value
     }
 
     static func redeemID(_ text: String) throws -> String {
-        guard (1...64).contains(text.utf8.count), text.unicodeScalars.allSatisfy({ (0x21...0x7E).contains($0.value) }) else {
+        guard isRedeemID(text) else {
             throw APIError(.unprocessableContent, "invalid_redeem_id", "redeem_id must be 1 to 64 printable ASCII characters")
         }
         return text

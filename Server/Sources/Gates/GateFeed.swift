@@ -45,8 +45,11 @@ enum GateFeed {
         let gate: String
         let at: Int64
 
+        /// One decoder for every row: a page of a full pull holds thousands.
+        private static let decoder = JSONDecoder()
+
         static func decode(_ detail: String) throws -> Movement {
-            try JSONDecoder().decode(Movement.self, from: Data(detail.utf8))
+            try decoder.decode(Movement.self, from: Data(detail.utf8))
         }
     }
 }
