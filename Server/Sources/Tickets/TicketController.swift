@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOPosix
 import QRCodes
 import Shared
 
@@ -102,7 +103,8 @@ struct TicketController {
     @Sendable func eventTicketsCSV(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
         let eventID = try EventController.eventID(context)
-        let csv = TicketSearch.csv(try search(request, context: context, limit: 1_000_000))
+        // A whole event's tickets, read and written out: long work, off the async threads.
+        let csv = try await NIOThreadPool.singleton.runIfActive { TicketSearch.csv(try search(request, context: context, limit: 1_000_000)) }
         return Response(
             status: .ok,
             headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"event-\(eventID)-tickets.csv\""],
