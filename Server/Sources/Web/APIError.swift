@@ -92,10 +92,7 @@ struct APIErrorMiddleware: RouterMiddleware {
     /// Says which field was wrong, in words a client developer can act on.
     static func describe(_ error: DecodingError) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
-            // As code writes it: seats[2], scans[0].ticket_id.
-            codingPath.reduce(into: "") { text, key in
-                if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + APIJSON.fieldName(key.stringValue) }
-            }
+            FileProblem.path(codingPath, name: APIJSON.fieldName)  // seats[2], scans[0].ticket_id
         }
         switch error {
         case .keyNotFound(let key, let context):

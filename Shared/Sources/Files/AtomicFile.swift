@@ -104,10 +104,11 @@ public struct FileProblem: Error, Equatable, Sendable, CustomStringConvertible {
         path.isEmpty ? "" : " at " + FileProblem.path(path)
     }
 
-    /// A coding path as it would be written in code: `tickets[1].ticket_id`.
-    private static func path(_ keys: [any CodingKey]) -> String {
+    /// A coding path as it would be written in code: `tickets[1].ticket_id`, each key's name
+    /// passed through `name` (the API turns Swift names back into its own).
+    public static func path(_ keys: [any CodingKey], name: (String) -> String = { $0 }) -> String {
         keys.reduce(into: "") { text, key in
-            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + name(key.stringValue) }
         }
     }
 }
