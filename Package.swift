@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // File descriptors and errno as types, with EINTR retried inside (NIO already uses it).
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
+        // The kiosk's --ca: trust a festival's private certificate (already under AsyncHTTPClient).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // MARK: C libraries, each behind a module map and a shim header.
@@ -92,6 +94,10 @@ let package = Package(
                 "Shared", "CZBar", "CV4L2", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Kiosk/Sources"),
         .executableTarget(

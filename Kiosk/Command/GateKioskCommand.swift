@@ -7,7 +7,10 @@ struct GateKioskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gate-kiosk",
         abstract: "Scans ticket QR codes at a festival gate and shows whether to let the holder in.",
-        subcommands: [RunCommand.self, InitCommand.self, ImportCommand.self, CheckTokenCommand.self])
+        subcommands: [
+            RunCommand.self, EnrollCommand.self, SyncCommand.self, StatusCommand.self, InitCommand.self, ImportCommand.self,
+            CheckTokenCommand.self,
+        ])
 
     static func main() async {
         await CommandLineRunner.main(Self.self)

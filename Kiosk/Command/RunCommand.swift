@@ -21,8 +21,9 @@ struct RunCommand: AsyncParsableCommand {
     var source = "/dev/video0"
     @Option(help: ArgumentHelp("Camera frame size.", valueName: "WIDTHxHEIGHT")) var size = "640x480"
     @Flag(help: "One JSON line per verdict on standard output instead of the screen.") var json = false
-    @Option(help: "Which way people pass this gate: entry or exit.") var direction = "entry"
-    @Option(help: ArgumentHelp("Ticket classes admitted here, comma-separated numbers; default all.", valueName: "list"))
+    @Option(help: "Which way people pass this gate: entry (the default) or exit. An enrolled gate has the server's.")
+    var direction: String?
+    @Option(help: ArgumentHelp("Ticket classes admitted here, comma-separated numbers; default all. An enrolled gate has the server's.", valueName: "list"))
     var classes: String?
     @Option(help: ArgumentHelp("Minutes of leeway around a ticket's validity window.", valueName: "minutes"))
     var grace = 15.0
@@ -39,7 +40,9 @@ struct RunCommand: AsyncParsableCommand {
     var clockStart: Double?
 
     func validate() throws {
-        guard Direction(rawValue: direction) != nil else { throw ValidationError("--direction must be entry or exit, not '\(direction)'") }
+        if let direction, Direction(rawValue: direction) == nil {
+            throw ValidationError("--direction must be entry or exit, not '\(direction)'")
+        }
         guard frameSize != nil else { throw ValidationError("--size must be WIDTHxHEIGHT, such as 640x480, not '\(size)'") }
         if let list = classList, list.isEmpty || list.contains(nil) {
             throw ValidationError("--classes must be class numbers 0 to 65535, such as 1,2, not '\(classes!)'")
@@ -69,26 +72,32 @@ struct RunCommand: AsyncParsableCommand {
         try KioskReplica.requireInitialised(data.path)
         let lock = try DirectoryLock(directory: data.path, name: "kiosk.lock", program: "gate-kiosk")
         defer { withExtendedLifetime(lock) {} }
-        let rules = GateRules(
-            direction: Direction(rawValue: direction)!, acceptedClasses: classList.map { Set($0.compactMap { $0 }) },
-            graceMilliseconds: Int64(grace * 60_000), debounceMilliseconds: Int64(debounce * 1_000))
-        let gatekeeper = try Gatekeeper(replica: try KioskReplica(directory: data.path), rules: rules)
+        let replica = try KioskReplica(directory: data.path)
+        let connection = try GateEnrollment.connection(directory: data.path, replica: replica)
+        let rules = try gateRules(enrollment: try replica.enrollment())
+        let gatekeeper = try Gatekeeper(replica: replica, rules: rules)
         let frames = try openSource()
+        // Scan times and validity windows use the server's time once the kiosk has heard it.
+        let clock = connection?.status.clock ?? .system
 
         let report: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("gate-kiosk: \($0)\n".utf8)) }
         // Every verdict, camera or manual, goes through this one stream to each consumer.
         let events = ScanEvents(report: report)
+        let redeem = RedeemStep(gatekeeper: gatekeeper, events: events, link: connection?.link, status: connection?.status)
         var consumers: [any Service] = []
+        if let connection {
+            consumers.append(GateSync(gatekeeper: gatekeeper, link: connection.link, status: connection.status, report: report))
+        }
         // Without a terminal (a service, a pipe) the screen has nowhere to go: JSON it is.
         if json || !Terminal.isInteractive {
             consumers.append(JSONVerdictWriter(events: events))
         } else {
-            consumers.append(ScreenService(gatekeeper: gatekeeper, events: events))
+            consumers.append(ScreenService(gatekeeper: gatekeeper, events: events, redeem: redeem, sync: connection?.status, clock: clock))
         }
         if let onAdmit { consumers.append(AdmitHook(command: onAdmit, timeout: onAdmitTimeout, events: events, report: report)) }
         let pipeline = ScanPipeline(
-            source: frames, clockStart: clockStart.map { Int64($0 * 1_000) }, gatekeeper: gatekeeper, density: scanDensity,
-            events: events)
+            source: frames, clockStart: clockStart.map { Int64($0 * 1_000) }, clock: clock, gatekeeper: gatekeeper, redeem: redeem,
+            density: scanDensity, events: events)
 
         var logger = Logger(label: "gate-kiosk")
         logger.logLevel = .warning
@@ -99,8 +108,29 @@ struct RunCommand: AsyncParsableCommand {
         services.append(.init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup))
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        await connection?.link.shutdown()
         // A recording cut short has had its frames judged; the run still says it was cut short.
         if let problem = pipeline.sourceProblem { throw CommandFailure(problem) }
+    }
+
+    /// The gate's rules: an enrolled gate's direction and classes are the server's (its redeems
+    /// are judged by them), so a flag that says otherwise is refused.
+    private func gateRules(enrollment: Enrollment?) throws -> GateRules {
+        var chosenDirection = direction.flatMap(Direction.init(rawValue:)) ?? .entry
+        var accepted = classList.map { Set($0.compactMap { $0 }) }
+        if let enrollment {
+            if let direction, direction != enrollment.direction.rawValue {
+                throw CommandFailure("this gate is enrolled as an \(enrollment.direction.rawValue) gate; its direction is set on the server")
+            }
+            if let accepted, accepted != enrollment.classes.map(Set.init) {
+                throw CommandFailure("this gate is enrolled for \(enrollment.classes.map { "classes \($0.map(String.init).joined(separator: ","))" } ?? "every class"); its classes are set on the server")
+            }
+            chosenDirection = enrollment.direction
+            accepted = enrollment.classes.map(Set.init)
+        }
+        return GateRules(
+            direction: chosenDirection, acceptedClasses: accepted, graceMilliseconds: Int64(grace * 60_000),
+            debounceMilliseconds: Int64(debounce * 1_000))
     }
 
     /// A character device is a camera, and so is a missing /dev/video* (its error says so, in

@@ -35,28 +35,117 @@ public final class Gatekeeper: Sendable {
         core = Mutex(try GateCore(replica: replica, rules: rules))
     }
 
-    /// Judges one QR payload seen by the camera at `time` (milliseconds since 1970).
+    /// What `check` made of a scan.
+    public enum Check: Sendable {
+        /// Decided and recorded: a rejection, a repeat, or an admission decided offline.
+        case decided(Outcome)
+        /// Passed every check the kiosk can make; the server is to redeem it, then `settle`.
+        /// Nothing is recorded yet, and the ticket is held so no second scan races it.
+        case ask(Admission)
+        /// The same code or ticket is already being redeemed: its verdict is on its way.
+        case inFlight
+    }
+
+    /// A scan the kiosk would admit, waiting for the server's word.
+    public struct Admission: Sendable {
+        /// The kiosk's own verdict: an admit.
+        public let verdict: Verdict
+        public var ticketID: UInt64 { verdict.ticketID! }
+        /// The token allows coming back in after leaving.
+        public let reEntry: Bool
+        /// Drawn for this attempt: a redeem retried under it gets the same answer.
+        public let redeemID: String
+        /// The ticket as the token tells it, for a ticket the replica does not know yet.
+        let fresh: ReplicaTicket
+        let payload: [UInt8]?
+    }
+
+    /// Judges one QR payload seen by the camera at `time` (milliseconds since 1970), deciding
+    /// offline: look up, decide and record in one step.
     public func scan(_ payload: [UInt8], at time: Int64) throws -> Outcome {
+        guard case .decided(let outcome) = try check(payload, at: time, askServer: false) else {
+            preconditionFailure("a scan decided offline is never handed to the server")
+        }
+        return outcome
+    }
+
+    /// Judges one QR payload. With `askServer`, an admission is not recorded here but handed
+    /// back to be redeemed online and `settle`d; everything else is decided and recorded.
+    public func check(_ payload: [UInt8], at time: Int64, askServer: Bool) throws -> Check {
         try core.withLock { core in
             core.recent = core.recent.filter { time - $0.value.lastSeen <= rules.debounceMilliseconds }
             if let seen = core.recent[payload] {
                 core.recent[payload]!.lastSeen = time
-                return .repeated(seen.verdict)
+                return .decided(.repeated(seen.verdict))
             }
-            let (verdict, change) = try core.judge(payload, at: time)
-            try core.record(verdict, change: change)
-            core.recent[payload] = (verdict, time)
-            return .new(verdict)
+            if core.asking.contains(payload) { return .inFlight }
+            let judgement = try core.judge(payload, at: time)
+            return try core.conclude(judgement, payload: payload, askServer: askServer)
         }
     }
 
-    /// Admits a ticket that staff picked by hand, if the replica's record allows it.
+    /// Admits a ticket that staff picked by hand, if the replica's record allows it, offline.
     public func admitManually(ticketID: UInt64, at time: Int64) throws -> Verdict {
+        guard case .decided(let outcome) = try checkManually(ticketID: ticketID, at: time, askServer: false) else {
+            preconditionFailure("a manual admit decided offline is never handed to the server")
+        }
+        return outcome.verdict
+    }
+
+    /// A ticket staff picked by hand, checked as `check` checks a scan.
+    public func checkManually(ticketID: UInt64, at time: Int64, askServer: Bool) throws -> Check {
         try core.withLock { core in
             guard let ticket = try core.replica.ticket(id: ticketID) else { throw GateError.unknownTicket(ticketID) }
             let (verdict, change) = core.decide(ticket: ticket, reEntry: false, token: nil, source: .manual, at: time)
+            let judgement = GateCore.Judgement(verdict: verdict, change: change, known: ticket, fresh: ticket, reEntry: false)
+            return try core.conclude(judgement, payload: nil, askServer: askServer)
+        }
+    }
+
+    /// Records an admission the server was asked about: its answer decides (`nil`: no answer
+    /// in time, so the replica decides, offline). Returns the verdict, on disk.
+    public func settle(_ admission: Admission, answer: RedeemAnswer?) throws -> Verdict {
+        try core.withLock { core in
+            defer {
+                core.askingTickets.remove(admission.ticketID)
+                if let payload = admission.payload { core.asking.remove(payload) }
+            }
+            let (verdict, change) = try core.settled(admission, answer: answer)
             try core.record(verdict, change: change)
+            if let payload = admission.payload { core.recent[payload] = (verdict, verdict.time) }
             return verdict
+        }
+    }
+
+    // MARK: Sync, under the same lock: nothing is judged while the replica changes.
+
+    public func syncCursor() throws -> SyncCursor {
+        try core.withLock { try $0.replica.syncCursor() }
+    }
+
+    /// Applies a page of the server's feed, then reads the keys and counters again.
+    public func apply(_ page: FeedPage, keys: KeyRing, clockOffset: Int64, now: Int64) throws -> Int {
+        try core.withLock { core in
+            try core.replica.saveClockOffset(clockOffset)
+            let applied = try core.replica.apply(page, keys: keys, now: now)
+            try core.reload()
+            return applied
+        }
+    }
+
+    public func pendingScans(limit: Int) throws -> [PushedScan] {
+        try core.withLock { try $0.replica.pendingScans(limit: limit) }
+    }
+
+    public func markRevoked() throws {
+        try core.withLock { try $0.replica.markRevoked() }
+    }
+
+    /// Marks pushed scans as synced, and counts them off.
+    public func markSynced(_ scanNumbers: [Int64]) throws {
+        try core.withLock { core in
+            let marked = try core.replica.markSynced(scanNumbers)
+            core.totals.pending -= marked
         }
     }
 
@@ -82,12 +171,16 @@ private struct SearchConnection: @unchecked Sendable {
 /// The gatekeeper's state and rules, used only under `Gatekeeper`'s mutex.
 private final class GateCore {
     let replica: KioskReplica
-    let decoder: TokenDecoder
+    var keys: KeyRing
+    var decoder: TokenDecoder
     let rules: GateRules
     let eventID: UInt32
     let gate: String
     /// The codes seen lately, with the verdict each got first and when it was last in view.
     var recent: [[UInt8]: (verdict: Verdict, lastSeen: Int64)] = [:]
+    /// Codes and tickets the server is being asked about right now.
+    var asking: Set<[UInt8]> = []
+    var askingTickets: Set<UInt64> = []
     /// The scan log's totals: counted in the file once at start, then kept in step with each
     /// scan recorded, so the screen never has the log counted under the mutex the camera needs.
     var totals: GateCounters
@@ -95,7 +188,8 @@ private final class GateCore {
     init(replica: KioskReplica, rules: GateRules) throws {
         self.replica = replica
         self.rules = rules
-        decoder = try TokenDecoder(keyRing: replica.keyRing())
+        keys = try replica.keyRing()
+        decoder = try TokenDecoder(keyRing: keys)
         eventID = replica.eventID
         gate = replica.gate
         totals = try replica.counters()
@@ -113,42 +207,152 @@ private final class GateCore {
         totals.inside += change?.insideDelta ?? 0
     }
 
-    func judge(_ payload: [UInt8], at time: Int64) throws -> (Verdict, TicketChange?) {
+    /// A verdict before it is recorded, with what the kiosk knew when it reached it.
+    struct Judgement {
+        let verdict: Verdict
+        let change: TicketChange?
+        /// The ticket as the replica had it, if it did.
+        let known: ReplicaTicket?
+        /// The ticket as the replica had it, or as the token tells it.
+        let fresh: ReplicaTicket
+        let reEntry: Bool
+    }
+
+    func judge(_ payload: [UInt8], at time: Int64) throws -> Judgement {
         let decoded: DecodedToken
+        func judged(_ verdict: Verdict, token: TicketToken? = nil, known: ReplicaTicket? = nil) -> Judgement {
+            let fresh = known ?? ReplicaTicket(
+                id: token?.ticketID ?? 0, eventID: token?.eventID ?? eventID, status: .valid, holder: token?.holder ?? "",
+                seat: token?.seat ?? "", ticketClass: token?.ticketClass, origin: .scan)
+            return Judgement(verdict: verdict, change: nil, known: known, fresh: fresh, reEntry: false)
+        }
         do {
             decoded = try payload.withUnsafeBytes { bytes in
                 Result { () throws(TokenRejection) in try decoder.decode(utf8: bytes) }
             }.get()
         } catch {
-            return (verdict(VerdictReason(error), token: nil, at: time), nil)
+            return judged(verdict(VerdictReason(error), token: nil, at: time))
         }
         let token = decoded.ticket
         guard token.eventID == eventID else {
-            return (verdict(.wrongEvent, token: token, at: time, detail: "event \(token.eventID), this gate checks \(eventID)"), nil)
+            return judged(verdict(.wrongEvent, token: token, at: time, detail: "event \(token.eventID), this gate checks \(eventID)"))
         }
         let known = try replica.ticket(id: token.ticketID)
         if let known, known.status != .valid {
-            return (verdict(known.status == .revoked ? .revoked : .cancelled, token: token, known: known, at: time), nil)
+            return judged(verdict(known.status == .revoked ? .revoked : .cancelled, token: token, known: known, at: time), known: known)
         }
         if let accepted = rules.acceptedClasses, !accepted.contains(token.ticketClass) {
-            return (verdict(.wrongClass, token: token, known: known, at: time, detail: "class \(token.ticketClass)"), nil)
+            return judged(verdict(.wrongClass, token: token, known: known, at: time, detail: "class \(token.ticketClass)"), known: known)
         }
         if token.notBefore != TicketToken.noLowerBound, time < Int64(token.notBefore) * 1_000 - rules.graceMilliseconds {
             let opens = KioskTime.clockTime(milliseconds: Int64(token.notBefore) * 1_000)
-            return (verdict(.notYetValid, token: token, known: known, at: time, detail: "valid from \(opens)"), nil)
+            return judged(verdict(.notYetValid, token: token, known: known, at: time, detail: "valid from \(opens)"), known: known)
         }
         if token.notAfter != TicketToken.noUpperBound, time > Int64(token.notAfter) * 1_000 + rules.graceMilliseconds {
             let ended = KioskTime.clockTime(milliseconds: Int64(token.notAfter) * 1_000)
-            return (verdict(.expired, token: token, known: known, at: time, detail: "valid until \(ended)"), nil)
+            return judged(verdict(.expired, token: token, known: known, at: time, detail: "valid until \(ended)"), known: known)
         }
         let ticket = known ?? ReplicaTicket(
             id: token.ticketID, eventID: token.eventID, status: .valid, holder: token.holder, seat: token.seat,
             ticketClass: token.ticketClass, origin: .scan)
-        let (verdict, change) = decide(
-            ticket: ticket, reEntry: token.flags.contains(.reEntry), token: token, source: .camera, at: time)
-        // A ticket first met at this gate is written whole, not updated.
-        if known == nil, case .update(_, let entered)? = change { return (verdict, .insert(entered)) }
-        return (verdict, change)
+        let reEntry = token.flags.contains(.reEntry)
+        let (verdict, change) = decide(ticket: ticket, reEntry: reEntry, token: token, source: .camera, at: time)
+        return Judgement(verdict: verdict, change: Self.written(change, known: known), known: known, fresh: ticket, reEntry: reEntry)
+    }
+
+    /// A ticket first met at this gate is written whole, not updated.
+    static func written(_ change: TicketChange?, known: ReplicaTicket?) -> TicketChange? {
+        if known == nil, case .update(_, let entered)? = change { return .insert(entered) }
+        return change
+    }
+
+    /// Records a judgement, or holds its ticket for the server to redeem.
+    func conclude(_ judgement: Judgement, payload: [UInt8]?, askServer: Bool) throws -> Gatekeeper.Check {
+        let verdict = judgement.verdict
+        if askServer, verdict.admitted, let ticketID = verdict.ticketID {
+            guard askingTickets.insert(ticketID).inserted else { return .inFlight }
+            if let payload { asking.insert(payload) }
+            return .ask(
+                Gatekeeper.Admission(
+                    verdict: verdict, reEntry: judgement.reEntry, redeemID: RedeemID.draw(), fresh: judgement.fresh, payload: payload))
+        }
+        try record(verdict, change: judgement.change)
+        if let payload { recent[payload] = (verdict, verdict.time) }
+        return .decided(.new(verdict))
+    }
+
+    /// The verdict for an admission the server was asked about. The replica is read again: the
+    /// feed may have changed the ticket while the question was out.
+    func settled(_ admission: Gatekeeper.Admission, answer: RedeemAnswer?) throws -> (Verdict, TicketChange?) {
+        let known = try replica.ticket(id: admission.ticketID)
+        let ticket = known ?? admission.fresh
+        let token = admission.verdict
+        guard let answer, let answered = answer.verdictReason else {
+            // No word from the server: the kiosk decides as it would with no server at all.
+            let (verdict, change) = decide(ticket: ticket, reEntry: admission.reEntry, token: nil, source: token.source, at: token.time)
+            var offline = verdict
+            offline.holder = token.holder
+            offline.seat = token.seat
+            offline.ticketClass = token.ticketClass
+            offline.redeemID = admission.redeemID  // the server may have heard it after all
+            return (offline, Self.written(change, known: known))
+        }
+        var verdict = token
+        verdict.mode = .online
+        verdict.redeemID = admission.redeemID
+        verdict.inReplica = known?.origin == .import
+        var changed = ticket
+        // An `already_used` naming this gate at a time its log has no admit for is this gate's
+        // own admission, lost to a crash before it was written (and so never shown): the
+        // person is let in now, as the server already counted.
+        var ownLostAdmission = false
+        if answered == .alreadyUsed, answer.usedGate == gate, let usedAt = answer.usedAt {
+            ownLostAdmission = try !replica.hasAdmit(ticketID: admission.ticketID, at: usedAt)
+        }
+        let reason = ownLostAdmission ? .ok : answered
+        switch reason {
+        case .ok:
+            verdict.reason = .ok
+            changed.inside = rules.direction == .entry
+            if rules.direction == .entry {
+                changed.usedAt = ticket.usedAt ?? token.time
+                changed.usedGate = ticket.usedGate ?? gate
+            }
+            changed.movedAt = token.time
+        case .alreadyUsed, .notInside:
+            verdict.reason = reason
+            verdict.usedAt = answer.usedAt
+            verdict.usedGate = answer.usedGate
+            verdict.detail = nil
+            if let usedAt = answer.usedAt, usedAt >= (ticket.movedAt ?? 0) {
+                changed.inside = reason == .alreadyUsed
+                changed.movedAt = usedAt
+                if reason == .alreadyUsed, changed.usedAt == nil {
+                    changed.usedAt = usedAt
+                    changed.usedGate = answer.usedGate
+                }
+            }
+        case .revoked, .cancelled:
+            verdict.reason = reason
+            verdict.detail = nil
+            changed.status = reason == .revoked ? .revoked : .cancelled
+        default:
+            verdict.reason = reason
+            verdict.detail = nil
+            return (verdict, nil)
+        }
+        if known == nil { return (verdict, .insert(changed)) }
+        return (verdict, changed == ticket ? nil : .update(from: ticket, to: changed))
+    }
+
+    /// The keys and counters again, after sync changed the replica.
+    func reload() throws {
+        let ring = try replica.keyRing()
+        if ring != keys {
+            decoder = try TokenDecoder(keyRing: ring)
+            keys = ring
+        }
+        totals = try replica.counters()
     }
 
     /// The replica's part of the verdict: revoked, already used, inside or not.
@@ -189,6 +393,7 @@ private final class GateCore {
             base.detail = reEntry ? "may come back in" : "no re-entry on this ticket"
             changed.inside = false
         }
+        changed.movedAt = time
         return (base, .update(from: ticket, to: changed))
     }
 

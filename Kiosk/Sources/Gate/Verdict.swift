@@ -14,6 +14,14 @@ public enum ScanSource: String, Sendable {
     case manual
 }
 
+/// How a verdict was reached: the server redeemed the ticket for this gate (online), or the
+/// kiosk decided from its replica alone (offline: no server configured, unreachable, or too
+/// slow to answer).
+public enum ScanMode: String, Sendable {
+    case online
+    case offline
+}
+
 /// Why a ticket was let through or stopped: the spec's decode reasons, then the gate's own.
 /// `rawValue` is how the JSON output and the scan log spell it.
 public enum VerdictReason: String, Sendable, CaseIterable {
@@ -36,6 +44,8 @@ public enum VerdictReason: String, Sendable, CaseIterable {
     case alreadyUsed = "already_used"
     /// At an exit gate: the ticket is not inside, so there is nothing to leave.
     case notInside = "not_inside"
+    /// The server, asked online, has no such ticket: signed with the event's key, never sold.
+    case notIssued = "not_issued"
 
     init(_ rejection: TokenRejection) {
         self = Self(rawValue: rejection.reason)!
@@ -59,6 +69,7 @@ public enum VerdictReason: String, Sendable, CaseIterable {
         case .cancelled: "Ticket was cancelled"
         case .alreadyUsed: "Ticket already used"
         case .notInside: "Ticket is not checked in"
+        case .notIssued: "Ticket unknown to the box office"
         }
     }
 }
@@ -84,6 +95,9 @@ public struct Verdict: Sendable, Equatable {
     public var usedGate: String?
     /// Extra words for the screen ("valid from 18:00", "re-entry").
     public var detail: String?
+    public var mode: ScanMode = .offline
+    /// The id of the online redeem that decided it, sent with the scan when it is pushed.
+    public var redeemID: String?
 
     public init(
         reason: VerdictReason, ticketID: UInt64?, time: Int64, source: ScanSource, direction: Direction, gate: String,
@@ -115,6 +129,7 @@ public struct Verdict: Sendable, Equatable {
             ("source", .string(source.rawValue)),
             ("direction", .string(direction.rawValue)),
             ("gate", .string(gate)),
+            ("mode", .string(mode.rawValue)),
         ]
         if let holder { fields.append(("holder", .string(holder))) }
         if let seat { fields.append(("seat", .string(seat))) }

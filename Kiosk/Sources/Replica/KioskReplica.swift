@@ -129,19 +129,23 @@ public final class KioskReplica {
             case .insert(let ticket):
                 try database.run(
                     """
-                    INSERT INTO ticket (id, event_id, status, holder, seat, ticket_class, origin, inside, used_at, used_gate, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT INTO ticket (id, event_id, status, holder, seat, ticket_class, origin, inside, used_at, used_gate, moved_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                     ticket.id, ticket.eventID, ticket.status.rawValue, ticket.holder, ticket.seat, ticket.ticketClass,
-                    ticket.origin.rawValue, ticket.inside, ticket.usedAt, ticket.usedGate, scan.time)
+                    ticket.origin.rawValue, ticket.inside, ticket.usedAt, ticket.usedGate, ticket.movedAt, scan.time)
             case .update(_, let ticket):
                 try database.run(
-                    "UPDATE ticket SET inside = ?, used_at = ?, used_gate = ?, updated_at = ? WHERE id = ?", ticket.inside, ticket.usedAt, ticket.usedGate, scan.time, ticket.id)
+                    "UPDATE ticket SET status = ?, inside = ?, used_at = ?, used_gate = ?, moved_at = ?, updated_at = ? WHERE id = ?",
+                    ticket.status.rawValue, ticket.inside, ticket.usedAt, ticket.usedGate, ticket.movedAt, scan.time, ticket.id)
             }
             try database.run(
-                "INSERT INTO scan (ticket_id, at, verdict, reason, direction, source, gate, in_replica) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                """
+                INSERT INTO scan (ticket_id, at, verdict, reason, direction, source, gate, in_replica, mode, redeem_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
                 scan.ticketID, scan.time, scan.admitted ? "admit" : "reject", scan.reason.rawValue, scan.direction.rawValue,
-                scan.source.rawValue, scan.gate, scan.inReplica)
+                scan.source.rawValue, scan.gate, scan.inReplica, scan.mode.rawValue, scan.redeemID)
         }
     }
 

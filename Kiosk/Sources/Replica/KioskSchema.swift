@@ -61,5 +61,21 @@ enum KioskSchema {
                 -- The token, the server and the import file call it ticket_class.
                 ALTER TABLE ticket RENAME COLUMN class TO ticket_class;
                 """),
+        .init(
+            "sync with the server",
+            sql: """
+                -- How each verdict was reached: with the server's redeem (online) or from the
+                -- replica alone (offline), and the redeem's id, so the server can tell an
+                -- admission it already counted from a new one.
+                ALTER TABLE scan ADD COLUMN mode TEXT NOT NULL DEFAULT 'offline' CHECK (mode IN ('online', 'offline'));
+                ALTER TABLE scan ADD COLUMN redeem_id TEXT;
+                DROP TRIGGER scan_append_only;
+                CREATE TRIGGER scan_append_only
+                    BEFORE UPDATE OF seq, ticket_id, at, verdict, reason, direction, source, gate, mode, redeem_id
+                    ON scan BEGIN SELECT RAISE(ABORT, 'the scan log is append-only'); END;
+                -- When the ticket last went in or out (milliseconds), here or at a gate the feed
+                -- told of: a movement older than that, arriving late, does not move it back.
+                ALTER TABLE ticket ADD COLUMN moved_at INTEGER;
+                """),
     ])
 }

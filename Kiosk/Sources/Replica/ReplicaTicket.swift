@@ -16,8 +16,10 @@ public struct ReplicaTicket: Sendable, Equatable {
     /// Milliseconds since 1970 of the first admitted entry, here or (from an import) elsewhere.
     public var usedAt: Int64?
     public var usedGate: String?
+    /// Milliseconds since 1970 of the last entry or exit known here.
+    public var movedAt: Int64?
 
-    static let columns = "id, event_id, status, holder, seat, ticket_class, origin, inside, used_at, used_gate"
+    static let columns = "id, event_id, status, holder, seat, ticket_class, origin, inside, used_at, used_gate, moved_at"
 
     init(row: SQLiteRow) throws {
         id = try row["id"]
@@ -30,11 +32,12 @@ public struct ReplicaTicket: Sendable, Equatable {
         inside = try row["inside"]
         usedAt = try row["used_at"]
         usedGate = try row["used_gate"]
+        movedAt = try row["moved_at"]
     }
 
     public init(
         id: UInt64, eventID: UInt32, status: Status, holder: String, seat: String, ticketClass: UInt16?, origin: Origin,
-        inside: Bool = false, usedAt: Int64? = nil, usedGate: String? = nil
+        inside: Bool = false, usedAt: Int64? = nil, usedGate: String? = nil, movedAt: Int64? = nil
     ) {
         self.id = id
         self.eventID = eventID
@@ -46,5 +49,6 @@ public struct ReplicaTicket: Sendable, Equatable {
         self.inside = inside
         self.usedAt = usedAt
         self.usedGate = usedGate
+        self.movedAt = movedAt
     }
 }

@@ -10,3 +10,11 @@ func waitOffThePool(_ wait: @escaping @Sendable () -> Void) async {
         }
     }
 }
+
+/// Runs `work` (SQLite, a blocking call) on `queue` and suspends until it is done, so the async
+/// pool's threads never block on the disk.
+func onQueue<T: Sendable>(_ queue: DispatchQueue, _ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        queue.async { continuation.resume(with: Result { try work() }) }
+    }
+}

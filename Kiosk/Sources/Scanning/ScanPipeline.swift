@@ -4,7 +4,8 @@ import Synchronization
 
 /// Camera to verdict on two threads of its own, started when the service runs: the capture
 /// thread reads frames from the source into a one-frame mailbox; the decode thread reads QR
-/// codes with zbar and has the gatekeeper judge and record each, then publishes the verdict.
+/// codes with zbar and hands each to the redeem step, which has the gatekeeper judge it (and,
+/// online, the server redeem it) and publishes the recorded verdict.
 /// Blocking C calls (V4L2, zbar, SQLite) never run on the async pool, and nothing a consumer
 /// of the events does (drawing, writing a pipe, starting a hook) runs on the decode thread.
 ///
@@ -14,7 +15,7 @@ public final class ScanPipeline: Service, Sendable {
     private let mailbox = FrameMailbox()
     private let stopping = Atomic<Bool>(false)
     private let events: ScanEvents
-    private let gatekeeper: Gatekeeper
+    private let redeem: RedeemStep
     private let density: Int32
     private let capture: CaptureLoop
 
@@ -27,10 +28,10 @@ public final class ScanPipeline: Service, Sendable {
     /// stamped with `clock`.
     public init(
         source: sending any FrameSource, clockStart: Int64? = nil, clock: KioskClock = .system, gatekeeper: Gatekeeper,
-        density: Int32 = 1, events: ScanEvents
+        redeem: RedeemStep? = nil, density: Int32 = 1, events: ScanEvents
     ) {
         capture = CaptureLoop(source: source, clockStart: clockStart, clock: clock)
-        self.gatekeeper = gatekeeper
+        self.redeem = redeem ?? RedeemStep(gatekeeper: gatekeeper, events: events)
         self.density = density
         self.events = events
     }
@@ -47,6 +48,7 @@ public final class ScanPipeline: Service, Sendable {
         captureThread.start()
         let decodeThread = Thread { [self] in
             decodeLoop()
+            redeem.drain()  // the last verdicts out to the server are recorded before the stream ends
             finished.signal()
         }
         decodeThread.name = "decode"
@@ -83,8 +85,7 @@ public final class ScanPipeline: Service, Sendable {
             }
             for payload in payloads {
                 do {
-                    let outcome = try gatekeeper.scan(payload, at: stamped.time)
-                    events.publish(.verdict(outcome, latency: ContinuousClock.now - stamped.ready))
+                    try redeem.scan(payload, at: stamped.time, ready: stamped.ready)
                 } catch {
                     events.publish(.failure("scan not recorded: \(error)"))
                 }

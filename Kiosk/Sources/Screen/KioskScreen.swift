@@ -35,10 +35,42 @@ public enum KioskScreen {
         case .lost: camera = "CAMERA LOST"
         case .ended: camera = "recording ended"
         }
-        let age = state.lastImportAt.map { "tickets \(duration(now - $0)) old" } ?? "no tickets imported"
-        let right = "\(camera) · \(age) · \(state.counters.pending) unsynced "
-        let colour = state.camera.isLost ? "\u{1B}[1;97;41m" : "\u{1B}[30;47m"
+        let right: String
+        var colour = state.camera.isLost ? "\u{1B}[1;97;41m" : "\u{1B}[30;47m"
+        if let link = state.link {
+            right = "\(camera) · \(linkText(link, now: now)) · \(state.counters.pending) unsynced "
+            switch link.connection {
+            case .revoked: colour = "\u{1B}[1;97;41m"
+            case .offline where !state.camera.isLost: colour = "\u{1B}[1;30;43m"
+            default: break
+            }
+        } else {
+            let age = state.lastImportAt.map { "tickets \(duration(now - $0)) old" } ?? "no tickets imported"
+            right = "\(camera) · \(age) · \(state.counters.pending) unsynced "
+        }
         return style(fit(left, right, columns: columns), columns: columns, colour: colour)
+    }
+
+    /// Online or not, how old the replica is, and a clock the server had to correct.
+    private static func linkText(_ link: SyncStatus.Snapshot, now: Int64) -> String {
+        let age = link.syncedAt.map { "replica \(shortDuration(now - $0)) old" } ?? "replica never synced"
+        var parts: [String]
+        switch link.connection {
+        case .standalone: parts = [age]
+        case .connecting: parts = ["connecting", age]
+        case .online: parts = ["ONLINE", age]
+        case .offline: parts = ["OFFLINE", age]
+        case .revoked: parts = ["DEVICE REVOKED: judging offline", age]
+        }
+        if abs(link.clockOffset) > SyncStatus.clockWarning {
+            parts.append("CLOCK OFF BY \(shortDuration(abs(link.clockOffset))): server time used")
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    /// "12 s" under a minute, then as `duration`.
+    static func shortDuration(_ milliseconds: Int64) -> String {
+        milliseconds < 60_000 ? "\(max(0, milliseconds / 1_000)) s" : duration(milliseconds)
     }
 
     private static func verdictBlock(_ verdict: Verdict, columns: Int, rows: Int) -> [String] {

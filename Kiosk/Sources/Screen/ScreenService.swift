@@ -8,6 +8,8 @@ import Synchronization
 /// makes is published there too, so the JSON writer and the turnstile hook hear of it.
 public final class ScreenService: Service, Sendable {
     private let gatekeeper: Gatekeeper
+    private let redeem: RedeemStep
+    private let sync: SyncStatus?
     private let events: ScanEvents
     private let subscription: AsyncStream<ScanEvent>
     private let clock: KioskClock
@@ -16,8 +18,13 @@ public final class ScreenService: Service, Sendable {
     private let beeps = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
 
-    public init(gatekeeper: Gatekeeper, events: ScanEvents, clock: KioskClock = .system) {
+    /// `sync` is the link of an enrolled kiosk, for the status line.
+    public init(
+        gatekeeper: Gatekeeper, events: ScanEvents, redeem: RedeemStep? = nil, sync: SyncStatus? = nil, clock: KioskClock = .system
+    ) {
         self.gatekeeper = gatekeeper
+        self.redeem = redeem ?? RedeemStep(gatekeeper: gatekeeper, events: events)
+        self.sync = sync
         self.events = events
         self.clock = clock
         // Only the newest matter on a screen; the drawing catches up with whatever is latest.
@@ -82,9 +89,11 @@ public final class ScreenService: Service, Sendable {
             if now - lastCounters >= 1_000 {
                 let counters = gatekeeper.counters()
                 let imported = try? gatekeeper.lastImportAt()
+                let link = sync?.snapshot
                 state.withLock { state in
                     state.counters = counters
                     state.lastImportAt = imported ?? nil
+                    state.link = link
                 }
                 lastCounters = now
             }
@@ -144,7 +153,7 @@ public final class ScreenService: Service, Sendable {
         guard let admit else { return }
         // Published, not shown directly: the hook opens the turnstile and --json logs it too.
         do {
-            events.publish(.verdict(.new(try gatekeeper.admitManually(ticketID: admit, at: now)), latency: .zero))
+            try redeem.admitManually(ticketID: admit, at: now)
         } catch {
             events.publish(.failure("manual admit not recorded: \(error)"))
         }

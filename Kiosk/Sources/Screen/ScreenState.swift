@@ -9,6 +9,8 @@ public struct ScreenState: Sendable {
     public var camera: CameraState = .starting
     public var counters = GateCounters()
     public var lastImportAt: Int64?
+    /// The server link of an enrolled kiosk; nil for one that only imports files.
+    public var link: SyncStatus.Snapshot?
     /// A problem that needs staff (a scan that could not be recorded).
     public var alert: String?
     public var lookup: Lookup?

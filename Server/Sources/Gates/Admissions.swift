@@ -102,9 +102,12 @@ enum Admissions {
         guard let ticket = try transaction.row("SELECT event_id, status, changed_at FROM ticket WHERE id = ?", ticketID),
             try ticket["event_id"] == device.eventID
         else { return }  // a ticket the server never issued for this event: the scan is kept, nothing else changes
+        let standing = try standing(of: ticketID, in: transaction)
+        // A redeem the gate gave up waiting for, though the server did answer it: the gate
+        // decided offline, the server had already moved the ticket. One admission, not two.
+        if let redeemID = scan.redeemID, let standing, standing.lastRedeem == redeemID { return }
         if scan.direction == .entry {
             let status: Ticket.Status = try ticket["status"]
-            let standing = try standing(of: ticketID, in: transaction)
             let kind: String? =
                 if status != .valid, (try ticket["changed_at"] as Int64) <= scan.at / 1_000 { "admitted_when_not_valid" }
                 else if let standing, standing.inside { "admitted_twice" }
@@ -116,7 +119,7 @@ enum Admissions {
             }
         }
         // Scans can arrive late and out of order: only a newer one moves the ticket in or out.
-        if let standing = try standing(of: ticketID, in: transaction), standing.lastAt > scan.at { return }
+        if let standing, standing.lastAt > scan.at { return }
         try move(ticketID, eventID: device.eventID, inside: scan.direction == .entry, at: scan.at, device: device, redeemID: scan.redeemID, now: now, in: transaction)
     }
 
