@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Shared", "QRCodes", "TestSupport", "Kiosk",
+                "Server", "Shared", "QRCodes", "TestSupport", "Kiosk", "GateScenes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

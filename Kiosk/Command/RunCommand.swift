@@ -83,7 +83,7 @@ struct RunCommand: AsyncParsableCommand {
         let report: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("gate-kiosk: \($0)\n".utf8)) }
         // Every verdict, camera or manual, goes through this one stream to each consumer.
         let events = ScanEvents(report: report)
-        let redeem = RedeemStep(gatekeeper: gatekeeper, events: events, link: connection?.link, status: connection?.status)
+        let redeem = RedeemStep(gatekeeper: gatekeeper, events: events, link: connection?.link, status: connection?.status, report: report)
         var consumers: [any Service] = []
         if let connection {
             consumers.append(GateSync(gatekeeper: gatekeeper, link: connection.link, status: connection.status, report: report))

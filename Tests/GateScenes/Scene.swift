@@ -120,6 +120,16 @@ public enum Y4MWriter {
         return data
     }
 
+    /// The stream header alone, for frames written one by one into a pipe (`frame(_:)`).
+    public static func header(width: Int = 640, height: Int = 480, framesPerSecond: Int = 30) -> Data {
+        Data("YUV4MPEG2 W\(width) H\(height) F\(framesPerSecond):1 Ip A1:1 Cmono\n".utf8)
+    }
+
+    /// One frame of a mono stream begun with `header`.
+    public static func frame(_ frame: GreyFrame) -> Data {
+        Data("FRAME\n".utf8) + Data(frame.pixels)
+    }
+
     public static func write(_ frames: [GreyFrame], to path: String, framesPerSecond: Int = 30, colourSpace: String = "mono") throws {
         try data(frames, framesPerSecond: framesPerSecond, colourSpace: colourSpace).write(to: URL(fileURLWithPath: path))
     }

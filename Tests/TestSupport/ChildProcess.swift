@@ -12,14 +12,24 @@ public final class ChildProcess: Sendable {
     /// Everything the process has written so far.
     public var outputSoFar: String { output.text.withLock { $0 } }
 
-    public init(_ runner: ProductRunner, _ arguments: [String]) throws {
+    /// Standard input, when the process was started with `input: true` (frames for a kiosk).
+    private let input: FileHandle?
+
+    public init(_ runner: ProductRunner, _ arguments: [String], input: Bool = false) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: runner.executable)
         process.arguments = arguments
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
+        if input {
+            let inputPipe = Pipe()
+            process.standardInput = inputPipe
+            self.input = inputPipe.fileHandleForWriting
+        } else {
+            process.standardInput = FileHandle.nullDevice
+            self.input = nil
+        }
         try process.run()
         let handle = pipe.fileHandleForReading
         Thread.detachNewThread { [output] in
@@ -55,6 +65,18 @@ public final class ChildProcess: Sendable {
         }
         return false
     }
+
+    /// Writes to the process's standard input (started with `input: true`).
+    public func write(_ data: Data) throws {
+        try input?.write(contentsOf: data)
+    }
+
+    /// Closes standard input: a kiosk reading frames from it sees the recording end.
+    public func closeInput() {
+        try? input?.close()
+    }
+
+    public var isRunning: Bool { process.isRunning }
 
     /// SIGKILL: no handler runs, nothing is flushed, as in a crash or a pulled plug.
     public func killHard() {

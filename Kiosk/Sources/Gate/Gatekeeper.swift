@@ -276,9 +276,13 @@ private final class GateCore {
                 Gatekeeper.Admission(
                     verdict: verdict, reEntry: judgement.reEntry, redeemID: RedeemID.draw(), fresh: judgement.fresh, payload: payload))
         }
-        try record(verdict, change: judgement.change)
-        if let payload { recent[payload] = (verdict, verdict.time) }
-        return .decided(.new(verdict))
+        // Decided here: online while the server is reachable (the replica follows its feed),
+        // offline when the kiosk is on its own.
+        var decided = verdict
+        decided.mode = askServer ? .online : .offline
+        try record(decided, change: judgement.change)
+        if let payload { recent[payload] = (decided, decided.time) }
+        return .decided(.new(decided))
     }
 
     /// The verdict for an admission the server was asked about. The replica is read again: the

@@ -14,9 +14,9 @@ public enum ScanSource: String, Sendable {
     case manual
 }
 
-/// How a verdict was reached: the server redeemed the ticket for this gate (online), or the
-/// kiosk decided from its replica alone (offline: no server configured, unreachable, or too
-/// slow to answer).
+/// How a verdict was reached: online, with the server (it redeemed the admission, or the kiosk
+/// refused from a replica that follows the server's feed while the server is reachable); or
+/// offline, from the replica alone (no server configured, unreachable, or too slow to answer).
 public enum ScanMode: String, Sendable {
     case online
     case offline

@@ -136,10 +136,8 @@ public final class GateSync: Service, Sendable {
             return true
         }
         if error == .revoked {
-            let alreadyKnown = status.snapshot.connection == .revoked
-            status.revoked()
+            if status.revoked() { report(error.description) }
             disk.sync { try? gatekeeper.markRevoked() }
-            if !alreadyKnown { report(error.description) }
             return false
         }
         let wasOnline = status.snapshot.connection == .online

@@ -11,6 +11,7 @@ public final class RedeemStep: Sendable {
     private let link: GateLink?
     private let status: SyncStatus?
     private let deadline: Duration
+    private let report: @Sendable (String) -> Void
     private let settling = DispatchQueue(label: "settle")
     private let outstanding = DispatchGroup()
 
@@ -19,8 +20,9 @@ public final class RedeemStep: Sendable {
 
     public init(
         gatekeeper: Gatekeeper, events: ScanEvents, link: GateLink? = nil, status: SyncStatus? = nil,
-        deadline: Duration = RedeemStep.defaultDeadline
+        deadline: Duration = RedeemStep.defaultDeadline, report: @escaping @Sendable (String) -> Void = { _ in }
     ) {
+        self.report = report
         self.gatekeeper = gatekeeper
         self.events = events
         self.link = link
@@ -79,7 +81,10 @@ public final class RedeemStep: Sendable {
             status.heard(serverTime: answer.serverTime, receivedAt: status.localNow)
             return answer
         } catch .revoked {
-            status.revoked()
+            if status.revoked() {
+                report(LinkError.revoked.description)
+                settling.async { [gatekeeper] in try? gatekeeper.markRevoked() }
+            }
         } catch let error where error.isOutage {
             // Later scans are decided at once until the feed reaches the server again.
             status.lost("redeem: \(error)")

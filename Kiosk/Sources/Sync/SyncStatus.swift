@@ -83,8 +83,13 @@ public final class SyncStatus: Sendable {
         }
     }
 
-    func revoked() {
-        state.withLock { $0.connection = .revoked }
+    /// Returns whether this is news (the first part of the kiosk to hear it reports it).
+    @discardableResult
+    func revoked() -> Bool {
+        state.withLock { state in
+            defer { state.connection = .revoked }
+            return state.connection != .revoked
+        }
     }
 }
 

@@ -1,0 +1,206 @@
+import AsyncHTTPClient
+import Foundation
+import GateScenes
+import Shared
+import Testing
+import TestSupport
+
+/// A real `ticket-server` process with an event whose gates are open now, and real
+/// `gate-kiosk` processes enrolled with it, each reading Y4M frames from a pipe the test writes
+/// to, as ffmpeg would from a webcam. Everything on loopback.
+final class GateNetwork: @unchecked Sendable {
+    // @unchecked: used by one test at a time; `server` changes only between its steps.
+    static let serverRunner = ProductRunner(product: "ticket-server")
+    static let kioskRunner = ProductRunner(product: "gate-kiosk")
+
+    /// The server's data and every gate's, removed when the network goes away.
+    let directory: TemporaryDirectory
+    let client: APIClient
+    let port: Int
+    let organiser: String
+    let eventID: Int
+    private(set) var server: ChildProcess
+    var base: String { "http://127.0.0.1:\(port)" }
+    var serverData: String { directory.file("server") }
+
+    private init(directory: TemporaryDirectory, server: ChildProcess, port: Int, client: APIClient, organiser: String, eventID: Int) {
+        self.directory = directory
+        self.server = server
+        self.port = port
+        self.client = client
+        self.organiser = organiser
+        self.eventID = eventID
+    }
+
+    /// The demo server on a free port, and an event of one general-admission class whose gates
+    /// opened ten minutes ago.
+    static func start(http: HTTPClient) async throws -> GateNetwork {
+        let directory = TemporaryDirectory("festivalgate-gates")
+        let server = try ChildProcess(serverRunner, ["demo", "--data", directory.file("server"), "--port", "0"])
+        guard let port = server.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#).flatMap(Int.init),
+            let password = server.waitForLine(matching: #"password:\s+(\S+)"#)
+        else {
+            server.stop(SIGKILL)
+            throw APIClientError.unexpected("ticket-server did not start: \(server.outputSoFar)")
+        }
+        let client = APIClient(http: http, base: "http://127.0.0.1:\(port)")
+        let organiser = try await client.logIn(email: "organiser@greenforest.example", password: password)
+        let now = Int64(Date().timeIntervalSince1970)
+        let created = try await client.send(
+            .POST, "/api/v1/events", token: organiser,
+            json: [
+                "name": "Tonight", "venue": "Field", "starts_at": now + 1_800, "ends_at": now + 36_000, "gates_open_at": now - 600,
+                "sale_opens_at": now - 3_600, "sale_closes_at": now + 30_000, "per_person_limit": 10,
+                "classes": [["ticket_class": 1, "name": "Field", "capacity": 5_000]],
+            ])
+        try #require(created.status == 201, "\(created.text)")
+        return GateNetwork(
+            directory: directory, server: server, port: port, client: client, organiser: organiser, eventID: try created.field("id"))
+    }
+
+    deinit { server.stop(SIGKILL) }
+
+    // MARK: The server
+
+    func killServer() { server.killHard() }
+
+    func stopServer() { server.stop() }
+
+    /// The server again on the same port and data, as after a restart.
+    func restartServer() throws {
+        if server.isRunning { server.stop() }
+        let next = try ChildProcess(Self.serverRunner, ["serve", "--data", serverData, "--port", String(port)])
+        guard next.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#) != nil else {
+            next.stop(SIGKILL)
+            throw APIClientError.unexpected("ticket-server did not restart: \(next.outputSoFar)")
+        }
+        server = next
+    }
+
+    // MARK: Tickets and gates
+
+    /// `count` tickets booked by one fan, with their tokens.
+    func tickets(_ count: Int, fan: String = "fan") async throws -> [(id: String, token: String)] {
+        let session = try await client.signUp(email: "\(fan)-\(UUID().uuidString.prefix(8))@example.com", name: "Fan \(fan)")
+        var tickets: [(String, String)] = []
+        var left = count
+        while left > 0 {
+            let booked = try await client.send(
+                .POST, "/api/v1/events/\(eventID)/bookings", token: session, json: ["ticket_class": 1, "count": min(left, 10)])
+            try #require(booked.status == 201, "\(booked.text)")
+            for id in try booked.fields("tickets", "id", as: String.self) {
+                let token = try await client.send(.GET, "/api/v1/tickets/\(id)/token", token: session)
+                tickets.append((id, try token.field("token")))
+            }
+            left -= 10
+        }
+        return tickets
+    }
+
+    /// A device made by the organiser; its enrollment code.
+    func device(_ name: String, direction: String = "entry") async throws -> (id: Int, code: String) {
+        let created = try await client.send(
+            .POST, "/api/v1/events/\(eventID)/devices", token: organiser, json: ["name": name, "direction": direction])
+        try #require(created.status == 201, "\(created.text)")
+        let device = try created.field("device", as: [String: Any].self)
+        return (try #require(device["id"] as? Int), try created.field("enrollment_code"))
+    }
+
+    /// A gate enrolled with `gate-kiosk enroll`, not running yet.
+    func enrolledGate(_ name: String, direction: String = "entry") async throws -> Gate {
+        let (id, code) = try await device(name, direction: direction)
+        let gate = Gate(name: name, deviceID: id, data: directory.file(name))
+        let enrolled = try Self.kioskRunner.run(["enroll", "--data", gate.data, "--server", base, "--code", code])
+        try #require(enrolled.status == 0, "\(enrolled.standardError)")
+        return gate
+    }
+
+    func attendance() async throws -> APIClient.Reply {
+        try await client.send(.GET, "/api/v1/events/\(eventID)/attendance", token: organiser)
+    }
+}
+
+/// One enrolled kiosk: its data directory, and `gate-kiosk run --json` reading frames from
+/// standard input once started.
+final class Gate: @unchecked Sendable {
+    // @unchecked: driven by one test at a time.
+    let name: String
+    let deviceID: Int
+    let data: String
+    private(set) var process: ChildProcess?
+    private var seed: UInt64 = 0
+
+    init(name: String, deviceID: Int, data: String) {
+        self.name = name
+        self.deviceID = deviceID
+        self.data = data
+    }
+
+    /// Starts the kiosk: a live camera through a pipe (`--realtime`: stamped on arrival).
+    func start(_ extra: [String] = []) throws {
+        let process = try ChildProcess(
+            GateNetwork.kioskRunner, ["run", "--data", data, "--source", "-", "--realtime", "--json"] + extra, input: true)
+        try process.write(Y4MWriter.header())
+        self.process = process
+    }
+
+    /// The code held up to the camera for a few frames.
+    func show(_ text: String) throws {
+        seed += 1
+        let frame = Y4MWriter.frame(try Scene(text: text, seed: seed).frame())
+        for _ in 0..<3 { try process?.write(frame) }
+    }
+
+    /// An empty gate for a frame, so the next code is a new sighting.
+    func showNothing() throws {
+        try process?.write(Y4MWriter.frame(try Scene(text: nil, seed: 0).frame()))
+    }
+
+    /// Every verdict line so far.
+    var verdicts: [[String: Any]] {
+        (process?.outputSoFar ?? "").split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("{") else { return nil }
+            return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+        }
+    }
+
+    /// Waits until there are `count` verdicts; all of them.
+    func waitForVerdicts(_ count: Int, seconds: Double = 20) -> [[String: Any]] {
+        _ = process?.waitForOutput(seconds: seconds) { text in text.split(separator: "\n").filter { $0.hasPrefix("{") }.count >= count }
+        return verdicts
+    }
+
+    /// Ends the recording and waits for the kiosk to finish (it pushes what it can first).
+    func stop() {
+        process?.closeInput()
+        process?.waitForExit()
+    }
+
+    func killHard() { process?.killHard() }
+
+    /// `gate-kiosk status` as an object.
+    func status() throws -> [String: Any] {
+        let outcome = try GateNetwork.kioskRunner.run(["status", "--data", data])
+        return try #require((try? JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8))) as? [String: Any], "\(outcome.standardError)")
+    }
+
+    /// Waits until `gate-kiosk status` satisfies `condition`.
+    func waitForStatus(seconds: Double = 20, _ condition: ([String: Any]) -> Bool) throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition(try status()) { return true }
+            usleep(100_000)
+        }
+        return false
+    }
+
+    /// The replica's tickets, read straight from its file: id to (status, inside).
+    func replicaTickets() throws -> [UInt64: (status: String, inside: Bool)] {
+        let database = try SQLiteDatabase(path: data + "/kiosk.sqlite", readOnly: true)
+        var tickets: [UInt64: (String, Bool)] = [:]
+        for row in try database.rows("SELECT id, status, inside FROM ticket") {
+            tickets[try row["id"]] = (try row["status"], try row["inside"])
+        }
+        return tickets
+    }
+}
