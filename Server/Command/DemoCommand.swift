@@ -17,10 +17,10 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "ticket-server")
         let directory = path ?? FileManager.default.temporaryDirectory.appendingPathComponent("festivalgate-demo-\(UUID().uuidString.prefix(8))").path
-        let options = server.options(dataDirectory: directory, logger: logger)
+        let options = try server.options(dataDirectory: directory, logger: logger)
         let environment = try ServerEnvironment.open(
             dataDirectory: directory, secureCookies: options.secureCookies, throttling: server.throttling, logger: logger)
-        let base = server.publicURL ?? "http://\(server.host):\(server.port)"
+        let base = server.publicURL ?? "\(server.tlsCertificate == nil ? "http" : "https")://\(server.host):\(server.port)"
         // Seeded through the writer, which runs as a service: so once services are up.
         let application = buildApplication(options, environment: environment, logger: logger) {
             let seeded = try await DemoSeeder.seed(environment)

@@ -21,7 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = Logger(label: "ticket-server")
-        let options = server.options(dataDirectory: data.path, logger: logger)
+        let options = try server.options(dataDirectory: data.path, logger: logger)
         let environment = try ServerEnvironment.open(
             dataDirectory: data.path, acceptNewDatabase: acceptNewDatabase, secureCookies: options.secureCookies,
             throttling: server.throttling, logger: logger)
@@ -47,8 +47,12 @@ struct ServerRunOptions: ParsableArguments {
         "Sign-ups one address may make at once, then one every 10 s; raise it when a whole school shares one address.",
         valueName: "n"))
     var signupsPerAddress = 30
+    @Option(help: ArgumentHelp("Serve https with this PEM certificate chain (with --tls-key).", valueName: "file"))
+    var tlsCertificate: String?
+    @Option(help: ArgumentHelp("The PEM private key of --tls-certificate.", valueName: "file")) var tlsKey: String?
 
     func validate() throws {
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         if let publicURL {
             guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://"), publicURL.count > "https://".count else {
@@ -68,16 +72,20 @@ struct ServerRunOptions: ParsableArguments {
     }
 
     /// The server's options; raises the open-file limit and caps connections to fit it.
-    func options(dataDirectory: String, logger: Logger) -> ServerOptions {
+    func options(dataDirectory: String, logger: Logger) throws -> ServerOptions {
         let descriptors = FileDescriptorLimit.raise()
         let connections = max(1, min(maxConnections, descriptors - FileDescriptorLimit.reserved))
         logger.info("open-file limit \(descriptors); at most \(connections) connections")
         if connections < maxConnections {
             logger.warning("--max-connections \(maxConnections) does not fit the open-file limit \(descriptors); using \(connections)")
         }
-        return ServerOptions(
+        var options = ServerOptions(
             host: host, port: port, dataDirectory: dataDirectory, publicURL: publicURL,
             connectionLimits: ConnectionLimits(
                 headerTimeout: .seconds(headerTimeout), idleTimeout: .seconds(idleTimeout), maxConnections: connections))
+        if let tlsCertificate, let tlsKey {
+            options.tls = try ServerTLS.configuration(certificateFile: tlsCertificate, keyFile: tlsKey)
+        }
+        return options
     }
 }

@@ -20,10 +20,14 @@ final class GateNetwork: @unchecked Sendable {
     let organiser: String
     let eventID: Int
     private(set) var server: ChildProcess
-    var base: String { "http://127.0.0.1:\(port)" }
+    let scheme: String
+    var base: String { "\(scheme)://127.0.0.1:\(port)" }
     var serverData: String { directory.file("server") }
 
-    private init(directory: TemporaryDirectory, server: ChildProcess, port: Int, client: APIClient, organiser: String, eventID: Int) {
+    private init(
+        directory: TemporaryDirectory, server: ChildProcess, port: Int, client: APIClient, organiser: String, eventID: Int, scheme: String
+    ) {
+        self.scheme = scheme
         self.directory = directory
         self.server = server
         self.port = port
@@ -34,16 +38,16 @@ final class GateNetwork: @unchecked Sendable {
 
     /// The demo server on a free port, and an event of one general-admission class whose gates
     /// opened ten minutes ago.
-    static func start(http: HTTPClient) async throws -> GateNetwork {
-        let directory = TemporaryDirectory("festivalgate-gates")
-        let server = try ChildProcess(serverRunner, ["demo", "--data", directory.file("server"), "--port", "0"])
+    /// `serverArguments` are added to the server's (`--tls-certificate`, say); `scheme` is how to reach it.
+    static func start(http: HTTPClient, directory: TemporaryDirectory = TemporaryDirectory("festivalgate-gates"), serverArguments: [String] = [], scheme: String = "http") async throws -> GateNetwork {
+        let server = try ChildProcess(serverRunner, ["demo", "--data", directory.file("server"), "--port", "0"] + serverArguments)
         guard let port = server.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#).flatMap(Int.init),
             let password = server.waitForLine(matching: #"password:\s+(\S+)"#)
         else {
             server.stop(SIGKILL)
             throw APIClientError.unexpected("ticket-server did not start: \(server.outputSoFar)")
         }
-        let client = APIClient(http: http, base: "http://127.0.0.1:\(port)")
+        let client = APIClient(http: http, base: "\(scheme)://127.0.0.1:\(port)")
         let organiser = try await client.logIn(email: "organiser@greenforest.example", password: password)
         let now = Int64(Date().timeIntervalSince1970)
         let created = try await client.send(
@@ -55,7 +59,8 @@ final class GateNetwork: @unchecked Sendable {
             ])
         try #require(created.status == 201, "\(created.text)")
         return GateNetwork(
-            directory: directory, server: server, port: port, client: client, organiser: organiser, eventID: try created.field("id"))
+            directory: directory, server: server, port: port, client: client, organiser: organiser, eventID: try created.field("id"),
+            scheme: scheme)
     }
 
     deinit { server.stop(SIGKILL) }

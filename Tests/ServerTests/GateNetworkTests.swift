@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import Kiosk
+import NIOSSL
 import Shared
 import Testing
 import TestSupport
@@ -200,6 +202,48 @@ struct GateNetworkTests {
             let sync = try GateNetwork.kioskRunner.run(["sync", "--data", gate.data])
             #expect(sync.status == 2 && sync.standardError.contains("device revoked"), "\(sync.standardError)")
         }
+    }
+
+    @Test("over https: a gate trusts the festival's own certificate with --ca, and refuses the server without it")
+    func httpsWithPrivateCertificate() async throws {
+        let directory = TemporaryDirectory("festivalgate-gates")
+        let certificate = directory.file("server.pem"), key = directory.file("server.key")
+        let made = try ProductRunner(executable: "/usr/bin/openssl").run([
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-subj", "/CN=festival gate server", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
+        ])
+        try #require(made.status == 0, "\(made.standardError)")
+        var configuration = LiveServer.clientConfiguration()
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.additionalTrustRoots = [.file(certificate)]
+        configuration.tlsConfiguration = tls
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        do {
+            try await enrollAndAdmit(over: http, directory: directory, certificate: certificate, key: key)
+            try await http.shutdown()
+        } catch {
+            try await http.shutdown()
+            throw error
+        }
+    }
+
+    private func enrollAndAdmit(over http: HTTPClient, directory: TemporaryDirectory, certificate: String, key: String) async throws {
+        let network = try await GateNetwork.start(
+            http: http, directory: directory, serverArguments: ["--tls-certificate", certificate, "--tls-key", key], scheme: "https")
+        let tickets = try await network.tickets(1)
+        let (_, code) = try await network.device("North-1")
+        let untrusting = try GateNetwork.kioskRunner.run(["enroll", "--data", directory.file("north"), "--server", network.base, "--code", code])
+        #expect(untrusting.status == 2 && untrusting.standardError.contains("TLS"), "\(untrusting.standardError)")
+        let trusting = try GateNetwork.kioskRunner.run(
+            ["enroll", "--data", directory.file("north"), "--server", network.base, "--code", code, "--ca", certificate])
+        #expect(trusting.status == 0 && trusting.standardOutput.contains("1 tickets known"), "\(trusting.standardError)")
+
+        let gate = Gate(name: "North-1", deviceID: 1, data: directory.file("north"))
+        try gate.start()
+        defer { gate.killHard() }
+        try gate.show(tickets[0].token)
+        let verdict = gate.waitForVerdicts(1).last
+        #expect(verdict?["verdict"] as? String == "admit" && verdict?["mode"] as? String == "online", "\(String(describing: verdict))")
     }
 
     // MARK: Helpers

@@ -1,4 +1,7 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import Shared
 
@@ -11,6 +14,8 @@ public struct ServerOptions: Sendable {
     /// compare `Origin` with it, and an https one makes the session cookie `Secure`.
     public var publicURL: String?
     public var connectionLimits: ConnectionLimits
+    /// https instead of plain HTTP (`ServerTLS`).
+    public var tls: TLSConfiguration?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./festivalgate-data", publicURL: String? = nil,
@@ -43,9 +48,13 @@ public func buildApplication(
     let router = buildRouter(environment: environment, publicOrigin: options.publicOrigin, publicURL: options.publicURL)
     let watcher = KeyFileWatcher(
         keys: environment.keys, writer: environment.writer, clock: environment.clock, interval: .seconds(1), logger: logger)
+    let http: HTTPServerBuilder = .guardedHTTP1(options.connectionLimits, logger: logger)
+    // Hummingbird's TLS wraps the same guarded channel. `ServerTLS` made a context from the
+    // configuration already, so a bad certificate or key stopped the command before this.
+    let server = options.tls.map { tls in try! HTTPServerBuilder.tls(http, tlsConfiguration: tls) } ?? http
     var application = Application(
         router: router,
-        server: .guardedHTTP1(options.connectionLimits, logger: logger),
+        server: server,
         configuration: .init(address: .hostname(options.host, port: options.port), serverName: "festivalgate", backlog: 1024),
         services: [environment.writer, watcher],
         logger: logger)
