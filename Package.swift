@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "token-bench", targets: ["TokenBench"]),
         .executable(name: "server-load", targets: ["ServerLoad"]),
         .executable(name: "kiosk-bench", targets: ["KioskBench"]),
+        .executable(name: "gate-bench", targets: ["GateBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -119,6 +120,13 @@ let package = Package(
             dependencies: ["Server", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             path: "bench/ServerLoad"),
+        .executableTarget(
+            name: "GateBench",
+            dependencies: [
+                "Server", "Shared", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "bench/GateBench"),
         .executableTarget(name: "KioskBench", dependencies: ["Kiosk", "Shared", "QRCodes", "GateScenes"], path: "bench/KioskBench"),
 
         // MARK: Tests.

@@ -60,9 +60,9 @@ public final class GateSync: Service, Sendable {
             do {
                 _ = try await pullPage(wait: caughtUp ? GateLink.longPollSeconds : 0, caughtUp: &caughtUp)
                 backoff.reset()
-            } catch is CancellationError {
-                return
             } catch {
+                // Stopping: the call was cut off on purpose, nothing to report.
+                if Task.isCancelled { return }
                 caughtUp = false
                 if !handle(error) { return }
                 try? await Task.sleep(for: backoff.next())
@@ -99,9 +99,8 @@ public final class GateSync: Service, Sendable {
                 do {
                     try await pushPending()
                     backoff.reset()
-                } catch is CancellationError {
-                    return
                 } catch {
+                    if Task.isCancelled { return }
                     if !handle(error) { return }
                     try? await Task.sleep(for: backoff.next())
                     continue
