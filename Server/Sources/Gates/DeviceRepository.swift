@@ -62,7 +62,11 @@ enum DeviceRepository {
     /// Revokes a device: its credential and any unused code stop working at once.
     static func revoke(id: Int64, now: Int64, in transaction: WriteTransaction) throws -> Device {
         try transaction.run("UPDATE device SET status = 'revoked', revoked_at = ? WHERE id = ? AND status != 'revoked'", now, id)
-        return try device(id: id, in: transaction)
+        let revoked = try device(id: id, in: transaction)
+        // Wakes the event's long-polls: the revoked gate's next call hears 401 at once, not
+        // when its wait runs out.
+        transaction.changed(event: revoked.eventID)
+        return revoked
     }
 
     /// The device a credential belongs to; revoked devices are refused with their own error, so
