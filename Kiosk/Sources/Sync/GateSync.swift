@@ -33,6 +33,9 @@ public final class GateSync: Service, Sendable {
                 group.addTask { await self.pushLoop() }
             }
         }
+        // Syncing stops early only for a revoked gate, which keeps judging offline: the service
+        // stays until the kiosk stops (a service group ends when one of its services returns).
+        if status.snapshot.connection == .revoked { try? await gracefulShutdown() }
         // Stopping: whatever the last moments added goes out if the server is there.
         if status.mayAskServer { _ = try? await pushPending() }
     }
