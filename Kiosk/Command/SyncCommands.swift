@@ -16,7 +16,17 @@ struct EnrollCommand: AsyncParsableCommand {
 
     @OptionGroup var data: KioskDataOption
     @OptionGroup var server: ServerOptions
-    @Option(help: ArgumentHelp("The enrollment code an organiser created for this gate.", valueName: "code")) var code: String
+    @Option(help: ArgumentHelp("The enrollment code an organiser created for this gate, or its enrollment URL.", valueName: "code"))
+    var code: String
+
+    /// The code itself: the enrollment URL (`…/gate/enroll?code=K7QF-29XM`, what the organiser's
+    /// QR code holds) carries it in its query.
+    private var enrollmentCode: String {
+        guard let components = URLComponents(string: code), components.scheme != nil,
+            let value = components.queryItems?.first(where: { $0.name == "code" })?.value
+        else { return code }
+        return value
+    }
 
     func validate() throws {
         _ = try server.url()
@@ -32,7 +42,7 @@ struct EnrollCommand: AsyncParsableCommand {
         let device: DeviceInfo
         do {
             device = try await GateEnrollment.enroll(
-                directory: data.path, server: try server.url(), code: code, caFile: server.ca, now: KioskClock.system.now())
+                directory: data.path, server: try server.url(), code: enrollmentCode, caFile: server.ca, now: KioskClock.system.now())
         } catch let error as LinkError {
             throw CommandFailure("enrollment failed: \(error)")
         }

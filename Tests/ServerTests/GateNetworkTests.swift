@@ -176,7 +176,9 @@ struct GateNetworkTests {
             let wrong = try GateNetwork.kioskRunner.run(["enroll", "--data", network.directory.file("wrong"), "--server", network.base, "--code", "2222-2222"])
             #expect(wrong.status == 2 && wrong.standardError.contains("enrollment_code_unknown"), "\(wrong.standardError)")
             let (_, code) = try await network.device("North-1")
-            let enrolled = try GateNetwork.kioskRunner.run(["enroll", "--data", network.directory.file("north"), "--server", network.base, "--code", code])
+            // The enrollment URL (what an organiser's QR code holds) works as the code.
+            let url = "\(network.base)/gate/enroll?code=\(code)"
+            let enrolled = try GateNetwork.kioskRunner.run(["enroll", "--data", network.directory.file("north"), "--server", network.base, "--code", url])
             #expect(enrolled.status == 0 && enrolled.standardOutput.contains("2 tickets known"), "\(enrolled.standardOutput)\(enrolled.standardError)")
             let reused = try GateNetwork.kioskRunner.run(["enroll", "--data", network.directory.file("other"), "--server", network.base, "--code", code])
             #expect(reused.status == 2 && reused.standardError.contains("enrollment_code_used"), "\(reused.standardError)")
