@@ -66,9 +66,12 @@ struct CrashDurabilityTests {
             let acknowledged = burst.compactMap { index, reply in reply?.status == 201 ? (index, reply!) : nil }
             #expect(acknowledged.count >= 30)
             #expect(acknowledged.count < seatIDs.count, "the kill came after every booking: it proved nothing")
+            // Requests in flight at the kill may still be answered: a reply the server wrote
+            // before it died is in the socket's buffer. What shows the kill landed mid-burst is
+            // bookings left unanswered, cut off or never sent after it.
             #expect(
-                cutOff.load(ordering: .relaxed) > 0,
-                "no booking was cut off by the kill (\(inFlightAtKill.load(ordering: .relaxed)) were in flight when it came)")
+                burst.contains { $0.1 == nil },
+                "every booking was answered (\(inFlightAtKill.load(ordering: .relaxed)) in flight at the kill, \(cutOff.load(ordering: .relaxed)) cut off)")
             #expect(burst.allSatisfy { $0.1 == nil || $0.1!.status == 201 }, "before the kill, nothing may fail but by the kill")
 
             // Restarted on the same directory: every acknowledged ticket is there and valid.
