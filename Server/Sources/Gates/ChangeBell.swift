@@ -1,3 +1,4 @@
+import ServiceLifecycle
 import Synchronization
 
 /// Wakes the gates' long-polls when an event changes. The writer rings it after each commit
@@ -69,15 +70,21 @@ public final class ChangeBell: Sendable {
             unregister()
         }
 
-        /// Returns when rung (at once if it already was), after `timeout`, or on cancellation.
+        /// Returns when rung (at once if it already was), after `timeout`, on cancellation, or
+        /// when the server shuts down gracefully: SIGTERM waits for requests in flight, and a
+        /// gate's long-poll must not hold the server up for its whole wait.
         func wait(upTo timeout: Duration) async {
             defer { unregister() }
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await self.rung() }
-                group.addTask { try? await Task.sleep(for: timeout) }
-                await group.next()
-                group.cancelAll()
-                self.wake()  // lets the ring task end if the timer won
+            await withGracefulShutdownHandler {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await self.rung() }
+                    group.addTask { try? await Task.sleep(for: timeout) }
+                    await group.next()
+                    group.cancelAll()
+                    self.wake()  // lets the ring task end if the timer won
+                }
+            } onGracefulShutdown: {
+                self.wake()
             }
         }
 
