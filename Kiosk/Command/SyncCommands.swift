@@ -110,7 +110,7 @@ struct SyncRound {
         }
         let counters = gatekeeper.counters()
         let cursor = try gatekeeper.syncCursor()
-        let tickets = try KioskReplica(directory: directory).ticketCount()
+        let tickets = try gatekeeper.ticketCount()
         return Result(pulled: round.pulled, pushed: round.pushed, pending: counters.pending, tickets: tickets, lastSeq: cursor.lastSeq)
     }
 }
@@ -170,9 +170,7 @@ struct ServerOptions: ParsableArguments {
     var ca: String?
 
     func url() throws -> URL {
-        guard let url = URL(string: server), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
-            url.host?.isEmpty == false
-        else { throw ValidationError("--server must be an http:// or https:// address, such as https://tickets.example.org, not '\(server)'") }
+        guard let url = URL(string: server), GateLink.isServerAddress(url) else { throw ValidationError("--server must be an http:// or https:// address, such as https://tickets.example.org, not '\(server)'") }
         if let ca, !FileManager.default.isReadableFile(atPath: ca) { throw ValidationError("--ca \(ca) cannot be read") }
         return url
     }

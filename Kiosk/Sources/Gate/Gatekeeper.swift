@@ -97,7 +97,7 @@ public final class Gatekeeper: Sendable {
         try core.withLock { core in
             guard let ticket = try core.replica.ticket(id: ticketID) else { throw GateError.unknownTicket(ticketID) }
             let (verdict, change) = core.decide(ticket: ticket, reEntry: false, token: nil, source: .manual, at: time)
-            let judgement = GateCore.Judgement(verdict: verdict, change: change, known: ticket, fresh: ticket, reEntry: false)
+            let judgement = GateCore.Judgement(verdict: verdict, change: change, fresh: ticket, reEntry: false)
             return try core.conclude(judgement, payload: nil, askServer: askServer)
         }
     }
@@ -158,6 +158,11 @@ public final class Gatekeeper: Sendable {
         core.withLock { $0.totals }
     }
 
+    /// Tickets the replica knows, read on the search connection.
+    public func ticketCount() throws -> Int {
+        try searchConnection.withLock { try KioskReplica.ticketCount(in: $0.database) }
+    }
+
     public func lastImportAt() throws -> Int64? {
         try searchConnection.withLock { try KioskReplica.lastImportAt(in: $0.database) }
     }
@@ -211,8 +216,6 @@ private final class GateCore {
     struct Judgement {
         let verdict: Verdict
         let change: TicketChange?
-        /// The ticket as the replica had it, if it did.
-        let known: ReplicaTicket?
         /// The ticket as the replica had it, or as the token tells it.
         let fresh: ReplicaTicket
         let reEntry: Bool
@@ -224,7 +227,7 @@ private final class GateCore {
             let fresh = known ?? ReplicaTicket(
                 id: token?.ticketID ?? 0, eventID: token?.eventID ?? eventID, status: .valid, holder: token?.holder ?? "",
                 seat: token?.seat ?? "", ticketClass: token?.ticketClass, origin: .scan)
-            return Judgement(verdict: verdict, change: nil, known: known, fresh: fresh, reEntry: false)
+            return Judgement(verdict: verdict, change: nil, fresh: fresh, reEntry: false)
         }
         do {
             decoded = try payload.withUnsafeBytes { bytes in
@@ -257,7 +260,7 @@ private final class GateCore {
             ticketClass: token.ticketClass, origin: .scan)
         let reEntry = token.flags.contains(.reEntry)
         let (verdict, change) = decide(ticket: ticket, reEntry: reEntry, token: token, source: .camera, at: time)
-        return Judgement(verdict: verdict, change: Self.written(change, known: known), known: known, fresh: ticket, reEntry: reEntry)
+        return Judgement(verdict: verdict, change: Self.written(change, known: known), fresh: ticket, reEntry: reEntry)
     }
 
     /// A ticket first met at this gate is written whole, not updated.
@@ -290,18 +293,18 @@ private final class GateCore {
     func settled(_ admission: Gatekeeper.Admission, answer: RedeemAnswer?) throws -> (Verdict, TicketChange?) {
         let known = try replica.ticket(id: admission.ticketID)
         let ticket = known ?? admission.fresh
-        let token = admission.verdict
+        let asked = admission.verdict  // the kiosk's own admit, as it stood when it asked
         guard let answer, let answered = answer.verdictReason else {
             // No word from the server: the kiosk decides as it would with no server at all.
-            let (verdict, change) = decide(ticket: ticket, reEntry: admission.reEntry, token: nil, source: token.source, at: token.time)
+            let (verdict, change) = decide(ticket: ticket, reEntry: admission.reEntry, token: nil, source: asked.source, at: asked.time)
             var offline = verdict
-            offline.holder = token.holder
-            offline.seat = token.seat
-            offline.ticketClass = token.ticketClass
+            offline.holder = asked.holder
+            offline.seat = asked.seat
+            offline.ticketClass = asked.ticketClass
             offline.redeemID = admission.redeemID  // the server may have heard it after all
             return (offline, Self.written(change, known: known))
         }
-        var verdict = token
+        var verdict = asked
         verdict.mode = .online
         verdict.redeemID = admission.redeemID
         verdict.inReplica = known?.origin == .import
@@ -319,10 +322,10 @@ private final class GateCore {
             verdict.reason = .ok
             changed.inside = rules.direction == .entry
             if rules.direction == .entry {
-                changed.usedAt = ticket.usedAt ?? token.time
+                changed.usedAt = ticket.usedAt ?? asked.time
                 changed.usedGate = ticket.usedGate ?? gate
             }
-            changed.movedAt = token.time
+            changed.movedAt = asked.time
         case .alreadyUsed, .notInside:
             verdict.reason = reason
             verdict.usedAt = answer.usedAt

@@ -161,7 +161,8 @@ public enum KioskTime {
 
     /// The corresponding C calls are `localtime_r` and `gmtime_r`.
     private static func calendarParts(milliseconds: Int64, local: Bool) -> tm {
-        var seconds = time_t((milliseconds - (milliseconds % 1_000 + 1_000) % 1_000) / 1_000)
+        // Floor division, written so no time (one from the server, say) can overflow.
+        var seconds = time_t(milliseconds / 1_000 - (milliseconds % 1_000 < 0 ? 1 : 0))
         var parts = tm()
         if local { localtime_r(&seconds, &parts) } else { gmtime_r(&seconds, &parts) }
         return parts

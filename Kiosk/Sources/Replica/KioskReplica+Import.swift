@@ -37,9 +37,7 @@ extension KioskReplica {
                     """, id, file.eventID, now)
                 summary.revoked += 1
             }
-            try database.run(
-                "INSERT INTO setting (name, value) VALUES ('last_import_at', ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-                String(now))
+            try Self.store("last_import_at", String(now), in: database)
             return summary
         }
     }

@@ -48,14 +48,14 @@ extension KioskReplica {
         return Enrollment(server: server, deviceID: deviceID, direction: direction, classes: classes, caFile: try setting("ca_file"))
     }
 
-    /// Ties the replica to `device` on `enrollment.server`. A new enrollment of a revoked gate
-    /// starts it afresh.
-    public func enroll(_ enrollment: Enrollment, gate: String) throws {
+    /// Ties the replica to a device on `enrollment.server` (`initialise` set its gate name). A
+    /// new enrollment of a revoked gate starts it afresh.
+    public func enroll(_ enrollment: Enrollment) throws {
         try database.transaction { database in
             let values: [(String, String?)] = [
                 ("server_url", enrollment.server.absoluteString), ("device_id", String(enrollment.deviceID)),
                 ("direction", enrollment.direction.rawValue), ("classes", enrollment.classes.map { $0.map(String.init).joined(separator: ",") }),
-                ("ca_file", enrollment.caFile), ("gate", gate), ("device_revoked", nil),
+                ("ca_file", enrollment.caFile), ("device_revoked", nil),
             ]
             for (name, value) in values {
                 try Self.store(name, value, in: database)
@@ -113,14 +113,7 @@ extension KioskReplica {
                 }
                 applied += 1
             }
-            if try keyRing() != keys {
-                try database.run("DELETE FROM key")
-                for key in keys.keys {
-                    try database.run(
-                        "INSERT INTO key (kid, aes_key, public_key, status) VALUES (?, ?, ?, ?)",
-                        key.kid, key.aesKey, key.publicKey, key.status.rawValue)
-                }
-            }
+            if try keyRing() != keys { try Self.replaceKeys(with: keys, in: database) }
             try Self.store("last_seq", String(page.lastSeq), in: database)
             if !page.more { try Self.store("synced_at", String(now), in: database) }
             return applied
@@ -165,15 +158,5 @@ extension KioskReplica {
 
     func setting(_ name: String) throws -> String? {
         try Self.setting(name, in: database)
-    }
-
-    /// Sets (or with nil, removes) one setting.
-    static func store(_ name: String, _ value: String?, in database: SQLiteDatabase) throws {
-        if let value {
-            try database.run(
-                "INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value)
-        } else {
-            try database.run("DELETE FROM setting WHERE name = ?", name)
-        }
     }
 }

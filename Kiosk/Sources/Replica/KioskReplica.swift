@@ -66,18 +66,12 @@ public final class KioskReplica {
             if let existing = try setting("event_id", in: database), existing != String(eventID) {
                 throw ReplicaError.otherEvent(directory: directory, eventID: existing)
             }
-            for (name, value) in [("event_id", String(eventID)), ("gate", gate)] {
-                try database.run("INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value)
-            }
+            try store("event_id", String(eventID), in: database)
+            try store("gate", gate, in: database)
             if try setting("initialised_at", in: database) == nil {
-                try database.run("INSERT INTO setting (name, value) VALUES ('initialised_at', ?)", String(now))
+                try store("initialised_at", String(now), in: database)
             }
-            try database.run("DELETE FROM key")
-            for key in keys.keys {
-                try database.run(
-                    "INSERT INTO key (kid, aes_key, public_key, status) VALUES (?, ?, ?, ?)",
-                    key.kid, key.aesKey, key.publicKey, key.status.rawValue)
-            }
+            try replaceKeys(with: keys, in: database)
         }
         return try KioskReplica(directory: directory)
     }
@@ -174,11 +168,35 @@ public final class KioskReplica {
     }
 
     public func ticketCount() throws -> Int {
+        try Self.ticketCount(in: database)
+    }
+
+    static func ticketCount(in database: SQLiteDatabase) throws -> Int {
         try database.scalar("SELECT COUNT(*) FROM ticket", as: Int.self) ?? 0
     }
 
     static func setting(_ name: String, in database: SQLiteDatabase) throws -> String? {
         try database.scalar("SELECT value FROM setting WHERE name = ?", name, as: String.self)
+    }
+
+    /// Sets (or with nil, removes) one setting.
+    static func store(_ name: String, _ value: String?, in database: SQLiteDatabase) throws {
+        if let value {
+            try database.run(
+                "INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value", name, value)
+        } else {
+            try database.run("DELETE FROM setting WHERE name = ?", name)
+        }
+    }
+
+    /// The server's kiosk keys, in place of those held: from `init`, an enrollment, or the feed.
+    static func replaceKeys(with keys: KeyRing, in database: SQLiteDatabase) throws {
+        try database.run("DELETE FROM key")
+        for key in keys.keys {
+            try database.run(
+                "INSERT INTO key (kid, aes_key, public_key, status) VALUES (?, ?, ?, ?)", key.kid, key.aesKey, key.publicKey,
+                key.status.rawValue)
+        }
     }
 }
 

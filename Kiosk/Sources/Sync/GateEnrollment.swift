@@ -12,7 +12,7 @@ public enum GateEnrollment {
             let replica = try KioskReplica(directory: directory)
             let pending = try replica.counters().pending
             if try replica.enrollment() != nil, pending > 0 {
-                throw LinkError.badServer("\(pending) scans of this gate's earlier enrollment are not on the server yet: run 'gate-kiosk sync --data \(directory)' first")
+                throw EnrollmentError.unpushedScans(pending, directory: directory)
             }
         }
         let link = try GateLink(server: server, credential: nil, caFile: caFile)
@@ -31,8 +31,7 @@ public enum GateEnrollment {
             directory: directory, eventID: answer.device.eventID, gate: answer.device.name, keys: try WireKey.ring(answer.keys), now: now)
         try AtomicFile.write(Data(answer.credential.utf8), to: credentialPath(directory), mode: 0o600)
         try replica.enroll(
-            Enrollment(server: server, deviceID: answer.device.id, direction: direction, classes: answer.device.classes, caFile: caFile),
-            gate: answer.device.name)
+            Enrollment(server: server, deviceID: answer.device.id, direction: direction, classes: answer.device.classes, caFile: caFile))
         try replica.saveClockOffset(answer.serverTime - KioskClock.system.now())
         return answer.device
     }
@@ -41,7 +40,7 @@ public enum GateEnrollment {
     public static func credential(_ directory: String) throws -> String {
         let path = credentialPath(directory)
         guard let data = FileManager.default.contents(atPath: path), !data.isEmpty else {
-            throw LinkError.badServer("\(path) is missing: enroll this gate again ('gate-kiosk enroll')")
+            throw EnrollmentError.credentialMissing(path)
         }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
@@ -57,5 +56,19 @@ public enum GateEnrollment {
         let link = try GateLink(server: enrollment.server, credential: try credential(directory), caFile: enrollment.caFile)
         let status = SyncStatus(.init(connection: cursor.revoked ? .revoked : .connecting, syncedAt: cursor.syncedAt, clockOffset: cursor.clockOffset))
         return (link, status)
+    }
+}
+
+public enum EnrollmentError: Error, Equatable, CustomStringConvertible {
+    /// Scans of an earlier enrollment the server has not stored: a new one would strand them.
+    case unpushedScans(Int, directory: String)
+    case credentialMissing(String)
+
+    public var description: String {
+        switch self {
+        case .unpushedScans(let count, let directory):
+            "\(count) scans of this gate's earlier enrollment are not on the server yet: run 'gate-kiosk sync --data \(directory)' first"
+        case .credentialMissing(let path): "\(path) is missing: enroll this gate again ('gate-kiosk enroll')"
+        }
     }
 }

@@ -13,7 +13,7 @@ public final class GateLink: Sendable {
 
     /// `caFile` is a PEM file of certificates to trust besides the system's.
     public init(server: URL, credential: String?, caFile: String?) throws(LinkError) {
-        guard let scheme = server.scheme?.lowercased(), ["http", "https"].contains(scheme), server.host?.isEmpty == false else {
+        guard Self.isServerAddress(server) else {
             throw .badServer("the server must be an http:// or https:// address, such as https://tickets.example.org")
         }
         self.server = server
@@ -31,6 +31,12 @@ public final class GateLink: Sendable {
             configuration.tlsConfiguration = tls
         }
         client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    /// An http:// or https:// address with a host: what the kiosk can call.
+    public static func isServerAddress(_ url: URL) -> Bool {
+        guard let scheme = url.scheme?.lowercased() else { return false }
+        return ["http", "https"].contains(scheme) && url.host?.isEmpty == false
     }
 
     /// The longest the server holds a feed request open (its cap is 25 s).
@@ -81,8 +87,7 @@ public final class GateLink: Sendable {
         let status: UInt
         let bytes: ByteBuffer
         do {
-            let timeout = TimeAmount.nanoseconds(Int64(deadline.components.seconds) * 1_000_000_000 + deadline.components.attoseconds / 1_000_000_000)
-            let response = try await client.execute(request, timeout: timeout)
+            let response = try await client.execute(request, timeout: .nanoseconds(Int64(deadline / .nanoseconds(1))))
             status = response.status.code
             bytes = try await response.body.collect(upTo: 64 << 20)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {

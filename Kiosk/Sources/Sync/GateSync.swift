@@ -49,7 +49,7 @@ public final class GateSync: Service, Sendable {
             repeat { pulled += try await pullPage(wait: 0, caughtUp: &caughtUp) } while !caughtUp
             return (pulled, try await pushPending())
         } catch {
-            _ = handle(error)
+            _ = await handle(error)
             throw error
         }
     }
@@ -67,7 +67,7 @@ public final class GateSync: Service, Sendable {
                 // Stopping: the call was cut off on purpose, nothing to report.
                 if Task.isCancelled { return }
                 caughtUp = false
-                if !handle(error) { return }
+                if !(await handle(error)) { return }
                 try? await Task.sleep(for: backoff.next())
             }
         }
@@ -104,7 +104,7 @@ public final class GateSync: Service, Sendable {
                     backoff.reset()
                 } catch {
                     if Task.isCancelled { return }
-                    if !handle(error) { return }
+                    if !(await handle(error)) { return }
                     try? await Task.sleep(for: backoff.next())
                     continue
                 }
@@ -131,7 +131,7 @@ public final class GateSync: Service, Sendable {
     // MARK: Failures
 
     /// Takes in a failed call; false when syncing must stop (the gate was revoked).
-    private func handle(_ error: any Error) -> Bool {
+    private func handle(_ error: any Error) async -> Bool {
         guard let error = error as? LinkError else {
             status.lost("\(error)")
             report("sync: \(error)")
@@ -139,7 +139,7 @@ public final class GateSync: Service, Sendable {
         }
         if error == .revoked {
             if status.revoked() { report(error.description) }
-            disk.sync { try? gatekeeper.markRevoked() }
+            _ = try? await onQueue(disk) { [gatekeeper] in try gatekeeper.markRevoked() }
             return false
         }
         let wasOnline = status.snapshot.connection == .online
