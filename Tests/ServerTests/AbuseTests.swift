@@ -7,32 +7,37 @@ import Testing
 
 @Suite("The server under abuse: password guessing, throttles, slow and idle sockets")
 struct AbuseTests {
-    @Test("16 clients guessing passwords at full scrypt cost leave /healthz answering at its normal speed")
+    @Test("16 clients guessing passwords at full scrypt cost leave /healthz answering while they wait")
     func passwordHashingLeavesRequestThreadsFree() async throws {
         // Throttling off: this is about where scrypt runs, not how often it may.
         try await LiveServer.run(passwordHasher: .standard) { server in
             _ = try await server.client.signUp(email: "alice@example.com", name: "Alice")
+            let guessesAnswered = Atomic<Int>(0)
             let guessing = Task {
                 try await LiveServer.all(16) { _ in
                     for _ in 0..<4 {
                         let reply = try await server.client.send(
                             .POST, "/api/v1/auth/login", json: ["email": "alice@example.com", "password": "wrong password guess"])
                         #expect(reply.status == 401)
+                        guessesAnswered.add(1, ordering: .relaxed)
                     }
                 }
             }
-            // While 64 hashes queue on the hashing threads (several seconds of work), health
-            // checks answer as they do on an idle server, not after the queue.
+            // While 64 hashes queue on the hashing threads (seconds of work), health checks answer
+            // as on an idle server, not after the queue. Shown by order, not by a clock (the
+            // speed itself belongs in a benchmark): sharing threads with the hashing, each check
+            // would wait behind the 15 or so guesses queued before it, so five checks in a row
+            // would outlast all 64. Apart, all five are answered while guesses still wait.
             try await Task.sleep(for: .milliseconds(200))
-            var latencies: [Duration] = []
-            for _ in 0..<10 {
-                let started = ContinuousClock.now
+            for _ in 0..<5 {
                 #expect(try await server.client.send(.GET, "/healthz").status == 200)
-                latencies.append(ContinuousClock.now - started)
             }
+            let answeredDuringChecks = guessesAnswered.load(ordering: .relaxed)
             _ = try await guessing.value
-            let median = latencies.sorted()[latencies.count / 2]
-            #expect(median < .milliseconds(300), "median /healthz latency \(median) while passwords were being guessed")
+            #expect(guessesAnswered.load(ordering: .relaxed) == 64)
+            #expect(
+                answeredDuringChecks < 64,
+                "all 64 guesses were answered before five health checks were: the checks waited for the hashing")
         }
     }
 
