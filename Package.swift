@@ -6,7 +6,7 @@ import PackageDescription
 //
 // Targets go from C to Swift to app, one step each:
 //   COpenSSL, CSQLite → Shared → Server / Kiosk → ticket-server / gate-kiosk
-//   CQRencode, CZlib → QRCodes → Server (and the kiosk's test scenes),  CZBar, CV4L2 → Kiosk
+//   CQRencode, CZlib → QRCodes → Server (and the kiosk's test scenes),  CZBar, CZXing, CV4L2 → Kiosk
 let package = Package(
     name: "FestivalGate",
     products: [
@@ -46,6 +46,10 @@ let package = Package(
         .systemLibrary(
             name: "CZBar", path: "Kiosk/CZBar", pkgConfig: "zbar",
             providers: [.apt(["libzbar-dev"])]),
+        /// zxing-cpp is C++: a small C face on it, compiled here, that Swift imports.
+        .target(
+            name: "CZXing", path: "Kiosk/CZXing",
+            linkerSettings: [.linkedLibrary("ZXing")]),
         .systemLibrary(
             name: "CV4L2", path: "Kiosk/CV4L2", pkgConfig: "libv4l2",
             providers: [.apt(["libv4l-dev"])]),
@@ -94,7 +98,7 @@ let package = Package(
         .target(
             name: "Kiosk",
             dependencies: [
-                "Shared", "CZBar", "CV4L2", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "Shared", "CZBar", "CZXing", "CV4L2", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -131,7 +135,13 @@ let package = Package(
 
         // MARK: Tests.
         .target(name: "TestSupport", dependencies: ["Shared"], path: "Tests/TestSupport"),
-        .target(name: "GateScenes", dependencies: ["Kiosk", "QRCodes"], path: "Tests/GateScenes"),
+        /// libjpeg, for the test scenes' MJPEG frames (the kiosk itself never sees JPEG: libv4l2 decodes it).
+        .systemLibrary(name: "CJPEG", path: "Tests/CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .target(
+            name: "GateScenes", dependencies: ["Kiosk", "QRCodes", "CJPEG"], path: "Tests/GateScenes",
+            // Rendering a camera frame is millions of float operations: optimised even in debug
+            // builds, or the scanning tests would spend their time drawing.
+            swiftSettings: [.unsafeFlags(["-O"])]),
         .testTarget(
             name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests",
             resources: [.copy("Fixtures")]),
@@ -148,5 +158,6 @@ let package = Package(
         .testTarget(
             name: "KioskTests", dependencies: ["Kiosk", "Shared", "QRCodes", "TestSupport", "GateScenes"],
             path: "Tests/KioskTests"),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

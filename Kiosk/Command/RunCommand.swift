@@ -34,8 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds before an --on-admit command is killed.", valueName: "seconds"))
     var onAdmitTimeout = 2.0
     @Flag(help: "Play a Y4M source at its frame rate, dropping frames as a camera would.") var realtime = false
-    @Option(help: ArgumentHelp("zbar reads every Nth line: 1 is slowest and reads the smallest codes, 2 halves the cost.", valueName: "n"))
-    var scanDensity: Int32 = 2
+    @Option(help: ArgumentHelp(
+        "zbar's passes on a code seen but not read look at every Nth line: 1 reads the most, 2 halves their cost.", valueName: "n"))
+    var scanDensity: Int32 = 1
     @Option(help: ArgumentHelp("Kiosk time of a recording's first frame, in seconds since 1970 (default: now).", valueName: "seconds"))
     var clockStart: Double?
 

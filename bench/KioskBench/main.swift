@@ -1,111 +1,23 @@
-// The kiosk's per-frame cost, frame ready to verdict on disk, and its CPU share and memory while
-// idling at 30 fps. Run in release mode:
-//   swift build -c release --product gate-kiosk && swift run -c release kiosk-bench [frames] [scan density]
+// The kiosk's benchmarks. Run in release mode:
+//   swift build -c release --product gate-kiosk --product kiosk-bench
+//   .build/release/kiosk-bench [frames] [scan density]   frame to verdict, and idling at 30 fps
+//   .build/release/kiosk-bench reading [shots a family]  read rate and time per frame, per condition
+//   .build/release/kiosk-bench scenes DIR [shots]         each condition's first shots, as PGM images
+//   .build/release/kiosk-bench files FRAME.pgm...          reads frames from files, one line each
 import Foundation
-import GateScenes
-import Kiosk
-import QRCodes
-import Shared
 
-let samples = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 1_000
-/// zbar's scan density, as `gate-kiosk run --scan-density` takes it.
-let density = CommandLine.arguments.dropFirst(2).first.flatMap(Int32.init) ?? 2
-let eventID: UInt32 = 2026
-let replicaTickets = 100_000
-let work = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bench-\(getpid())").path
-try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(atPath: work) }
-
-let keys = KeyRing.generate()
-let encoder = try TokenEncoder(activeKeyOf: keys)
-let now = Int64(Date().timeIntervalSince1970)
-func token(_ id: UInt64) throws -> String {
-    try encoder.encode(TicketToken(
-        ticketID: id, eventID: eventID, notBefore: UInt32(now - 3_600), notAfter: UInt32(now + 3_600), ticketClass: 1,
-        seat: "R\(id % 40)-\(id % 30)", holder: "Holder \(id)"))
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "reading":
+    try readingBenchmark(shotsPerFamily: arguments.dropFirst().first.flatMap(Int.init) ?? 40)
+case "files":
+    try readFiles(arguments.dropFirst().map { $0 })
+case "scenes":
+    guard let directory = arguments.dropFirst().first else { fatalError("kiosk-bench scenes DIR") }
+    try writeScenes(to: directory, shotsPerFamily: arguments.dropFirst(2).first.flatMap(Int.init) ?? 3)
+default:
+    try frameToVerdict(
+        samples: arguments.first.flatMap(Int.init) ?? 1_000,
+        // zbar's scan density, as `gate-kiosk run --scan-density` takes it.
+        density: arguments.dropFirst().first.flatMap(Int32.init) ?? 2)
 }
-
-/// A replica of `replicaTickets` imported tickets in `directory`.
-func makeReplica(_ directory: String) throws -> KioskReplica {
-    let replica = try KioskReplica.initialise(directory: directory, eventID: eventID, gate: "bench", keys: keys.kioskExport, now: now * 1_000)
-    let entries = (1...UInt64(replicaTickets)).map {
-        TicketImport.Entry(ticketID: $0, status: .valid, holder: "Holder \($0)", seat: "", ticketClass: 1, usedAt: nil, usedGate: nil)
-    }
-    _ = try replica.apply(TicketImport(eventID: eventID, tickets: entries), name: "bench", now: now * 1_000)
-    return replica
-}
-
-func percentile(_ sorted: [Double], _ p: Double) -> Double { sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))] }
-
-// MARK: Frame ready to verdict
-
-print("kiosk-bench: \(samples) frames a case, scan density \(density), replica of \(replicaTickets) tickets, synchronous=FULL")
-let replica = try makeReplica(work + "/frames")
-// No debounce: every read of a code is judged and written, the most a frame can cost.
-let gatekeeper = try Gatekeeper(replica: replica, rules: GateRules(debounceMilliseconds: 0))
-let scanner = try QRScanner(density: density)
-for (width, height, module) in [(640, 480, 4.0), (1280, 720, 6.0)] {
-    for withCode in [true, false] {
-        // 20 different frames, noisy and slightly blurred, as a webcam delivers them.
-        var frames = [GreyFrame]()
-        for index in 0..<20 {
-            let text: String? = withCode ? try token(UInt64(index + 1)) : nil
-            let scene = Scene(
-                text: text, centreX: Double(width / 2 + index * 3), centreY: Double(height / 2), moduleSize: module,
-                degrees: Double(index % 7 * 3), blurPasses: 1, noise: 10, seed: UInt64(index))
-            frames.append(try scene.frame(width: width, height: height))
-        }
-        var times = [Double]()
-        var verdicts = 0
-        let clock = ContinuousClock()
-        for index in 0..<samples {
-            let frame = frames[index % frames.count]
-            let ready = clock.now
-            for payload in try scanner.scan(frame) {
-                _ = try gatekeeper.scan(payload, at: KioskClock.system.now())
-                verdicts += 1
-            }
-            let elapsed = clock.now - ready
-            times.append(Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6)
-        }
-        times.sort()
-        let label = "\(width)x\(height) \(withCode ? "with a QR" : "no QR    ")"
-        print(String(format: "%@: p50 %.2f ms, p99 %.2f ms (%d verdicts)", label, percentile(times, 0.5) / 1_000, percentile(times, 0.99) / 1_000, verdicts))
-    }
-}
-
-// MARK: Idling at 30 fps
-
-let idleDirectory = work + "/idle"
-_ = try makeReplica(idleDirectory)
-let clip = work + "/idle.y4m"
-let seconds = 20
-let empty = try (0..<30).map { try Scene(text: nil, blurPasses: 1, noise: 10, seed: UInt64($0)).frame() }
-try Y4MWriter.write((0..<(seconds * 30)).map { empty[$0 % empty.count] }, to: clip, framesPerSecond: 30)
-let kiosk = Process()
-kiosk.executableURL = Bundle.main.executableURL!.deletingLastPathComponent().appendingPathComponent("gate-kiosk")
-kiosk.arguments = ["run", "--data", idleDirectory, "--source", clip, "--json", "--realtime", "--scan-density", String(density)]
-let started = Date()
-try kiosk.run()
-// The child's own peak, read while it lives: getrusage's ru_maxrss would count the pages it
-// shared with this process between fork and exec.
-var residentSeries = [String]()
-var peak = 0
-while kiosk.isRunning {
-    Thread.sleep(forTimeInterval: 2)
-    let status = (try? String(contentsOfFile: "/proc/\(kiosk.processIdentifier)/status", encoding: .utf8)) ?? ""
-    func field(_ name: String) -> Int? {
-        status.split(separator: "\n").first { $0.hasPrefix(name) }.flatMap { $0.split(separator: " ").dropFirst().first }.flatMap { Int($0) }
-    }
-    if let resident = field("VmRSS:") { residentSeries.append(String(resident)) }
-    peak = max(peak, field("VmHWM:") ?? 0)
-}
-kiosk.waitUntilExit()
-print("resident set every 2 s (kB): \(residentSeries.joined(separator: " "))")
-let wall = Date().timeIntervalSince(started)
-var usage = rusage()
-getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-print(String(
-    format: "idle, 640x480 at 30 fps for %.1f s (exit %d): CPU %.1f %% of one core, peak RSS %.1f MB",
-    wall, kiosk.terminationStatus, cpu / wall * 100, Double(peak) / 1_024))

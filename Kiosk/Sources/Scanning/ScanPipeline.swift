@@ -4,7 +4,7 @@ import Synchronization
 
 /// Camera to verdict on two threads of its own, started when the service runs: the capture
 /// thread reads frames from the source into a one-frame mailbox; the decode thread reads QR
-/// codes with zbar and hands each to the redeem step, which has the gatekeeper judge it (and,
+/// codes (zxing-cpp and zbar, in passes: `CodeReader`) and hands each to the redeem step, which has the gatekeeper judge it (and,
 /// online, the server redeem it) and publishes the recorded verdict.
 /// Blocking C calls (V4L2, zbar, SQLite) never run on the async pool, and nothing a consumer
 /// of the events does (drawing, writing a pipe, starting a hook) runs on the decode thread.
@@ -68,22 +68,16 @@ public final class ScanPipeline: Service, Sendable {
     }
 
     private func decodeLoop() {
-        let scanner: QRScanner
+        let reader: CodeReader
         do {
-            scanner = try QRScanner(density: density)
+            reader = try CodeReader(density: density)
         } catch {
             problem.withLock { $0 = error.description }
             events.publish(.failure(error.description))
             return
         }
         while let stamped = mailbox.take() {
-            let payloads: [[UInt8]]
-            do {
-                payloads = try scanner.scan(stamped.frame)
-            } catch {
-                continue  // zbar could not read this frame; the next one comes in a moment
-            }
-            for payload in payloads {
+            for payload in reader.read(stamped.frame) {
                 do {
                     try redeem.scan(payload, at: stamped.time, ready: stamped.ready)
                 } catch {

@@ -1,0 +1,116 @@
+/// Reads the QR codes in a stream of camera frames, in passes, within a frame's budget.
+///
+/// 1. zxing-cpp on the whole frame (about 1.5 ms at 640x480): most tickets end here.
+/// 2. A finder-pattern search (about 1 ms) says whether, where, how large and in which polarity
+///    a code is in view. An empty gate ends here, so it costs little.
+/// 3. On a code seen but not read, zbar and zxing on just that part of the frame, made easier:
+///    inverted for a dark-mode screen, averaged for sensor noise, doubled for modules of two
+///    pixels. The passes stop at the first read or at the frame's deadline; the next frame of
+///    the same scene goes on with the passes this one had no time for.
+///
+/// A sighting is remembered for half a second, so that the next frames look there first even
+/// when their own search misses (a blurred frame in a shaky hand). Not thread-safe, like the
+/// decoders it owns: one per decode thread.
+public final class CodeReader {
+    /// What the last frame showed, for the screen's hints ("hold still", "closer").
+    public enum Look: Sendable, Equatable {
+        case nothing
+        case read
+        /// A code is in view but was not read in this frame.
+        case unread(CodeSighting)
+    }
+
+    private let zbar: QRScanner
+    private let zxing = ZXingScanner()
+    private let clock = ContinuousClock()
+    /// After this long on a frame no further pass starts: a pass on a crop takes 1–4 ms, so
+    /// frames with a code stay under the 15 ms budget.
+    private let deadline: Duration
+    private var remembered: (sighting: CodeSighting, frames: Int)?
+    /// The pass to start with on the next frame of a scene whose code was seen but not read.
+    private var nextPass = 0
+    public private(set) var lastLook = Look.nothing
+
+    /// Frames a sighting is remembered for: half a second at 30 fps.
+    private static let memory = 15
+
+    public init(density: Int32 = 1, deadline: Duration = .milliseconds(9)) throws(ZBarError) {
+        zbar = try QRScanner(density: density)
+        self.deadline = deadline
+    }
+
+    /// The payloads of every code read in `frame`.
+    public func read(_ frame: GreyFrame) -> [[UInt8]] {
+        let started = clock.now
+        let whole = zxing.scan(frame)
+        guard whole.isEmpty else { return found(whole) }
+        let sighting = FinderPatternSearch.sight(in: frame) ?? remembered.map(\.sighting)
+        guard let sighting else {
+            lastLook = .nothing
+            return []
+        }
+        remembered = (sighting, remembered?.sighting == sighting ? remembered!.frames + 1 : 0)
+        if remembered!.frames > Self.memory { remembered = nil }
+        let passes = Pass.order(for: sighting)
+        let crop = frame.cropped(to: sighting.region)
+        var prepared = PreparedCrops(crop: sighting.inverted ? crop.inverted() : crop)
+        for step in 0..<passes.count {
+            guard step == 0 || clock.now - started < deadline else { break }
+            let pass = passes[(nextPass + step) % passes.count]
+            let payloads = run(pass, on: &prepared)
+            if !payloads.isEmpty { return found(payloads) }
+            nextPass = (nextPass + step + 1) % passes.count
+        }
+        lastLook = .unread(sighting)
+        return []
+    }
+
+    /// Drops what earlier frames taught it.
+    public func forget() {
+        remembered = nil
+        nextPass = 0
+        lastLook = .nothing
+    }
+
+    private func found(_ payloads: [[UInt8]]) -> [[UInt8]] {
+        lastLook = .read
+        nextPass = 0
+        return payloads
+    }
+
+    private func run(_ pass: Pass, on crops: inout PreparedCrops) -> [[UInt8]] {
+        switch pass {
+        case .zbar: (try? zbar.scan(crops.crop)) ?? []
+        case .zbarDenoised: (try? zbar.scan(crops.denoised)) ?? []
+        case .zbarDoubled: (try? zbar.scan(crops.doubled)) ?? []
+        case .zbarDoubledDenoised: (try? zbar.scan(crops.doubledDenoised)) ?? []
+        case .zxing: zxing.scan(crops.crop)
+        case .zxingDenoised: zxing.scan(crops.denoised)
+        }
+    }
+
+    /// A decoder on a version of the crop.
+    enum Pass {
+        case zbar, zbarDenoised, zbarDoubled, zbarDoubledDenoised, zxing, zxingDenoised
+
+        static func order(for sighting: CodeSighting) -> [Pass] {
+            // Small modules first get the doubled crop; zxing already had the whole frame in
+            // the usual polarity, so it sees the crop only when it is a dark-mode one.
+            var passes: [Pass] = sighting.moduleSize < 3.2
+                ? [.zbarDoubled, .zbarDoubledDenoised, .zbar, .zbarDenoised] : [.zbar, .zbarDenoised, .zbarDoubled, .zbarDoubledDenoised]
+            if sighting.inverted { passes.insert(.zxing, at: 0) }
+            passes.append(.zxingDenoised)
+            return passes
+        }
+    }
+
+    /// The crop's versions, each made the first time a pass asks for it.
+    private struct PreparedCrops {
+        let crop: GreyFrame
+        lazy var denoised = crop.denoised()
+        lazy var doubled = crop.upscaled()
+        lazy var doubledDenoised = doubled.denoised()
+
+        init(crop: GreyFrame) { self.crop = crop }
+    }
+}

@@ -1,0 +1,239 @@
+/// Where a frame seems to hold a QR code, though no decoder read it: the evidence that makes the
+/// later, dearer passes worth their time, and tells them where to look.
+public struct CodeSighting: Sendable, Equatable {
+    /// The part of the frame that holds the code, with some margin.
+    public var region: PixelRegion
+    /// Pixels a module, as the finder patterns measure it.
+    public var moduleSize: Double
+    /// Light modules on dark: a dark-mode screen.
+    public var inverted: Bool
+    /// How many of the code's three finder patterns were found (2 or 3).
+    public var finders: Int
+}
+
+/// Looks for QR finder patterns (the three nested squares in a code's corners) the way every QR
+/// detector does: runs of dark and light in the ratio 1:1:3:1:1 along a row, confirmed down the
+/// column through their middle. The ratio holds on any line through the centre, so a code turned
+/// to any angle is found; both polarities are looked for, so a dark-mode screen is too.
+///
+/// Pixels are split into dark and light against the mean of their neighbourhood (blocks of
+/// 8×8, averaged 5×5), so shadows, glare and dim screens do not matter; blocks with almost no
+/// contrast count as light, so flat walls and noise make no runs. About 1 ms a 640x480 frame.
+struct FinderPatternSearch {
+    private struct Finder {
+        var x: Double
+        var y: Double
+        var module: Double
+        var inverted: Bool
+        var hits: Int
+    }
+
+    private static let block = 8
+    /// Below this much contrast around a pixel it is light: no code has less (a dim screen has 30).
+    private static let minimumContrast = 14
+
+    /// The most convincing sighting of a code in `frame`, or nil.
+    static func sight(in frame: GreyFrame) -> CodeSighting? {
+        guard frame.width >= 32, frame.height >= 32 else { return nil }
+        let dark = binarise(frame)
+        var finders: [Finder] = []
+        dark.withUnsafeBufferPointer { dark in
+            for y in stride(from: 2, to: frame.height - 2, by: 2) {
+                scanRow(y, dark: dark, width: frame.width, height: frame.height, into: &finders)
+            }
+        }
+        return bestCode(among: finders, width: frame.width, height: frame.height)
+    }
+
+    /// 1 for dark, 0 for light: each pixel against its neighbourhood's mean.
+    private static func binarise(_ frame: GreyFrame) -> [UInt8] {
+        let (width, height) = (frame.width, frame.height)
+        let columns = (width + block - 1) / block, rows = (height + block - 1) / block
+        var means = [Int](repeating: 0, count: columns * rows)
+        var ranges = [Int](repeating: 0, count: columns * rows)
+        frame.pixels.withUnsafeBufferPointer { pixels in
+            for row in 0..<rows {
+                for column in 0..<columns {
+                    var (sum, count, low, high) = (0, 0, 255, 0)
+                    for y in (row * block)..<min(height, (row + 1) * block) {
+                        for x in (column * block)..<min(width, (column + 1) * block) {
+                            let value = Int(pixels[y * width + x])
+                            sum += value
+                            count += 1
+                            low = min(low, value)
+                            high = max(high, value)
+                        }
+                    }
+                    means[row * columns + column] = sum / count
+                    ranges[row * columns + column] = high - low
+                }
+            }
+        }
+        // Each block's threshold: the mean of the 5×5 blocks round it, and the most contrast among them.
+        var thresholds = [Int](repeating: -1, count: columns * rows)
+        for row in 0..<rows {
+            for column in 0..<columns {
+                var (sum, count, contrast) = (0, 0, 0)
+                for neighbourRow in max(0, row - 2)...min(rows - 1, row + 2) {
+                    for neighbourColumn in max(0, column - 2)...min(columns - 1, column + 2) {
+                        sum += means[neighbourRow * columns + neighbourColumn]
+                        count += 1
+                        contrast = max(contrast, ranges[neighbourRow * columns + neighbourColumn])
+                    }
+                }
+                // A flat neighbourhood is all light: below a threshold of -1 there is nothing.
+                thresholds[row * columns + column] = contrast >= minimumContrast ? sum / count : -1
+            }
+        }
+        var dark = [UInt8](repeating: 0, count: width * height)
+        frame.pixels.withUnsafeBufferPointer { pixels in
+            dark.withUnsafeMutableBufferPointer { dark in
+                for y in 0..<height {
+                    let thresholdRow = (y / block) * columns
+                    for x in 0..<width {
+                        dark[y * width + x] = Int(pixels[y * width + x]) < thresholds[thresholdRow + x / block] ? 1 : 0
+                    }
+                }
+            }
+        }
+        return dark
+    }
+
+    /// Runs along row `y`; each five in a row that look like a finder are checked down the column.
+    private static func scanRow(_ y: Int, dark: UnsafeBufferPointer<UInt8>, width: Int, height: Int, into finders: inout [Finder]) {
+        var runs = [Int](repeating: 0, count: 5)  // the last five runs, oldest first
+        var runCount = 0
+        var current = dark[y * width]
+        var length = 0
+        for x in 0...width {
+            let value = x < width ? dark[y * width + x] : 2
+            if value == current {
+                length += 1
+                continue
+            }
+            runs.removeFirst()
+            runs.append(length)
+            runCount += 1
+            // `current` is the colour of the run just ended, the last of the five; the middle run has its colour too.
+            if runCount >= 5, isFinderRatio(runs) {
+                let centreX = x - runs[4] - runs[3] - runs[2] / 2 - 1
+                let module = Double(runs.reduce(0, +)) / 7
+                if let (centreY, verticalModule) = checkColumn(centreX, y, centreIsDark: current, expected: module, dark: dark, width: width, height: height) {
+                    add(Finder(x: Double(centreX), y: centreY, module: (module + verticalModule) / 2, inverted: current == 0, hits: 1), to: &finders)
+                }
+            }
+            current = value
+            length = 1
+        }
+    }
+
+    /// Runs in the ratio 1:1:3:1:1, each within half a module and a bit (blur and tilt bend them).
+    private static func isFinderRatio(_ runs: [Int]) -> Bool {
+        let total = runs.reduce(0, +)
+        guard total >= 9 else { return false }  // under 1.3 pixels a module nothing can read it
+        let module = Double(total) / 7
+        let slack = module * 0.7
+        return abs(Double(runs[0]) - module) < slack && abs(Double(runs[1]) - module) < slack
+            && abs(Double(runs[2]) - 3 * module) < slack * 2 && abs(Double(runs[3]) - module) < slack
+            && abs(Double(runs[4]) - module) < slack
+    }
+
+    /// Up and down column `x` from row `y`: the same pattern? Returns its centre row and module.
+    private static func checkColumn(
+        _ x: Int, _ y: Int, centreIsDark: UInt8, expected: Double, dark: UnsafeBufferPointer<UInt8>, width: Int, height: Int
+    ) -> (Double, Double)? {
+        guard x >= 0, x < width, dark[y * width + x] == centreIsDark else { return nil }
+        let limit = Int(expected * 6) + 2
+        // Runs going up from the centre: the rest of the core, then a ring, then the outer ring.
+        func runs(step: Int) -> [Int]? {
+            var lengths = [0, 0, 0]
+            var row = y
+            for index in 0..<3 {
+                let colour = index == 1 ? 1 - centreIsDark : centreIsDark
+                while row >= 0, row < height, dark[row * width + x] == colour, lengths[index] <= limit {
+                    lengths[index] += 1
+                    row += step
+                }
+                guard lengths[index] > 0, lengths[index] <= limit else { return nil }
+            }
+            return lengths
+        }
+        guard let up = runs(step: -1), let down = runs(step: 1) else { return nil }
+        let vertical = [up[2], up[1], up[0] + down[0] - 1, down[1], down[2]]
+        guard isFinderRatio(vertical) else { return nil }
+        let module = Double(vertical.reduce(0, +)) / 7
+        // A tilt may shorten one direction, but not to less than half the other.
+        guard module > expected * 0.5, module < expected * 2 else { return nil }
+        let centreY = Double(y - up[0] + 1) + Double(vertical[2]) / 2
+        return (centreY, module)
+    }
+
+    private static func add(_ finder: Finder, to finders: inout [Finder]) {
+        for index in finders.indices where finders[index].inverted == finder.inverted {
+            let near = finders[index].module * 3
+            if abs(finders[index].x - finder.x) < near, abs(finders[index].y - finder.y) < near {
+                let hits = Double(finders[index].hits)
+                finders[index].x = (finders[index].x * hits + finder.x) / (hits + 1)
+                finders[index].y = (finders[index].y * hits + finder.y) / (hits + 1)
+                finders[index].module = (finders[index].module * hits + finder.module) / (hits + 1)
+                finders[index].hits += 1
+                return
+            }
+        }
+        finders.append(finder)
+    }
+
+    /// The finders that make a code: best, three of one polarity and alike in size forming an
+    /// L (two sides near equal, near square: tilt and perspective bend it, clutter rarely makes
+    /// one); else the likeliest pair. Their distances must be a code's: a version 1 code's
+    /// finders are 14 modules apart, and the largest a kiosk meets, about 80 on the diagonal.
+    private static func bestCode(among finders: [Finder], width: Int, height: Int) -> CodeSighting? {
+        guard finders.count >= 2 else { return nil }
+        func alike(_ a: Finder, _ b: Finder) -> Bool {
+            a.inverted == b.inverted && max(a.module, b.module) < min(a.module, b.module) * 1.7
+        }
+        func modules(_ a: Finder, _ b: Finder) -> Double {
+            ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() / ((a.module + b.module) / 2)
+        }
+        var bestTriple: (score: Double, corner: Finder, ends: (Finder, Finder))?
+        var bestPair: (score: Int, pair: (Finder, Finder))?
+        for i in finders.indices {
+            for j in finders.indices where j > i && alike(finders[i], finders[j]) && (12...90).contains(modules(finders[i], finders[j])) {
+                let pairScore = min(finders[i].hits, 5) + min(finders[j].hits, 5)
+                if pairScore > bestPair?.score ?? 0 { bestPair = (pairScore, (finders[i], finders[j])) }
+                for k in finders.indices where k > j && alike(finders[i], finders[k]) && alike(finders[j], finders[k]) {
+                    let triple = [finders[i], finders[j], finders[k]]
+                    for corner in 0..<3 {
+                        let (c, a, b) = (triple[corner], triple[(corner + 1) % 3], triple[(corner + 2) % 3])
+                        let (sideA, sideB) = (modules(c, a), modules(c, b))
+                        guard (12...60).contains(sideA), (12...60).contains(sideB), max(sideA, sideB) < min(sideA, sideB) * 1.45 else { continue }
+                        let (ax, ay, bx, by) = (a.x - c.x, a.y - c.y, b.x - c.x, b.y - c.y)
+                        let cosine = (ax * bx + ay * by) / ((ax * ax + ay * ay).squareRoot() * (bx * bx + by * by).squareRoot())
+                        guard abs(cosine) < 0.45, max(c.module, a.module, b.module) < min(c.module, a.module, b.module) * 1.4 else { continue }
+                        // The squarer and the more often seen, the likelier: a pattern inside a
+                        // code's data can pass for a finder, but seldom at a true corner.
+                        let score = Double(triple.reduce(0) { $0 + min($1.hits, 4) }) - 20 * abs(cosine) - 10 * abs(1 - sideA / sideB)
+                        if score > bestTriple?.score ?? -.infinity { bestTriple = (score, c, (a, b)) }
+                    }
+                }
+            }
+        }
+        if let (_, corner, (a, b)) = bestTriple {
+            // The fourth corner completes the parallelogram; the code is inside the four, plus
+            // half a finder and the quiet zone.
+            let module = (corner.module + a.module + b.module) / 3
+            let xs = [corner.x, a.x, b.x, a.x + b.x - corner.x], ys = [corner.y, a.y, b.y, a.y + b.y - corner.y]
+            let reach = max(xs.max()! - xs.min()!, ys.max()! - ys.min()!) / 2 + module * 9
+            return CodeSighting(
+                region: PixelRegion(centreX: (a.x + b.x) / 2, centreY: (a.y + b.y) / 2, reach: reach, inFrameOf: width, height: height),
+                moduleSize: module, inverted: corner.inverted, finders: 3)
+        }
+        guard let (_, (a, b)) = bestPair else { return nil }
+        // A side or a diagonal: reach as far as the pair is long, which covers both.
+        let module = (a.module + b.module) / 2
+        let reach = ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() + module * 9
+        return CodeSighting(
+            region: PixelRegion(centreX: (a.x + b.x) / 2, centreY: (a.y + b.y) / 2, reach: reach, inFrameOf: width, height: height),
+            moduleSize: module, inverted: a.inverted, finders: 2)
+    }
+}

@@ -1,0 +1,82 @@
+/// A rectangle of a frame, in pixels.
+public struct PixelRegion: Sendable, Equatable {
+    public var x: Int
+    public var y: Int
+    public var width: Int
+    public var height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        (self.x, self.y, self.width, self.height) = (x, y, width, height)
+    }
+
+    /// The square of half-side `reach` round (`centreX`, `centreY`), cut to a `width`×`height` frame.
+    init(centreX: Double, centreY: Double, reach: Double, inFrameOf width: Int, height: Int) {
+        let left = max(0, Int(centreX - reach)), top = max(0, Int(centreY - reach))
+        let right = min(width, Int(centreX + reach)), bottom = min(height, Int(centreY + reach))
+        self.init(x: left, y: top, width: max(0, right - left), height: max(0, bottom - top))
+    }
+}
+
+/// The image filters of the later decoding passes. Each returns a new frame; the camera's
+/// buffer is never changed.
+extension GreyFrame {
+    public func cropped(to region: PixelRegion) -> GreyFrame {
+        var pixels = [UInt8](repeating: 0, count: region.width * region.height)
+        self.pixels.withUnsafeBufferPointer { source in
+            pixels.withUnsafeMutableBufferPointer { target in
+                for row in 0..<region.height {
+                    let from = (region.y + row) * width + region.x
+                    for column in 0..<region.width { target[row * region.width + column] = source[from + column] }
+                }
+            }
+        }
+        return GreyFrame(width: region.width, height: region.height, pixels: pixels)
+    }
+
+    /// Light for dark: a dark-mode screen's code becomes an ordinary one.
+    public func inverted() -> GreyFrame {
+        GreyFrame(width: width, height: height, pixels: pixels.map { 255 - $0 })
+    }
+
+    /// Each pixel the mean of its 3×3 neighbourhood: sensor noise averages out, while modules
+    /// of 3 pixels or more keep their edges (the decoders find edges, and noise makes false ones).
+    public func denoised() -> GreyFrame {
+        guard width > 2, height > 2 else { return self }
+        var smoothed = pixels
+        pixels.withUnsafeBufferPointer { source in
+            smoothed.withUnsafeMutableBufferPointer { target in
+                for y in 1..<(height - 1) {
+                    for x in 1..<(width - 1) {
+                        let above = (y - 1) * width + x, here = y * width + x, below = (y + 1) * width + x
+                        var sum = Int(source[above - 1]) + Int(source[above]) + Int(source[above + 1])
+                        sum += Int(source[here - 1]) + Int(source[here]) + Int(source[here + 1])
+                        sum += Int(source[below - 1]) + Int(source[below]) + Int(source[below + 1])
+                        target[here] = UInt8(truncatingIfNeeded: (sum * 7_282) >> 16)  // sum / 9
+                    }
+                }
+            }
+        }
+        return GreyFrame(width: width, height: height, pixels: smoothed)
+    }
+
+    /// Twice the size, bilinear: modules of 2 pixels become 4, which zbar's edge finder needs.
+    public func upscaled() -> GreyFrame {
+        let (wide, tall) = (width * 2, height * 2)
+        var scaled = [UInt8](repeating: 0, count: wide * tall)
+        pixels.withUnsafeBufferPointer { source in
+            scaled.withUnsafeMutableBufferPointer { target in
+                for y in 0..<tall {
+                    // Output pixel centres sit at quarter positions between the input's.
+                    let row = max(0, y - 1) / 2, next = min(height - 1, row + 1), lower = y % 2 == 1 || y == 0 ? 1 : 3
+                    for x in 0..<wide {
+                        let column = max(0, x - 1) / 2, right = min(width - 1, column + 1), leftWeight = x % 2 == 1 || x == 0 ? 3 : 1
+                        let top = Int(source[row * width + column]) * leftWeight + Int(source[row * width + right]) * (4 - leftWeight)
+                        let bottom = Int(source[next * width + column]) * leftWeight + Int(source[next * width + right]) * (4 - leftWeight)
+                        target[y * wide + x] = UInt8(truncatingIfNeeded: (top * (4 - lower) + bottom * lower + 8) >> 4)
+                    }
+                }
+            }
+        }
+        return GreyFrame(width: wide, height: tall, pixels: scaled)
+    }
+}
