@@ -53,8 +53,10 @@ public struct ReadingTrial {
     }
 }
 
-/// What the trial needs of a reader: the kiosk's `CodeReader`, or a bare zbar pass to compare.
+/// What the trial needs of a reader: the kiosk's `CodeReader`, or another to compare.
 public protocol FrameReading: AnyObject {
     func read(_ frame: GreyFrame) -> [[UInt8]]
     func forget()
 }
+
+extension CodeReader: FrameReading {}

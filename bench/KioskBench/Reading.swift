@@ -2,8 +2,6 @@ import Foundation
 import GateScenes
 import Kiosk
 
-extension CodeReader: FrameReading {}
-
 /// Per condition: the share of tickets read from one frame, and the time per frame with a code
 /// and on the same scene without one (the empty gate), at 640x480 and 1280x720.
 func readingBenchmark(shotsPerFamily: Int) throws {

@@ -86,12 +86,13 @@ public final class CodeReader {
         case .zbarDoubledDenoised: (try? zbar.scan(crops.doubledDenoised)) ?? []
         case .zxing: zxing.scan(crops.crop)
         case .zxingDenoised: zxing.scan(crops.denoised)
+        case .zxingDoubled: zxing.scan(crops.doubled)
         }
     }
 
     /// A decoder on a version of the crop.
     enum Pass {
-        case zbar, zbarDenoised, zbarDoubled, zbarDoubledDenoised, zxing, zxingDenoised
+        case zbar, zbarDenoised, zbarDoubled, zbarDoubledDenoised, zxing, zxingDenoised, zxingDoubled
 
         static func order(for sighting: CodeSighting) -> [Pass] {
             // Small modules first get the doubled crop; zxing already had the whole frame in
@@ -99,7 +100,7 @@ public final class CodeReader {
             var passes: [Pass] = sighting.moduleSize < 3.2
                 ? [.zbarDoubled, .zbarDoubledDenoised, .zbar, .zbarDenoised] : [.zbar, .zbarDenoised, .zbarDoubled, .zbarDoubledDenoised]
             if sighting.inverted { passes.insert(.zxing, at: 0) }
-            passes.append(.zxingDenoised)
+            passes += [.zxingDenoised, .zxingDoubled]
             return passes
         }
     }

@@ -1,0 +1,63 @@
+import GateScenes
+import Kiosk
+import Testing
+
+/// The kiosk's reading of camera frames, condition by condition (`GateCondition`): tickets read
+/// from one frame each, nothing read that is not there, and a ticket held still for half a
+/// second read every time. The counts are what the reader reads of these very scenes (they are
+/// the same every run), less one for leeway: a regression in any one condition fails its test.
+/// Speed is not tested here (debug builds); `kiosk-bench reading` measures it.
+@Suite("Reading tickets in real-world camera frames")
+struct ScanningConditionTests {
+    static let shots = 10
+    static let tickets = try! SceneTickets(count: shots).tokens
+
+    /// Of `shots` single frames, how many must be read.
+    static let floors: [GateCondition: Int] = [
+        .clean: 10, .darkMode: 8, .twoPixelModules: 7, .sensorNoise: 10, .dimScreen: 10, .tilted: 10, .rotated45: 10,
+        .rotated30: 10, .smallInClutter: 10, .curved: 10, .crumpled: 7, .motionBlur: 1, .defocus: 10, .mjpeg720: 10,
+        .glare: 10, .backlit: 10, .shadow: 10, .lowLight: 9, .farAway: 10, .handheld: 10, .everything: 5,
+    ]
+
+    /// A reader with time for every pass: debug builds are several times slower than the
+    /// release build, which fits them in its frame budget.
+    static func reader() throws -> CodeReader { try CodeReader(deadline: .seconds(10)) }
+
+    @Test("tickets are read from a single frame, and nothing else is read", arguments: GateCondition.allCases)
+    func singleFrames(condition: GateCondition) throws {
+        let outcome = try ReadingTrial.run(condition, tickets: Self.tickets, shots: Self.shots, reader: Self.reader())
+        let floor = try #require(Self.floors[condition])
+        #expect(outcome.read >= floor - 1, "\(condition.summary): \(outcome.read) of \(Self.shots) read, \(floor) expected")
+        #expect(outcome.misread == 0, "\(condition.summary): \(outcome.misread) payloads that were not the ticket")
+    }
+
+    @Test("an empty gate in any of these scenes reads nothing")
+    func emptyScenes() throws {
+        let reader = try Self.reader()
+        for condition in GateCondition.allCases {
+            for index in 0..<2 {
+                let frame = try condition.shot(text: nil, index: index).frame()
+                #expect(reader.read(frame).isEmpty, "\(condition.summary), shot \(index) without a ticket")
+            }
+        }
+    }
+
+    @Test("a ticket held still for half a second is read, in every condition but motion blur")
+    func heldStill() throws {
+        for condition in GateCondition.allCases where condition != .motionBlur {
+            for index in 0..<3 {
+                let reader = try Self.reader()
+                var shot = condition.shot(text: Self.tickets[index], index: index)
+                var read = false
+                // 15 frames at 30 fps: the same scene, each with its own sensor noise and a
+                // hand's tremble of a pixel or so.
+                for frameNumber in 0..<15 where !read {
+                    shot.seed &+= 1
+                    shot.centreX += frameNumber % 2 == 0 ? 0.002 : -0.002
+                    read = reader.read(try shot.frame()).contains(Array(Self.tickets[index].utf8))
+                }
+                #expect(read, "\(condition.summary), shot \(index): not read in 15 frames")
+            }
+        }
+    }
+}
