@@ -31,6 +31,8 @@ public final class CodeReader {
     private var nextPass = 0
     public private(set) var lastLook = Look.nothing
 
+    /// Doubled, a larger crop would cost zbar more than a whole frame's budget.
+    private static let largestCropToDouble = 360 * 360
     /// Frames a sighting is remembered for: half a second at 30 fps.
     private static let memory = 15
 
@@ -54,8 +56,10 @@ public final class CodeReader {
         let passes = Pass.order(for: sighting)
         let crop = frame.cropped(to: sighting.region)
         var prepared = PreparedCrops(crop: sighting.inverted ? crop.inverted() : crop)
+        // A larger frame gets proportionally longer, up to the 2.5 times a 1280x720 frame may take.
+        let budget = deadline * min(2.5, max(1, Double(frame.width * frame.height) / 307_200))
         for step in 0..<passes.count {
-            guard step == 0 || clock.now - started < deadline else { break }
+            guard step == 0 || clock.now - started < budget else { break }
             let pass = passes[(nextPass + step) % passes.count]
             let payloads = run(pass, on: &prepared)
             if !payloads.isEmpty { return found(payloads) }
@@ -79,7 +83,8 @@ public final class CodeReader {
     }
 
     private func run(_ pass: Pass, on crops: inout PreparedCrops) -> [[UInt8]] {
-        switch pass {
+        if pass.doubles, crops.crop.width * crops.crop.height > Self.largestCropToDouble { return [] }
+        return switch pass {
         case .zbar: (try? zbar.scan(crops.crop)) ?? []
         case .zbarDenoised: (try? zbar.scan(crops.denoised)) ?? []
         case .zbarDoubled: (try? zbar.scan(crops.doubled)) ?? []
@@ -94,13 +99,18 @@ public final class CodeReader {
     enum Pass {
         case zbar, zbarDenoised, zbarDoubled, zbarDoubledDenoised, zxing, zxingDenoised, zxingDoubled
 
+        var doubles: Bool { self == .zbarDoubled || self == .zbarDoubledDenoised || self == .zxingDoubled }
+
         static func order(for sighting: CodeSighting) -> [Pass] {
             // Small modules first get the doubled crop; zxing already had the whole frame in
             // the usual polarity, so it sees the crop only when it is a dark-mode one.
-            var passes: [Pass] = sighting.moduleSize < 3.2
-                ? [.zbarDoubled, .zbarDoubledDenoised, .zbar, .zbarDenoised] : [.zbar, .zbarDenoised, .zbarDoubled, .zbarDoubledDenoised]
+            // Doubling quadruples a pass's cost: first for small modules, last for large ones
+            // (it still smooths their edges), and never for a crop already large.
+            var passes: [Pass] =
+                sighting.moduleSize < 3.2
+                ? [.zbarDoubled, .zbarDoubledDenoised, .zbar, .zbarDenoised, .zxingDenoised, .zxingDoubled]
+                : [.zbar, .zbarDenoised, .zxingDenoised, .zbarDoubled, .zbarDoubledDenoised, .zxingDoubled]
             if sighting.inverted { passes.insert(.zxing, at: 0) }
-            passes += [.zxingDenoised, .zxingDoubled]
             return passes
         }
     }

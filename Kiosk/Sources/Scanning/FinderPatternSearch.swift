@@ -187,8 +187,11 @@ struct FinderPatternSearch {
     /// L (two sides near equal, near square: tilt and perspective bend it, clutter rarely makes
     /// one); else the likeliest pair. Their distances must be a code's: a version 1 code's
     /// finders are 14 modules apart, and the largest a kiosk meets, about 80 on the diagonal.
-    private static func bestCode(among finders: [Finder], width: Int, height: Int) -> CodeSighting? {
-        guard finders.count >= 2 else { return nil }
+    private static func bestCode(among found: [Finder], width: Int, height: Int) -> CodeSighting? {
+        guard found.count >= 2 else { return nil }
+        // A busy background makes dozens of one-line look-alikes; a real finder is crossed by
+        // several rows. The search over triples stays small by keeping the most-seen 24.
+        let finders = found.count <= 24 ? found : Array(found.sorted { $0.hits > $1.hits }.prefix(24))
         func alike(_ a: Finder, _ b: Finder) -> Bool {
             a.inverted == b.inverted && max(a.module, b.module) < min(a.module, b.module) * 1.7
         }
