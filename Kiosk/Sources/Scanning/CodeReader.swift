@@ -58,12 +58,12 @@ public final class CodeReader {
         var prepared = PreparedCrops(crop: sighting.inverted ? crop.inverted() : crop)
         // A larger frame gets proportionally longer, up to the 2.5 times a 1280x720 frame may take.
         let budget = deadline * min(2.5, max(1, Double(frame.width * frame.height) / 307_200))
+        let first = nextPass % passes.count
         for step in 0..<passes.count {
             guard step == 0 || clock.now - started < budget else { break }
-            let pass = passes[(nextPass + step) % passes.count]
-            let payloads = run(pass, on: &prepared)
+            let payloads = run(passes[(first + step) % passes.count], on: &prepared)
             if !payloads.isEmpty { return found(payloads) }
-            nextPass = (nextPass + step + 1) % passes.count
+            nextPass = (first + step + 1) % passes.count
         }
         lastLook = .unread(sighting)
         return []
