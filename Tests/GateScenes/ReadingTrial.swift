@@ -21,7 +21,7 @@ public struct ReadingTrial {
     /// learnt from one shot helps the next (the single-frame rate).
     public static func run(
         _ condition: GateCondition, tickets: [String], shots: Int, size: (width: Int, height: Int)? = nil, emptyGateToo: Bool = false,
-        reader: any FrameReading
+        reader: CodeReader
     ) throws -> Outcome {
         var outcome = Outcome(condition: condition, shots: shots)
         let clock = ContinuousClock()
@@ -52,11 +52,3 @@ public struct ReadingTrial {
         Double(duration.components.seconds) * 1_000 + Double(duration.components.attoseconds) / 1e15
     }
 }
-
-/// What the trial needs of a reader: the kiosk's `CodeReader`, or another to compare.
-public protocol FrameReading: AnyObject {
-    func read(_ frame: GreyFrame) -> [[UInt8]]
-    func forget()
-}
-
-extension CodeReader: FrameReading {}

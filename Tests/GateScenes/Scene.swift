@@ -55,7 +55,7 @@ public struct Scene {
                 }
             }
         }
-        for _ in 0..<blurPasses { pixels = Self.boxBlur(pixels, width: width, height: height) }
+        for _ in 0..<blurPasses { pixels = GreyFrame(width: width, height: height, pixels: pixels).denoised().pixels }
         if noise > 0 {
             for index in pixels.indices {
                 let shifted = Int(pixels[index]) + Int(random.next() % UInt64(2 * noise + 1)) - noise
@@ -63,18 +63,6 @@ public struct Scene {
             }
         }
         return GreyFrame(width: width, height: height, pixels: pixels)
-    }
-
-    private static func boxBlur(_ pixels: [UInt8], width: Int, height: Int) -> [UInt8] {
-        var blurred = pixels
-        for y in 1..<(height - 1) {
-            for x in 1..<(width - 1) {
-                var sum = 0
-                for dy in -1...1 { for dx in -1...1 { sum += Int(pixels[(y + dy) * width + x + dx]) } }
-                blurred[y * width + x] = UInt8(sum / 9)
-            }
-        }
-        return blurred
     }
 }
 

@@ -24,7 +24,32 @@ func readingBenchmark(shotsPerFamily: Int) throws {
         }
         print(row("**all \(GateCondition.allCases.count) conditions, \(shots) tickets**", Double(read) / Double(shots), withCode, empty))
         print("misreads (any payload but the ticket's, or anything on an empty frame): \(misread)")
+        try stageCosts(tickets: tickets, shotsPerFamily: shotsPerFamily, size: size)
     }
+}
+
+/// What the two looks every frame gets cost on their own, on the empty scenes: zxing on the
+/// whole frame, and the finder-pattern search (how often it sights a code where there is none).
+private func stageCosts(tickets: [String], shotsPerFamily: Int, size: (width: Int, height: Int)) throws {
+    let zxing = ZXingScanner()
+    let clock = ContinuousClock()
+    var zxingTimes: [Double] = [], searchTimes: [Double] = []
+    var falseSightings = 0
+    for condition in GateCondition.allCases {
+        for index in 0..<shotsPerFamily {
+            let frame = try condition.shot(text: nil, index: index).at(width: size.width, height: size.height).frame()
+            var started = clock.now
+            _ = zxing.scan(frame)
+            zxingTimes.append(ReadingTrial.milliseconds(clock.now - started))
+            started = clock.now
+            if FinderPatternSearch.sight(in: frame) != nil { falseSightings += 1 }
+            searchTimes.append(ReadingTrial.milliseconds(clock.now - started))
+        }
+    }
+    let (z, f) = (zxingTimes.sorted(), searchTimes.sorted())
+    print(String(
+        format: "empty frames alone: zxing on the whole frame p50 %.2f / p99 %.2f ms; finder search p50 %.2f / p99 %.2f ms, a code sighted in %d of %d",
+        percentile(z, 0.5), percentile(z, 0.99), percentile(f, 0.5), percentile(f, 0.99), falseSightings, f.count))
 }
 
 private func row(_ label: String, _ rate: Double, _ withCode: [Double], _ empty: [Double]) -> String {
@@ -61,9 +86,12 @@ func readFiles(_ paths: [String]) throws {
     let clock = ContinuousClock()
     for path in paths {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        let header = data.prefix(20).split(separator: 10, maxSplits: 3, omittingEmptySubsequences: false)
-        let size = String(decoding: header[1], as: UTF8.self).split(separator: " ").compactMap { Int($0) }
-        guard size.count == 2, data.count >= size[0] * size[1] else { throw CocoaError(.fileReadCorruptFile) }
+        // "P5\nW H\n255\n" then the pixels, as `scenes` writes them.
+        let header = data.prefix(32).split(separator: 10, maxSplits: 3, omittingEmptySubsequences: false)
+        let size = header.count == 4 ? String(decoding: header[1], as: UTF8.self).split(separator: " ").compactMap { Int($0) } : []
+        guard header.first == Data("P5".utf8), size.count == 2, (1...8_192).contains(size[0]), (1...8_192).contains(size[1]),
+            data.count >= size[0] * size[1]
+        else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path]) }
         let truth = Array(try String(contentsOfFile: String(path.dropLast(4)) + ".txt", encoding: .utf8).utf8)
         let frame = GreyFrame(width: size[0], height: size[1], pixels: Array(data.suffix(size[0] * size[1])))
         reader.forget()

@@ -19,5 +19,5 @@ default:
     try frameToVerdict(
         samples: arguments.first.flatMap(Int.init) ?? 1_000,
         // zbar's scan density, as `gate-kiosk run --scan-density` takes it.
-        density: arguments.dropFirst().first.flatMap(Int32.init) ?? 2)
+        density: arguments.dropFirst().first.flatMap(Int32.init) ?? 1)
 }

@@ -26,6 +26,7 @@ public final class CodeReader {
     /// After this long on a frame no further pass starts: a pass on a crop takes 1–4 ms, so
     /// frames with a code stay under the 15 ms budget.
     private let deadline: Duration
+    /// The last sighting, and how many frames since it was last seen.
     private var remembered: (sighting: CodeSighting, frames: Int)?
     /// The pass to start with on the next frame of a scene whose code was seen but not read.
     private var nextPass = 0
@@ -46,13 +47,18 @@ public final class CodeReader {
         let started = clock.now
         let whole = zxing.scan(frame)
         guard whole.isEmpty else { return found(whole) }
-        let sighting = FinderPatternSearch.sight(in: frame) ?? remembered.map(\.sighting)
-        guard let sighting else {
+        let sighting: CodeSighting
+        if let fresh = FinderPatternSearch.sight(in: frame) {
+            sighting = fresh
+            remembered = (fresh, 0)
+        } else if let (earlier, frames) = remembered, frames < Self.memory {
+            sighting = earlier
+            remembered = (earlier, frames + 1)
+        } else {
+            remembered = nil
             lastLook = .nothing
             return []
         }
-        remembered = (sighting, remembered?.sighting == sighting ? remembered!.frames + 1 : 0)
-        if remembered!.frames > Self.memory { remembered = nil }
         let passes = Pass.order(for: sighting)
         let crop = frame.cropped(to: sighting.region)
         var prepared = PreparedCrops(crop: sighting.inverted ? crop.inverted() : crop)

@@ -18,8 +18,8 @@ public struct CodeSighting: Sendable, Equatable {
 ///
 /// Pixels are split into dark and light against the mean of their neighbourhood (blocks of
 /// 8×8, averaged 5×5), so shadows, glare and dim screens do not matter; blocks with almost no
-/// contrast count as light, so flat walls and noise make no runs. About 1 ms a 640x480 frame.
-struct FinderPatternSearch {
+/// contrast count as light, so flat walls and noise make no runs. Its cost: `kiosk-bench reading`.
+public enum FinderPatternSearch {
     private struct Finder {
         var x: Double
         var y: Double
@@ -33,7 +33,7 @@ struct FinderPatternSearch {
     private static let minimumContrast = 14
 
     /// The most convincing sighting of a code in `frame`, or nil.
-    static func sight(in frame: GreyFrame) -> CodeSighting? {
+    public static func sight(in frame: GreyFrame) -> CodeSighting? {
         guard frame.width >= 32, frame.height >= 32 else { return nil }
         let dark = binarise(frame)
         var finders: [Finder] = []

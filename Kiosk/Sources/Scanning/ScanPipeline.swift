@@ -6,7 +6,7 @@ import Synchronization
 /// thread reads frames from the source into a one-frame mailbox; the decode thread reads QR
 /// codes (zxing-cpp and zbar, in passes: `CodeReader`) and hands each to the redeem step, which has the gatekeeper judge it (and,
 /// online, the server redeem it) and publishes the recorded verdict.
-/// Blocking C calls (V4L2, zbar, SQLite) never run on the async pool, and nothing a consumer
+/// Blocking C calls (V4L2, zxing, zbar, SQLite) never run on the async pool, and nothing a consumer
 /// of the events does (drawing, writing a pipe, starting a hook) runs on the decode thread.
 ///
 /// It runs until the source ends (a recording) or the group shuts down or is cancelled; it then
