@@ -63,20 +63,28 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
     sorted.isEmpty ? 0 : sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
 }
 
-/// Each condition's first shots as binary PGM files, to look at (and the ticket's text beside each).
-func writeScenes(to directory: String, shotsPerFamily: Int) throws {
+/// Each condition's first shots as binary PGM files, to look at (and the ticket's text beside
+/// each), and the same scenes without the ticket (`-empty`, with an empty text: nothing to read).
+func writeScenes(to directory: String, shotsPerFamily: Int, size: (width: Int, height: Int)?) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     let tickets = try SceneTickets(count: shotsPerFamily).tokens
+    func write(_ shot: CameraShot, as name: String) throws {
+        let frame = try shot.frame()
+        var file = Data("P5\n\(frame.width) \(frame.height)\n255\n".utf8)
+        file.append(contentsOf: frame.pixels)
+        try file.write(to: URL(fileURLWithPath: "\(directory)/\(name).pgm"))
+        try (shot.text ?? "").write(toFile: "\(directory)/\(name).txt", atomically: false, encoding: .utf8)
+    }
     for condition in GateCondition.allCases {
         for index in 0..<shotsPerFamily {
-            let frame = try condition.shot(text: tickets[index], index: index).frame()
-            var file = Data("P5\n\(frame.width) \(frame.height)\n255\n".utf8)
-            file.append(contentsOf: frame.pixels)
-            try file.write(to: URL(fileURLWithPath: "\(directory)/\(condition.rawValue)-\(index).pgm"))
-            try tickets[index].write(toFile: "\(directory)/\(condition.rawValue)-\(index).txt", atomically: false, encoding: .utf8)
+            var shot = condition.shot(text: tickets[index], index: index)
+            if let size { shot = shot.at(width: size.width, height: size.height) }
+            try write(shot, as: "\(condition.rawValue)-\(index)")
+            shot.text = nil
+            try write(shot, as: "\(condition.rawValue)-\(index)-empty")
         }
     }
-    print("wrote \(GateCondition.allCases.count * shotsPerFamily) frames to \(directory)")
+    print("wrote \(GateCondition.allCases.count * shotsPerFamily * 2) frames to \(directory)")
 }
 
 /// Reads PGM frames (each with its ticket's text in a .txt beside it, as `scenes` writes them),
@@ -92,13 +100,14 @@ func readFiles(_ paths: [String]) throws {
         guard header.first == Data("P5".utf8), size.count == 2, (1...8_192).contains(size[0]), (1...8_192).contains(size[1]),
             data.count >= size[0] * size[1]
         else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path]) }
+        // An empty text: a frame without a code, where anything read is a misread.
         let truth = Array(try String(contentsOfFile: String(path.dropLast(4)) + ".txt", encoding: .utf8).utf8)
         let frame = GreyFrame(width: size[0], height: size[1], pixels: Array(data.suffix(size[0] * size[1])))
         reader.forget()
         let started = clock.now
         let payloads = reader.read(frame)
         let time = ReadingTrial.milliseconds(clock.now - started)
-        var look = payloads.contains(truth) ? "read" : "nothing"
+        var look = !truth.isEmpty && payloads.contains(truth) ? "read" : "nothing"
         if case .unread(let sighting) = reader.lastLook {
             look = String(format: "seen, not read: %.1f px modules%@", sighting.moduleSize, sighting.inverted ? ", inverted" : "")
         }

@@ -2,7 +2,7 @@
 //   swift build -c release --product gate-kiosk --product kiosk-bench
 //   .build/release/kiosk-bench [frames] [scan density]   frame to verdict, and idling at 30 fps
 //   .build/release/kiosk-bench reading [shots a family]  read rate and time per frame, per condition
-//   .build/release/kiosk-bench scenes DIR [shots]         each condition's first shots, as PGM images
+//   .build/release/kiosk-bench scenes DIR [shots] [WxH]   each condition's first shots, as PGM images
 //   .build/release/kiosk-bench files FRAME.pgm...          reads frames from files, one line each
 import Foundation
 
@@ -14,7 +14,10 @@ case "files":
     try readFiles(arguments.dropFirst().map { $0 })
 case "scenes":
     guard let directory = arguments.dropFirst().first else { fatalError("kiosk-bench scenes DIR") }
-    try writeScenes(to: directory, shotsPerFamily: arguments.dropFirst(2).first.flatMap(Int.init) ?? 3)
+    let size = arguments.dropFirst(3).first.map { $0.split(separator: "x").compactMap { Int($0) } }
+    try writeScenes(
+        to: directory, shotsPerFamily: arguments.dropFirst(2).first.flatMap(Int.init) ?? 3,
+        size: size.flatMap { $0.count == 2 ? (width: $0[0], height: $0[1]) : nil })
 default:
     try frameToVerdict(
         samples: arguments.first.flatMap(Int.init) ?? 1_000,
