@@ -17,6 +17,16 @@ static const unsigned long cv4l2_vidioc_qbuf = VIDIOC_QBUF;
 static const unsigned long cv4l2_vidioc_dqbuf = VIDIOC_DQBUF;
 static const unsigned long cv4l2_vidioc_streamon = VIDIOC_STREAMON;
 static const unsigned long cv4l2_vidioc_streamoff = VIDIOC_STREAMOFF;
+static const unsigned long cv4l2_vidioc_enum_fmt = VIDIOC_ENUM_FMT;
+static const unsigned long cv4l2_vidioc_enum_framesizes = VIDIOC_ENUM_FRAMESIZES;
+static const unsigned long cv4l2_vidioc_enum_frameintervals = VIDIOC_ENUM_FRAMEINTERVALS;
+static const unsigned long cv4l2_vidioc_s_parm = VIDIOC_S_PARM;
+static const unsigned long cv4l2_vidioc_queryctrl = VIDIOC_QUERYCTRL;
+static const unsigned long cv4l2_vidioc_querymenu = VIDIOC_QUERYMENU;
+static const unsigned long cv4l2_vidioc_g_ctrl = VIDIOC_G_CTRL;
+static const unsigned long cv4l2_vidioc_s_ctrl = VIDIOC_S_CTRL;
+// Listing every control: the flag asks for the next one after the id given.
+static const unsigned int cv4l2_ctrl_flag_next_ctrl = V4L2_CTRL_FLAG_NEXT_CTRL;
 
 // v4l2_fourcc('G','R','E','Y'): libv4l2 converts MJPEG, YUYV and the rest to it for us.
 static const unsigned int cv4l2_pix_fmt_grey = V4L2_PIX_FMT_GREY;

@@ -378,16 +378,34 @@ extension SeededRandom {
 }
 
 extension CameraShot {
-    /// The same scene through a camera of another resolution with the same field of view:
-    /// modules, blur and motion scale with the width.
+    /// The same scene through a camera of another resolution with the same vertical field of
+    /// view, as webcams with a 16:9 sensor have (their 4:3 modes crop its sides): modules, blur
+    /// and motion scale with the height, and a wider frame shows more on either side.
     public func at(width: Int, height: Int) -> CameraShot {
         var shot = self
-        let factor = Double(width) / Double(self.width)
+        let factor = Double(height) / Double(self.height)
         shot.width = width
         shot.height = height
+        shot.centreX = 0.5 + (centreX - 0.5) * Double(self.width) * factor / Double(width)
         shot.modulePixels *= factor
         shot.defocus *= factor
         shot.motionPixels *= factor
+        return shot.keptInView()
+    }
+
+    /// The whole code in view, quiet zone and all, even turned on end or on the side a tilt
+    /// brings closer: a ticket half out of the frame is for the screen's "closer"/"move" hints,
+    /// not a read.
+    func keptInView() -> CameraShot {
+        var shot = self
+        let roll = rollDegrees * .pi / 180
+        let tilt = max(abs(tiltXDegrees), abs(tiltYDegrees)) * .pi / 180
+        // Half the side of a code with its quiet zone (57 modules at the tickets' version), turned.
+        let reach = 0.5 * 57 * modulePixels * (abs(cos(roll)) + abs(sin(roll))) * (1 + 0.5 * sin(tilt))
+        let (width, height) = (Double(width), Double(height))
+        // One too large for the frame is held in its middle, as far in view as it can be.
+        shot.centreX = reach < width / 2 ? min(max(centreX, reach / width), 1 - reach / width) : 0.5
+        shot.centreY = reach < height / 2 ? min(max(centreY, reach / height), 1 - reach / height) : 0.5
         return shot
     }
 }

@@ -151,12 +151,6 @@ public enum GateCondition: String, CaseIterable, Sendable {
             shot.jpegQuality = 70
             shot.crumple = shot.carrier == .paper ? 0.2 : 0
         }
-        // The whole code in view, quiet zone and all, even on the side a tilt brings closer:
-        // a ticket half out of the frame is for the screen's "closer"/"move" hints, not a read.
-        let reach = 0.5 * 57 * shot.modulePixels * (1 + 0.5 * sin(max(abs(shot.tiltXDegrees), abs(shot.tiltYDegrees)) * .pi / 180))
-        let (width, height) = (Double(shot.width), Double(shot.height))
-        if reach < width / 2 { shot.centreX = min(max(shot.centreX, reach / width), 1 - reach / width) }
-        if reach < height / 2 { shot.centreY = min(max(shot.centreY, reach / height), 1 - reach / height) }
-        return shot
+        return shot.keptInView()
     }
 }

@@ -1,13 +1,17 @@
 /// Reads the QR codes in a stream of camera frames, in passes, within a frame's budget.
 ///
-/// 1. zxing-cpp on the whole frame (1.2 ms p50 at 640x480): most tickets end here.
-/// 2. A finder-pattern search (2.9 ms p50) says whether, where, how large and in which polarity
-///    a code is in view. A plain empty gate ends here; a busy one often does not yet, as its
-///    texture makes finder look-alikes (issue 11, open).
+/// 1. zxing-cpp on the whole frame (1.2 ms p50 at 640x480): most tickets end here. A frame
+///    wider than 800 pixels is first read halved, as its codes are mostly large.
+/// 2. A finder-pattern search says whether, where, how large and in which polarity a code is in
+///    view; on the frame, then on it halved for codes of large modules (a 1280x720 frame only
+///    halved, then quartered: searching it whole costs more than its budget). An empty gate
+///    ends here.
 /// 3. On a code seen but not read, zbar and zxing on just that part of the frame, made easier:
 ///    inverted for a dark-mode screen, averaged for sensor noise, doubled for modules of two
-///    pixels. The passes stop at the first read or at the frame's deadline; the next frame of
-///    the same scene goes on with the passes this one had no time for.
+///    pixels, reduced for modules so large that the binarisers' windows fall inside one. A pass
+///    starts only if what it is expected to cost (learnt from the passes before it) still fits
+///    the frame's budget; the next frame of the same scene goes on with the passes this one
+///    had no time for.
 ///
 /// A sighting is remembered for half a second, so that the next frames look there first even
 /// when their own search misses (a blurred frame in a shaky hand). Not thread-safe, like the
@@ -24,63 +28,85 @@ public final class CodeReader {
     private let zbar: QRScanner
     private let zxing = ZXingScanner()
     private let clock = ContinuousClock()
-    /// After this long on a frame no further pass starts: a pass on a crop takes 1–4 ms, so
-    /// frames with a code stay under the 15 ms budget.
-    private let deadline: Duration
+    /// What a 640x480 frame may take in all; a larger one gets proportionally more, up to 2.5 times.
+    private let budget: Duration
+    /// Nanoseconds a pixel each decoder has taken on crops, averaged over the recent passes.
+    private var nanosecondsPerPixel = (zbar: 50.0, zxing: 15.0)
     /// The last sighting, and how many frames since it was last seen.
     private var remembered: (sighting: CodeSighting, frames: Int)?
     /// The pass to start with on the next frame of a scene whose code was seen but not read.
     private var nextPass = 0
     public private(set) var lastLook = Look.nothing
 
-    /// Doubled, a larger crop would cost zbar more than a whole frame's budget.
-    private static let largestCropToDouble = 360 * 360
     /// Frames a sighting is remembered for: half a second at 30 fps.
     private static let memory = 15
+    /// Wider frames are read halved first, and searched halved only.
+    private static let largeFrameWidth = 800
 
-    public init(density: Int32 = 1, deadline: Duration = .milliseconds(9)) throws(ZBarError) {
+    public init(density: Int32 = 1, budget: Duration = .milliseconds(13)) throws(ZBarError) {
         zbar = try QRScanner(density: density)
-        self.deadline = deadline
+        self.budget = budget
     }
 
     /// The payloads of every code read in `frame`.
     public func read(_ frame: GreyFrame) -> [[UInt8]] {
         let started = clock.now
+        var pyramid = Pyramid(frame)
+        let large = frame.width > Self.largeFrameWidth
+        if large, let halved = pyramid.level(2) {
+            let payloads = zxing.scan(halved)
+            if !payloads.isEmpty { return found(payloads) }
+        }
         let whole = zxing.scan(frame)
         guard whole.isEmpty else { return found(whole) }
-        let sighting: CodeSighting
-        if let fresh = FinderPatternSearch.sight(in: frame) {
-            sighting = fresh
-            remembered = (fresh, 0)
-        } else if let (earlier, frames) = remembered, frames < Self.memory {
-            sighting = earlier
-            remembered = (earlier, frames + 1)
-        } else {
-            remembered = nil
+        guard let sighting = sight(in: &pyramid, levels: large ? [2, 4] : [1, 2]) else {
             lastLook = .nothing
             return []
         }
-        let passes = Pass.order(for: sighting)
-        let crop = frame.cropped(to: sighting.region)
+        // Read the code where its modules are 2.5 to 5 pixels: smaller costs more and reads no better.
+        let factor = sighting.moduleSize >= 10 && pyramid.level(4) != nil ? 4 : sighting.moduleSize >= 5 ? 2 : 1
+        let crop = pyramid.level(factor).map { $0.cropped(to: sighting.region.reduced(by: factor)) } ?? frame.cropped(to: sighting.region)
         var prepared = PreparedCrops(crop: sighting.inverted ? crop.inverted() : crop)
-        // A larger frame gets proportionally longer, up to the 2.5 times a 1280x720 frame may take.
-        let budget = deadline * min(2.5, max(1, Double(frame.width * frame.height) / 307_200))
+        let passes = Pass.order(moduleSize: sighting.moduleSize / Double(factor), inverted: sighting.inverted)
+        let allowed = budget * min(2.5, max(1, Double(frame.width * frame.height) / 307_200))
         let first = nextPass % passes.count
         for step in 0..<passes.count {
-            guard step == 0 || clock.now - started < budget else { break }
-            let payloads = run(passes[(first + step) % passes.count], on: &prepared)
+            let index = (first + step) % passes.count
+            let pass = passes[index]
+            let expected = Duration.nanoseconds(Int64(cost(of: pass) * Double(prepared.pixels(for: pass))))
+            guard clock.now - started + expected < allowed else { continue }
+            let passStarted = clock.now
+            let payloads = run(pass, on: &prepared)
+            learn(pass, took: clock.now - passStarted, pixels: prepared.pixels(for: pass))
             if !payloads.isEmpty { return found(payloads) }
-            nextPass = (first + step + 1) % passes.count
+            nextPass = index + 1
         }
         lastLook = .unread(sighting)
         return []
     }
 
-    /// Drops what earlier frames taught it.
+    /// Drops what earlier frames taught it about the scene (not what it learnt of its decoders' speed).
     public func forget() {
         remembered = nil
         nextPass = 0
         lastLook = .nothing
+    }
+
+    /// A fresh sighting from the first level that shows one, in full-frame pixels; else the one
+    /// remembered, if recent.
+    private func sight(in pyramid: inout Pyramid, levels: [Int]) -> CodeSighting? {
+        for factor in levels {
+            guard let level = pyramid.level(factor), let fresh = FinderPatternSearch.sight(in: level) else { continue }
+            let sighting = fresh.scaled(by: factor, inFrameOf: pyramid.frame.width, height: pyramid.frame.height)
+            remembered = (sighting, 0)
+            return sighting
+        }
+        guard let (earlier, frames) = remembered, frames < Self.memory else {
+            remembered = nil
+            return nil
+        }
+        remembered = (earlier, frames + 1)
+        return earlier
     }
 
     private func found(_ payloads: [[UInt8]]) -> [[UInt8]] {
@@ -89,9 +115,23 @@ public final class CodeReader {
         return payloads
     }
 
+    private func cost(of pass: Pass) -> Double {
+        pass.decoder == .zbar ? nanosecondsPerPixel.zbar : nanosecondsPerPixel.zxing
+    }
+
+    /// A moving average, so that the estimates follow this machine and these scenes.
+    private func learn(_ pass: Pass, took duration: Duration, pixels: Int) {
+        guard pixels > 0 else { return }
+        let measured = Double(duration.components.seconds) * 1e9 + Double(duration.components.attoseconds) / 1e9
+        let perPixel = measured / Double(pixels)
+        switch pass.decoder {
+        case .zbar: nanosecondsPerPixel.zbar += (perPixel - nanosecondsPerPixel.zbar) / 8
+        case .zxing: nanosecondsPerPixel.zxing += (perPixel - nanosecondsPerPixel.zxing) / 8
+        }
+    }
+
     private func run(_ pass: Pass, on crops: inout PreparedCrops) -> [[UInt8]] {
-        if pass.doubles, crops.crop.width * crops.crop.height > Self.largestCropToDouble { return [] }
-        return switch pass {
+        switch pass {
         case .zbar: (try? zbar.scan(crops.crop)) ?? []
         case .zbarDenoised: (try? zbar.scan(crops.denoised)) ?? []
         case .zbarDoubled: (try? zbar.scan(crops.doubled)) ?? []
@@ -106,18 +146,27 @@ public final class CodeReader {
     enum Pass {
         case zbar, zbarDenoised, zbarDoubled, zbarDoubledDenoised, zxing, zxingDenoised, zxingDoubled
 
+        enum Decoder { case zbar, zxing }
+
+        var decoder: Decoder {
+            switch self {
+            case .zbar, .zbarDenoised, .zbarDoubled, .zbarDoubledDenoised: .zbar
+            case .zxing, .zxingDenoised, .zxingDoubled: .zxing
+            }
+        }
+
         var doubles: Bool { self == .zbarDoubled || self == .zbarDoubledDenoised || self == .zxingDoubled }
 
-        static func order(for sighting: CodeSighting) -> [Pass] {
+        static func order(moduleSize: Double, inverted: Bool) -> [Pass] {
             // Small modules first get the doubled crop; zxing already had the whole frame in
             // the usual polarity, so it sees the crop only when it is a dark-mode one.
             // Doubling quadruples a pass's cost: first for small modules, last for large ones
-            // (it still smooths their edges), and never for a crop already large.
+            // (it still smooths their edges), if the budget has room.
             var passes: [Pass] =
-                sighting.moduleSize < 3.2
+                moduleSize < 3.2
                 ? [.zbarDoubled, .zbarDoubledDenoised, .zbar, .zbarDenoised, .zxingDenoised, .zxingDoubled]
                 : [.zbar, .zbarDenoised, .zxingDenoised, .zbarDoubled, .zbarDoubledDenoised, .zxingDoubled]
-            if sighting.inverted { passes.insert(.zxing, at: 0) }
+            if inverted { passes.insert(.zxing, at: 0) }
             return passes
         }
     }
@@ -130,5 +179,31 @@ public final class CodeReader {
         lazy var doubledDenoised = doubled.denoised()
 
         init(crop: GreyFrame) { self.crop = crop }
+
+        /// The pixels `pass` reads, known before the version is made.
+        func pixels(for pass: Pass) -> Int { crop.width * crop.height * (pass.doubles ? 4 : 1) }
+    }
+
+    /// The frame and its halved copies, each made the first time it is asked for.
+    private struct Pyramid {
+        let frame: GreyFrame
+        private var halved: GreyFrame?
+        private var quartered: GreyFrame?
+
+        init(_ frame: GreyFrame) { self.frame = frame }
+
+        /// The frame reduced `factor` (1, 2 or 4) times, or nil if that would leave too little to search.
+        mutating func level(_ factor: Int) -> GreyFrame? {
+            guard frame.width / factor >= 160, frame.height / factor >= 120 else { return nil }
+            switch factor {
+            case 1: return frame
+            case 2:
+                if halved == nil { halved = frame.halved() }
+                return halved
+            default:
+                if quartered == nil, let halved = level(2) { quartered = halved.halved() }
+                return quartered
+            }
+        }
     }
 }

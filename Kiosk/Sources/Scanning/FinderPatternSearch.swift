@@ -7,8 +7,15 @@ public struct CodeSighting: Sendable, Equatable {
     public var moduleSize: Double
     /// Light modules on dark: a dark-mode screen.
     public var inverted: Bool
-    /// How many of the code's three finder patterns were found (2 or 3).
-    public var finders: Int
+
+    /// The same sighting in a frame `factor` times as wide (it was made in a reduced copy).
+    func scaled(by factor: Int, inFrameOf width: Int, height: Int) -> CodeSighting {
+        let region = PixelRegion(
+            x: self.region.x * factor, y: self.region.y * factor,
+            width: min(self.region.width * factor, width - self.region.x * factor),
+            height: min(self.region.height * factor, height - self.region.y * factor))
+        return CodeSighting(region: region, moduleSize: moduleSize * Double(factor), inverted: inverted)
+    }
 }
 
 /// Looks for QR finder patterns (the three nested squares in a code's corners) the way every QR
@@ -18,7 +25,13 @@ public struct CodeSighting: Sendable, Equatable {
 ///
 /// Pixels are split into dark and light against the mean of their neighbourhood (blocks of
 /// 8×8, averaged 5×5), so shadows, glare and dim screens do not matter; blocks with almost no
-/// contrast count as light, so flat walls and noise make no runs. Its cost: `kiosk-bench reading`.
+/// contrast count as light, so flat walls make no runs. That window is 40 pixels: it holds a
+/// whole finder only up to modules of about 5 pixels, so larger codes are looked for in a
+/// halved frame (`CodeReader`). Its cost: `kiosk-bench reading`.
+///
+/// A busy background is full of look-alikes, and each sighting costs the later passes several
+/// milliseconds, so a finder must be one clearly: its rings differ from each other by more than
+/// sensor noise does, it is crossed by at least two rows, and three of them make an L.
 public enum FinderPatternSearch {
     private struct Finder {
         var x: Double
@@ -31,6 +44,12 @@ public enum FinderPatternSearch {
     private static let block = 8
     /// Below this much contrast around a pixel it is light: no code has less (a dim screen has 30).
     private static let minimumContrast = 14
+    /// A finder's dark and light rings differ by at least this much in mean grey along the row;
+    /// binarised sensor noise makes the ratio too, but with means a few grey levels apart. Chosen
+    /// on the gate scenes: it halves the look-alikes of busy backgrounds and costs no read.
+    private static let minimumRingContrast = 24
+    /// Rows (two pixels apart) a finder must be seen on: a real one's core is 3 modules tall.
+    private static let minimumRows = 2
 
     /// The most convincing sighting of a code in `frame`, or nil.
     public static func sight(in frame: GreyFrame) -> CodeSighting? {
@@ -38,8 +57,10 @@ public enum FinderPatternSearch {
         let dark = binarise(frame)
         var finders: [Finder] = []
         dark.withUnsafeBufferPointer { dark in
-            for y in stride(from: 2, to: frame.height - 2, by: 2) {
-                scanRow(y, dark: dark, width: frame.width, height: frame.height, into: &finders)
+            frame.pixels.withUnsafeBufferPointer { pixels in
+                for y in stride(from: 2, to: frame.height - 2, by: 2) {
+                    scanRow(y, dark: dark, pixels: pixels, width: frame.width, height: frame.height, into: &finders)
+                }
             }
         }
         return bestCode(among: finders, width: frame.width, height: frame.height)
@@ -100,25 +121,33 @@ public enum FinderPatternSearch {
     }
 
     /// Runs along row `y`; each five in a row that look like a finder are checked down the column.
-    private static func scanRow(_ y: Int, dark: UnsafeBufferPointer<UInt8>, width: Int, height: Int, into finders: inout [Finder]) {
-        var runs = [Int](repeating: 0, count: 5)  // the last five runs, oldest first
+    private static func scanRow(
+        _ y: Int, dark: UnsafeBufferPointer<UInt8>, pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
+        into finders: inout [Finder]
+    ) {
+        // The last five runs, oldest first: this loop meets every edge of the frame, so no arrays.
+        var (run0, run1, run2, run3, run4) = (0, 0, 0, 0, 0)
         var runCount = 0
-        var current = dark[y * width]
+        let row = y * width
+        var current = dark[row]
         var length = 0
         for x in 0...width {
-            let value = x < width ? dark[y * width + x] : 2
+            let value = x < width ? dark[row + x] : 2
             if value == current {
                 length += 1
                 continue
             }
-            runs.removeFirst()
-            runs.append(length)
+            (run0, run1, run2, run3, run4) = (run1, run2, run3, run4, length)
             runCount += 1
             // `current` is the colour of the run just ended, the last of the five; the middle run has its colour too.
-            if runCount >= 5, isFinderRatio(runs) {
-                let centreX = x - runs[4] - runs[3] - runs[2] / 2 - 1
-                let module = Double(runs.reduce(0, +)) / 7
-                if let (centreY, verticalModule) = checkColumn(centreX, y, centreIsDark: current, expected: module, dark: dark, width: width, height: height) {
+            if runCount >= 5, isFinderRatio(run0, run1, run2, run3, run4) {
+                let start = x - (run0 + run1 + run2 + run3 + run4)
+                let centreX = start + run0 + run1 + run2 / 2
+                let module = Double(run0 + run1 + run2 + run3 + run4) / 7
+                if ringContrast(start: row + start, runs: (run0, run1, run2, run3, run4), pixels: pixels) >= minimumRingContrast,
+                    let (centreY, verticalModule) = checkColumn(
+                        centreX, y, centreIsDark: current, expected: module, dark: dark, width: width, height: height)
+                {
                     add(Finder(x: Double(centreX), y: centreY, module: (module + verticalModule) / 2, inverted: current == 0, hits: 1), to: &finders)
                 }
             }
@@ -127,15 +156,32 @@ public enum FinderPatternSearch {
         }
     }
 
-    /// Runs in the ratio 1:1:3:1:1, each within half a module and a bit (blur and tilt bend them).
-    private static func isFinderRatio(_ runs: [Int]) -> Bool {
-        let total = runs.reduce(0, +)
+    /// Runs in the ratio 1:1:3:1:1, each within 0.7 of a module (1.4 for the core; blur and tilt
+    /// bend them), in whole numbers: |7·run − total| < 0.7·total for a one-module run.
+    private static func isFinderRatio(_ run0: Int, _ run1: Int, _ run2: Int, _ run3: Int, _ run4: Int) -> Bool {
+        let total = run0 + run1 + run2 + run3 + run4
         guard total >= 9 else { return false }  // under 1.3 pixels a module nothing can read it
-        let module = Double(total) / 7
-        let slack = module * 0.7
-        return abs(Double(runs[0]) - module) < slack && abs(Double(runs[1]) - module) < slack
-            && abs(Double(runs[2]) - 3 * module) < slack * 2 && abs(Double(runs[3]) - module) < slack
-            && abs(Double(runs[4]) - module) < slack
+        let slack = 7 * total
+        return 10 * abs(7 * run0 - total) < slack && 10 * abs(7 * run1 - total) < slack
+            && 10 * abs(7 * run2 - 3 * total) < 2 * slack && 10 * abs(7 * run3 - total) < slack
+            && 10 * abs(7 * run4 - total) < slack
+    }
+
+    /// The difference in mean grey between the rings of the core's colour and those of the
+    /// other, along the five runs starting at pixel `start`.
+    private static func ringContrast(
+        start: Int, runs: (Int, Int, Int, Int, Int), pixels: UnsafeBufferPointer<UInt8>
+    ) -> Int {
+        var index = start
+        func sum(next length: Int) -> Int {
+            defer { index += length }
+            var sum = 0
+            for offset in 0..<length { sum += Int(pixels[index + offset]) }
+            return sum
+        }
+        let (outer, ring, core, otherRing, otherOuter) = (sum(next: runs.0), sum(next: runs.1), sum(next: runs.2), sum(next: runs.3), sum(next: runs.4))
+        let coreColour = (outer + core + otherOuter) / (runs.0 + runs.2 + runs.4)
+        return abs(coreColour - (ring + otherRing) / (runs.1 + runs.3))
     }
 
     /// Up and down column `x` from row `y`: the same pattern? Returns its centre row and module.
@@ -160,7 +206,7 @@ public enum FinderPatternSearch {
         }
         guard let up = runs(step: -1), let down = runs(step: 1) else { return nil }
         let vertical = [up[2], up[1], up[0] + down[0] - 1, down[1], down[2]]
-        guard isFinderRatio(vertical) else { return nil }
+        guard isFinderRatio(vertical[0], vertical[1], vertical[2], vertical[3], vertical[4]) else { return nil }
         let module = Double(vertical.reduce(0, +)) / 7
         // A tilt may shorten one direction, but not to less than half the other.
         guard module > expected * 0.5, module < expected * 2 else { return nil }
@@ -183,27 +229,27 @@ public enum FinderPatternSearch {
         finders.append(finder)
     }
 
-    /// The finders that make a code: best, three of one polarity and alike in size forming an
-    /// L (two sides near equal, near square: tilt and perspective bend it, clutter rarely makes
-    /// one); else the likeliest pair. Their distances must be a code's: a version 1 code's
-    /// finders are 14 modules apart, and the largest a kiosk meets, about 80 on the diagonal.
+    /// The finders that make a code: three of one polarity, alike in size, forming an L (two
+    /// sides near equal, near square: tilt and perspective bend it, clutter rarely makes one).
+    /// Their distances must be a code's: a version 1 code's finders are 14 modules apart, and
+    /// the largest a kiosk meets about 60. Two finders alone are not enough: a busy background
+    /// pairs its look-alikes in most frames (measured on the gate scenes), and no code was read
+    /// from a pair that its third finder would not also have shown.
     private static func bestCode(among found: [Finder], width: Int, height: Int) -> CodeSighting? {
-        guard found.count >= 2 else { return nil }
-        // A busy background makes dozens of one-line look-alikes; a real finder is crossed by
-        // several rows. The search over triples stays small by keeping the most-seen 24.
-        let finders = found.count <= 24 ? found : Array(found.sorted { $0.hits > $1.hits }.prefix(24))
+        // A real finder is crossed by several rows. The search over triples stays small by
+        // keeping the most-seen 24.
+        let seen = found.filter { $0.hits >= minimumRows }
+        guard seen.count >= 3 else { return nil }
+        let finders = seen.count <= 24 ? seen : Array(seen.sorted { $0.hits > $1.hits }.prefix(24))
         func alike(_ a: Finder, _ b: Finder) -> Bool {
             a.inverted == b.inverted && max(a.module, b.module) < min(a.module, b.module) * 1.7
         }
         func modules(_ a: Finder, _ b: Finder) -> Double {
             ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() / ((a.module + b.module) / 2)
         }
-        var bestTriple: (score: Double, corner: Finder, ends: (Finder, Finder))?
-        var bestPair: (score: Int, pair: (Finder, Finder))?
+        var best: (score: Double, corner: Finder, ends: (Finder, Finder))?
         for i in finders.indices {
             for j in finders.indices where j > i && alike(finders[i], finders[j]) && (12...90).contains(modules(finders[i], finders[j])) {
-                let pairScore = min(finders[i].hits, 5) + min(finders[j].hits, 5)
-                if pairScore > bestPair?.score ?? 0 { bestPair = (pairScore, (finders[i], finders[j])) }
                 for k in finders.indices where k > j && alike(finders[i], finders[k]) && alike(finders[j], finders[k]) {
                     let triple = [finders[i], finders[j], finders[k]]
                     for corner in 0..<3 {
@@ -216,27 +262,21 @@ public enum FinderPatternSearch {
                         // The squarer and the more often seen, the likelier: a pattern inside a
                         // code's data can pass for a finder, but seldom at a true corner.
                         let score = Double(triple.reduce(0) { $0 + min($1.hits, 4) }) - 20 * abs(cosine) - 10 * abs(1 - sideA / sideB)
-                        if score > bestTriple?.score ?? -.infinity { bestTriple = (score, c, (a, b)) }
+                        if score > best?.score ?? -.infinity { best = (score, c, (a, b)) }
                     }
                 }
             }
         }
-        if let (_, corner, (a, b)) = bestTriple {
-            // The fourth corner completes the parallelogram; the code is inside the four, plus
-            // half a finder and the quiet zone.
-            let module = (corner.module + a.module + b.module) / 3
-            let xs = [corner.x, a.x, b.x, a.x + b.x - corner.x], ys = [corner.y, a.y, b.y, a.y + b.y - corner.y]
-            let reach = max(xs.max()! - xs.min()!, ys.max()! - ys.min()!) / 2 + module * 9
-            return CodeSighting(
-                region: PixelRegion(centreX: (a.x + b.x) / 2, centreY: (a.y + b.y) / 2, reach: reach, inFrameOf: width, height: height),
-                moduleSize: module, inverted: corner.inverted, finders: 3)
-        }
-        guard let (_, (a, b)) = bestPair else { return nil }
-        // A side or a diagonal: reach as far as the pair is long, which covers both.
-        let module = (a.module + b.module) / 2
-        let reach = ((a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)).squareRoot() + module * 9
+        guard let (_, corner, (a, b)) = best else { return nil }
+        // The fourth corner completes the parallelogram; the code is inside the four, plus half
+        // a finder and the quiet zone.
+        let module = (corner.module + a.module + b.module) / 3
+        let (fourthX, fourthY) = (a.x + b.x - corner.x, a.y + b.y - corner.y)
+        let across = max(corner.x, a.x, b.x, fourthX) - min(corner.x, a.x, b.x, fourthX)
+        let down = max(corner.y, a.y, b.y, fourthY) - min(corner.y, a.y, b.y, fourthY)
+        let reach = max(across, down) / 2 + module * 9
         return CodeSighting(
             region: PixelRegion(centreX: (a.x + b.x) / 2, centreY: (a.y + b.y) / 2, reach: reach, inFrameOf: width, height: height),
-            moduleSize: module, inverted: a.inverted, finders: 2)
+            moduleSize: module, inverted: corner.inverted)
     }
 }
