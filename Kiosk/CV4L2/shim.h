@@ -28,8 +28,10 @@ static const unsigned long cv4l2_vidioc_s_ctrl = VIDIOC_S_CTRL;
 // Listing every control: the flag asks for the next one after the id given.
 static const unsigned int cv4l2_ctrl_flag_next_ctrl = V4L2_CTRL_FLAG_NEXT_CTRL;
 
-// v4l2_fourcc('G','R','E','Y'): libv4l2 converts MJPEG, YUYV and the rest to it for us.
+// v4l2_fourcc('G','R','E','Y'): a grey camera's own format.
 static const unsigned int cv4l2_pix_fmt_grey = V4L2_PIX_FMT_GREY;
+// Planar YUV 4:2:0, the luma plane first: what libv4l2 decodes MJPEG to (it has no grey output).
+static const unsigned int cv4l2_pix_fmt_yuv420 = V4L2_PIX_FMT_YUV420;
 
 // ioctl and v4l2_ioctl are variadic; Swift calls these fixed-argument forms. (v4l2_open is not
 // used: the camera opens the device itself and hands the descriptor to v4l2_fd_open.)

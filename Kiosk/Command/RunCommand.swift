@@ -19,7 +19,11 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var data: KioskDataOption
     @Option(help: ArgumentHelp("A camera device, a .y4m file, or - for Y4M on standard input.", valueName: "source"))
     var source = "/dev/video0"
-    @Option(help: ArgumentHelp("Camera frame size.", valueName: "WIDTHxHEIGHT")) var size = "640x480"
+    @Option(help: ArgumentHelp("Camera frame size; auto picks 1280x720 or 640x480 at 30 fps, whichever the camera has.", valueName: "WIDTHxHEIGHT")) var size = "auto"
+    @Option(name: .customLong("camera-control"), help: ArgumentHelp(
+        "Sets a camera control after the kiosk's own, such as focus_absolute=30 (names as 'gate-kiosk cameras' lists them); repeatable.",
+        valueName: "name=value"))
+    var cameraControls: [String] = []
     @Flag(help: "One JSON line per verdict on standard output instead of the screen.") var json = false
     @Option(help: "Which way people pass this gate: entry (the default) or exit. An enrolled gate has the server's.")
     var direction: String?
@@ -44,7 +48,9 @@ struct RunCommand: AsyncParsableCommand {
         if let direction, Direction(rawValue: direction) == nil {
             throw ValidationError("--direction must be entry or exit, not '\(direction)'")
         }
-        guard frameSize != nil else { throw ValidationError("--size must be WIDTHxHEIGHT, such as 640x480, not '\(size)'") }
+        guard size.lowercased() == "auto" || frameSize != nil else {
+            throw ValidationError("--size must be auto or WIDTHxHEIGHT, such as 640x480, not '\(size)'")
+        }
         if let list = classList, list.isEmpty || list.contains(nil) {
             throw ValidationError("--classes must be class numbers 0 to 65535, such as 1,2, not '\(classes!)'")
         }
@@ -142,8 +148,9 @@ struct RunCommand: AsyncParsableCommand {
         guard source != "-", isDevice || source.hasPrefix("/dev/video") else {
             return RecordedSource(reader: try Y4MReader(path: source), realtime: realtime)
         }
-        let (width, height) = frameSize!
-        return try CameraSource(path: source, width: width, height: height)
+        let camera = try CameraSource(path: source, size: frameSize, controlRequests: cameraControls)
+        FileHandle.standardError.write(Data("gate-kiosk: camera \(camera.summary)\n".utf8))
+        return camera
     }
 }
 

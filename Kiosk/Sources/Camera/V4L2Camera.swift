@@ -4,54 +4,98 @@ import SystemPackage
 
 /// A USB camera through libv4l2, streaming 8-bit grey frames from mmapped buffers.
 ///
-/// libv4l2 converts whatever the camera sends (MJPEG, YUYV, …) to grey, so every UVC webcam
-/// works. Not thread-safe: the capture thread owns it. `deinit` stops streaming, unmaps the
-/// buffers and closes the device.
+/// It streams in the best mode the camera has (`CameraMode.best`: 1280x720 or 640x480 at 30
+/// fps), in a format whose luma the kiosk takes directly: the camera's own GREY or YUYV, else
+/// planar YUV 4:2:0 that libv4l2 decodes from MJPEG (libv4l2 converts to RGB and YUV 4:2:0
+/// only, not to grey). It sets the controls a gate wants (`CameraControl.kioskSettings`) and
+/// then staff's own. Not thread-safe: the capture thread owns it. `deinit` stops streaming,
+/// unmaps the buffers and closes the device.
 public final class V4L2Camera {
     public let path: String
     public let width: Int
     public let height: Int
+    /// The mode chosen, as the camera offered it.
+    public let mode: CameraMode
+    /// The frame rate the driver settled on, if it said.
+    public let framesPerSecond: Double?
+    /// The controls set at opening, and those the camera refused.
+    public private(set) var settings: [ControlSetting] = []
+    public private(set) var refusedSettings: [ControlSetting] = []
     /// Bytes from one row to the next; drivers may pad rows past `width`.
     public let bytesPerLine: Int
+    /// Bytes from one pixel's luma to the next: 2 in YUYV (Y U Y V), else 1.
+    private let lumaStep: Int
     /// -1 once closed: `release()` runs from a failed init and again from `deinit` (a fully
     /// initialised object that throws is still deinitialised), and a second close could close a
     /// descriptor another thread has opened since under the same number.
     private var descriptor: Int32
     private var buffers: [UnsafeMutableRawBufferPointer] = []
     private var streaming = false
-    /// Rows copied together when the driver pads them, so zbar gets `width`-byte rows.
+    /// Rows copied together when the driver pads them or interleaves chroma, so the decoders
+    /// get `width`-byte rows of luma.
     private var compacted: [UInt8] = []
 
-    /// Opens `path`, checks it can capture and stream, sets `width`×`height` grey, maps
+    /// Opens `path`, checks it can capture and stream, picks its mode (of `size`, if given),
+    /// sets the format, the rate and the controls (`controlRequests`: NAME=VALUE), maps
     /// `bufferCount` buffers and starts streaming.
-    public init(path: String, width: Int, height: Int, bufferCount: Int = 4) throws(V4L2Error) {
+    public init(path: String, size: (width: Int, height: Int)? = nil, controlRequests: [String] = [], bufferCount: Int = 4) throws(V4L2Error) {
         self.path = path
         let descriptor = try Self.openCaptureDevice(path)
         self.descriptor = descriptor
 
+        let modes = V4L2Queries.modes(descriptor)
+        guard let mode = CameraMode.best(among: modes, size: size) else {
+            v4l2_close(descriptor)
+            let offered = Set(modes.map { "\($0.width)x\($0.height)" }).sorted().joined(separator: ", ")
+            throw .unsupportedSize(
+                path: path, requested: size.map { "\($0.width)x\($0.height)" } ?? "any", offered: offered.isEmpty ? "none" : offered)
+        }
+        let controls = V4L2Queries.controls(descriptor)
+        let requested: [ControlSetting]
+        do {
+            requested = try CameraControl.settings(controlRequests, for: controls)
+        } catch {
+            v4l2_close(descriptor)
+            throw .control(path: path, error)
+        }
+
+        // The rate first: libv4l2 weighs it when it picks the camera format to decode from.
+        let framesPerSecond = V4L2Queries.setRate(descriptor, Int(min(30, mode.framesPerSecond.rounded())))
+        let native = ["GREY", "YUYV"].contains(mode.pixelFormat)
         var format = v4l2_format()
         format.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue
-        format.fmt.pix.width = UInt32(width)
-        format.fmt.pix.height = UInt32(height)
-        format.fmt.pix.pixelformat = cv4l2_pix_fmt_grey
+        format.fmt.pix.width = UInt32(mode.width)
+        format.fmt.pix.height = UInt32(mode.height)
+        format.fmt.pix.pixelformat = native ? CameraMode.code(mode.pixelFormat) : cv4l2_pix_fmt_yuv420
         format.fmt.pix.field = V4L2_FIELD_NONE.rawValue
+        let wanted = format.fmt.pix.pixelformat
         guard Self.control(descriptor, cv4l2_vidioc_s_fmt, &format) else {
             let code = errno
             v4l2_close(descriptor)
             throw code == EBUSY ? .busy(path: path) : .system(path: path, operation: "VIDIOC_S_FMT", errno: code)
         }
         // Drivers answer with the nearest size they have instead of failing.
-        guard format.fmt.pix.pixelformat == cv4l2_pix_fmt_grey,
-            Int(format.fmt.pix.width) == width, Int(format.fmt.pix.height) == height
-        else {
+        guard format.fmt.pix.pixelformat == wanted, Int(format.fmt.pix.width) == mode.width, Int(format.fmt.pix.height) == mode.height else {
             v4l2_close(descriptor)
             throw .unsupportedSize(
-                path: path, requested: "\(width)x\(height)",
-                offered: "\(format.fmt.pix.width)x\(format.fmt.pix.height)")
+                path: path, requested: "\(mode.width)x\(mode.height) \(CameraMode.fourCharacters(wanted))",
+                offered: "\(format.fmt.pix.width)x\(format.fmt.pix.height) \(CameraMode.fourCharacters(format.fmt.pix.pixelformat))")
         }
-        self.width = width
-        self.height = height
-        bytesPerLine = max(width, Int(format.fmt.pix.bytesperline))
+        self.mode = mode
+        self.framesPerSecond = framesPerSecond
+        width = mode.width
+        height = mode.height
+        lumaStep = wanted == CameraMode.code("YUYV") ? 2 : 1
+        bytesPerLine = max(width * lumaStep, Int(format.fmt.pix.bytesperline))
+
+        // Staff's settings after the kiosk's, so theirs win.
+        for setting in CameraControl.kioskSettings(for: controls) + requested {
+            if V4L2Queries.set(descriptor, setting) {
+                settings.append(setting)
+            } else {
+                refusedSettings.append(setting)
+            }
+        }
 
         do {
             try mapBuffers(count: bufferCount)
@@ -90,11 +134,17 @@ public final class V4L2Camera {
         let mapped = buffers[Int(buffer.index)]
         let used = min(Int(buffer.bytesused), mapped.count)
         if bytesPerLine == width {
+            // GREY, or YUV 4:2:0 whose luma plane comes first: the frame as it lies.
             return try body(UnsafeRawBufferPointer(rebasing: mapped[..<min(used, width * height)]))
         }
         compacted.removeAll(keepingCapacity: true)
-        for row in 0..<height where (row + 1) * bytesPerLine <= used {
-            compacted.append(contentsOf: mapped[row * bytesPerLine..<row * bytesPerLine + width])
+        for row in 0..<height where row * bytesPerLine + width * lumaStep <= used {
+            let start = row * bytesPerLine
+            if lumaStep == 1 {
+                compacted.append(contentsOf: mapped[start..<start + width])
+            } else {
+                for column in 0..<width { compacted.append(mapped[start + column * lumaStep]) }
+            }
         }
         return try compacted.withUnsafeBytes(body)
     }
@@ -199,6 +249,8 @@ public enum V4L2Error: Error, Equatable, Sendable, CustomStringConvertible {
     case notACaptureDevice(path: String)
     case noStreaming(path: String)
     case unsupportedSize(path: String, requested: String, offered: String)
+    /// A `--camera-control` the camera cannot take.
+    case control(path: String, ControlSettingError)
     /// The camera went away mid-run (unplugged, or its USB port reset).
     case disconnected(path: String)
     case system(path: String, operation: String, errno: Int32)
@@ -227,9 +279,36 @@ public enum V4L2Error: Error, Equatable, Sendable, CustomStringConvertible {
         case .notACaptureDevice(let path): "\(path) is not a video capture device"
         case .noStreaming(let path): "\(path) cannot stream frames"
         case .unsupportedSize(let path, let requested, let offered):
-            "\(path) cannot capture \(requested) grey frames (it offers \(offered)); choose another --size"
+            "\(path) cannot capture \(requested) frames (it offers \(offered)); choose another --size"
+        case .control(let path, let error): "\(path): \(error.description)"
         case .disconnected(let path): "camera lost: \(path) was disconnected"
         case .system(let path, let operation, let code): "\(path): \(operation) failed: \(String(cString: strerror(code)))"
         }
+    }
+}
+
+extension V4L2Camera {
+    /// What `gate-kiosk cameras` shows of a camera: what it is, what it streams and what can be
+    /// adjusted, and what the kiosk would choose and set.
+    public struct Description: Sendable {
+        public let path: String
+        public let card: String
+        public let driver: String
+        public let bus: String
+        public let modes: [CameraMode]
+        public let controls: [CameraControl]
+
+        public var chosenMode: CameraMode? { CameraMode.best(among: modes) }
+        public var kioskSettings: [ControlSetting] { CameraControl.kioskSettings(for: controls) }
+    }
+
+    /// Opens `path` just long enough to ask (no streaming, nothing set).
+    public static func describe(_ path: String) throws(V4L2Error) -> Description {
+        let descriptor = try openCaptureDevice(path)
+        defer { v4l2_close(descriptor) }
+        let identity = V4L2Queries.identity(descriptor)
+        return Description(
+            path: path, card: identity.card, driver: identity.driver, bus: identity.bus, modes: V4L2Queries.modes(descriptor),
+            controls: V4L2Queries.controls(descriptor))
     }
 }

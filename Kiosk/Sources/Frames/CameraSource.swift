@@ -5,19 +5,34 @@ import Foundation
 /// when someone plugs it back in.
 public final class CameraSource: FrameSource {
     public let path: String
+    /// The camera's mode at the start, kept when it is reopened: a camera plugged back in
+    /// streams as before.
     public let width: Int
     public let height: Int
+    private let controlRequests: [String]
     private var camera: V4L2Camera?
     private var lastReason = ""
     private static let frameTimeoutMilliseconds: Int32 = 1_000
     private static let reopenDelay = 1.0
 
-    /// Opens the camera at once, so that a wrong path or size fails the start with its error.
-    public init(path: String, width: Int, height: Int) throws(V4L2Error) {
+    /// Opens the camera at once, so that a wrong path, size or control fails the start with its
+    /// error. Without `size`, the camera's best mode (`CameraMode.best`).
+    public init(path: String, size: (width: Int, height: Int)? = nil, controlRequests: [String] = []) throws(V4L2Error) {
         self.path = path
-        self.width = width
-        self.height = height
-        camera = try V4L2Camera(path: path, width: width, height: height)
+        let camera = try V4L2Camera(path: path, size: size, controlRequests: controlRequests)
+        (width, height) = (camera.width, camera.height)
+        self.controlRequests = controlRequests
+        self.camera = camera
+    }
+
+    /// The mode, rate and controls the camera was opened with, for the log.
+    public var summary: String {
+        guard let camera else { return "\(path): reopening" }
+        let rate = camera.framesPerSecond.map { String(format: "%.0f", $0) } ?? "?"
+        var lines = ["\(path): \(camera.mode.width)x\(camera.mode.height) from \(camera.mode.pixelFormat), \(rate) fps"]
+        if !camera.settings.isEmpty { lines.append("set " + camera.settings.map(\.description).joined(separator: ", ")) }
+        if !camera.refusedSettings.isEmpty { lines.append("refused " + camera.refusedSettings.map(\.description).joined(separator: ", ")) }
+        return lines.joined(separator: "; ")
     }
 
     public var isLive: Bool { true }
@@ -43,7 +58,7 @@ public final class CameraSource: FrameSource {
     private func reopen() -> FrameEvent {
         Thread.sleep(forTimeInterval: Self.reopenDelay)
         do {
-            camera = try V4L2Camera(path: path, width: width, height: height)
+            camera = try V4L2Camera(path: path, size: (width, height), controlRequests: controlRequests)
             return .idle
         } catch {
             return .lost(lastReason.isEmpty ? error.description : "\(lastReason); reopening: \(error.description)")
