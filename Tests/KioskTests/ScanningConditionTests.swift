@@ -56,15 +56,7 @@ struct ScanningConditionTests {
                     shot.centreX += frameNumber % 2 == 0 ? 0.002 : -0.002
                     read = reader.read(try shot.frame()).contains(Array(Self.tickets[index].utf8))
                 }
-                if condition == .darkMode && index == 0 {
-                    // Issue 11, open: the light marks of the phone's own text pass for finder
-                    // patterns and win over the code's; the passes then look in the wrong place.
-                    withKnownIssue("a false sighting in a dark-mode phone's text", isIntermittent: true) {
-                        #expect(read, "\(condition.summary), shot \(index): not read in 15 frames")
-                    }
-                } else {
-                    #expect(read, "\(condition.summary), shot \(index): not read in 15 frames")
-                }
+                #expect(read, "\(condition.summary), shot \(index): not read in 15 frames")
             }
         }
     }

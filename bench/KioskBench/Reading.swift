@@ -108,8 +108,8 @@ func readFiles(_ paths: [String]) throws {
         let payloads = reader.read(frame)
         let time = ReadingTrial.milliseconds(clock.now - started)
         var look = !truth.isEmpty && payloads.contains(truth) ? "read" : "nothing"
-        if case .unread(let sighting) = reader.lastLook {
-            look = String(format: "seen, not read: %.1f px modules%@", sighting.moduleSize, sighting.inverted ? ", inverted" : "")
+        if case .unread(let sighting, let hint) = reader.lastLook {
+            look = String(format: "seen, not read: %.1f px modules%@, %@", sighting.moduleSize, sighting.inverted ? ", inverted" : "", hint.rawValue)
         }
         print(String(format: "%@ %.2f ms %@, misread %d", path, time, look, payloads.filter { $0 != truth }.count))
     }

@@ -6,6 +6,8 @@ public enum ScanEvent: Sendable {
     /// to the verdict being recorded (zero for a manual admit).
     case verdict(Gatekeeper.Outcome, latency: Duration)
     case camera(CameraState)
+    /// A code in view that the camera cannot read, and what would help; nil once it is gone or read.
+    case hint(ReadingHint?)
     /// A scan could not be recorded (the disk is full, say): no verdict may be shown for it.
     case failure(String)
 }

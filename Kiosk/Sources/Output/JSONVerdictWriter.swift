@@ -29,7 +29,7 @@ public struct JSONVerdictWriter: Service {
             break
         case .camera(.lost(let reason)):
             FileHandle.standardError.write(Data("gate-kiosk: \(reason)\n".utf8))
-        case .camera:
+        case .camera, .hint:
             break
         case .failure(let problem):
             FileHandle.standardError.write(Data("gate-kiosk: error: \(problem)\n".utf8))

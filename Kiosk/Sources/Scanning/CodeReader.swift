@@ -21,8 +21,8 @@ public final class CodeReader {
     public enum Look: Sendable, Equatable {
         case nothing
         case read
-        /// A code is in view but was not read in this frame.
-        case unread(CodeSighting)
+        /// A code is in view but was not read in this frame; the hint says what would help.
+        case unread(CodeSighting, ReadingHint)
     }
 
     private let zbar: QRScanner
@@ -81,7 +81,7 @@ public final class CodeReader {
             if !payloads.isEmpty { return found(payloads) }
             nextPass = index + 1
         }
-        lastLook = .unread(sighting)
+        lastLook = .unread(sighting, ReadingHint.advice(moduleSize: sighting.moduleSize, crop: prepared.crop))
         return []
     }
 

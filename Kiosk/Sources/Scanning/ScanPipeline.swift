@@ -76,8 +76,12 @@ public final class ScanPipeline: Service, Sendable {
             events.publish(.failure(error.description))
             return
         }
+        var hints = HintKeeper()
         while let stamped = mailbox.take() {
-            for payload in reader.read(stamped.frame) {
+            let payloads = reader.read(stamped.frame)
+            let (hint, changed) = hints.observe(reader.lastLook)
+            if changed { events.publish(.hint(hint)) }
+            for payload in payloads {
                 do {
                     try redeem.scan(payload, at: stamped.time, ready: stamped.ready)
                 } catch {

@@ -98,6 +98,9 @@ public enum KioskScreen {
         if case .lost(let reason) = state.camera {
             return block(word: "NO CAMERA", text: [reason, "reconnecting…", "type / to look a ticket up by hand"], columns: columns, rows: rows, colour: "\u{1B}[1;30;43m")
         }
+        if let hint = state.hint {
+            return block(word: hint.words.word, text: [hint.words.line], columns: columns, rows: rows, colour: "\u{1B}[1;30;46m")
+        }
         return block(word: "READY", text: ["hold your ticket's QR code up to the camera"], columns: columns, rows: rows, colour: "\u{1B}[97;44m")
     }
 

@@ -47,6 +47,8 @@ public final class ScreenService: Service, Sendable {
                 if state.verdict == verdict { state.verdictShownAt = now }
             case .camera(let camera):
                 state.camera = camera
+            case .hint(let hint):
+                state.hint = hint
             case .failure(let problem):
                 state.alert = problem
                 beeps.add(1, ordering: .relaxed)

@@ -7,6 +7,8 @@ public struct ScreenState: Sendable {
     /// Kiosk time the verdict was last in view; the screen returns to "ready" a while after.
     public var verdictShownAt: Int64 = 0
     public var camera: CameraState = .starting
+    /// What would help the camera read the code in view, while it cannot.
+    public var hint: ReadingHint?
     public var counters = GateCounters()
     public var lastImportAt: Int64?
     /// The server link of an enrolled kiosk; nil for one that only imports files.

@@ -1,0 +1,79 @@
+/// What the screen tells a person whose code the camera sees but cannot read.
+public enum ReadingHint: String, Sendable, Equatable {
+    /// The code is too small in the frame: modules under 2.5 pixels.
+    case closer
+    /// A dim screen: too little between its light and dark modules.
+    case brighter
+    /// Large and clear enough, yet unread: blur, from a moving hand or a camera that is still focusing.
+    case holdStill
+
+    /// The big word, and the line under it.
+    public var words: (word: String, line: String) {
+        switch self {
+        case .closer: ("CLOSER", "the code is too small to read: hold it closer to the camera")
+        case .brighter: ("BRIGHTER", "the screen is too dim: turn its brightness up")
+        case .holdStill: ("HOLD STILL", "the code is blurred: hold it still for a moment")
+        }
+    }
+
+    /// Modules under this many pixels are too small for the decoders at this distance.
+    static let smallestReadableModule = 2.5
+    /// Dim phone screens show 30–50 grey levels between light and dark modules; print, 100 and more.
+    static let leastContrast = 60
+
+    /// The likeliest reason a code sighted with modules of `moduleSize` pixels, inside `crop`,
+    /// was not read.
+    static func advice(moduleSize: Double, crop: GreyFrame) -> ReadingHint {
+        if moduleSize < smallestReadableModule { return .closer }
+        return spread(of: crop) < leastContrast ? .brighter : .holdStill
+    }
+
+    /// Grey levels between the 5th and the 95th percentile: the code's contrast, without the
+    /// few pixels of a reflection or a shadow's edge.
+    static func spread(of frame: GreyFrame) -> Int {
+        var histogram = [Int](repeating: 0, count: 256)
+        for pixel in frame.pixels { histogram[Int(pixel)] += 1 }
+        let tail = frame.pixels.count / 20
+        var (low, high, seen) = (0, 255, 0)
+        while low < 255, seen + histogram[low] <= tail {
+            seen += histogram[low]
+            low += 1
+        }
+        seen = 0
+        while high > 0, seen + histogram[high] <= tail {
+            seen += histogram[high]
+            high -= 1
+        }
+        return max(0, high - low)
+    }
+}
+
+/// Turns each frame's look into the hint on the screen, steadily: a hint appears once a code has
+/// been seen and not read for a sixth of a second (not for a code passing by) and stays until it
+/// is read or out of view for a third of a second, so the screen does not flicker.
+struct HintKeeper {
+    private(set) var shown: ReadingHint?
+    private var unreadFrames = 0
+    private var emptyFrames = 0
+
+    static let framesToShow = 5
+    static let framesToClear = 10
+
+    /// The hint after this frame's look, and whether it changed.
+    mutating func observe(_ look: CodeReader.Look) -> (hint: ReadingHint?, changed: Bool) {
+        let before = shown
+        switch look {
+        case .read:
+            (unreadFrames, emptyFrames, shown) = (0, 0, nil)
+        case .nothing:
+            emptyFrames += 1
+            unreadFrames = 0
+            if emptyFrames >= Self.framesToClear { shown = nil }
+        case .unread(_, let hint):
+            emptyFrames = 0
+            unreadFrames += 1
+            if unreadFrames >= Self.framesToShow || shown != nil { shown = hint }
+        }
+        return (shown, shown != before)
+    }
+}
