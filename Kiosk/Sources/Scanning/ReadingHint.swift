@@ -18,14 +18,18 @@ public enum ReadingHint: String, Sendable, Equatable {
 
     /// Modules under this many pixels are too small for the decoders at this distance.
     static let smallestReadableModule = 2.5
-    /// Dim phone screens show 30–50 grey levels between light and dark modules; print, 100 and more.
-    static let leastContrast = 60
+    /// Between the 5th and 95th percentile of the code's pixels, after the camera's auto exposure:
+    /// 47–66 grey levels on the dim-screen scenes, 88 on a screen at a quarter brightness, over
+    /// 110 on a bright one or on paper.
+    static let leastContrast = 75
 
     /// The likeliest reason a code sighted with modules of `moduleSize` pixels, inside `crop`,
     /// was not read.
-    static func advice(moduleSize: Double, crop: GreyFrame) -> ReadingHint {
+    public static func advice(moduleSize: Double, crop: GreyFrame) -> ReadingHint {
         if moduleSize < smallestReadableModule { return .closer }
-        return spread(of: crop) < leastContrast ? .brighter : .holdStill
+        // The middle half of the crop is the code's data; its edges hold the phone's frame and the background.
+        let middle = PixelRegion(x: crop.width / 4, y: crop.height / 4, width: crop.width / 2, height: crop.height / 2)
+        return spread(of: crop.cropped(to: middle)) < leastContrast ? .brighter : .holdStill
     }
 
     /// Grey levels between the 5th and the 95th percentile: the code's contrast, without the
@@ -51,8 +55,8 @@ public enum ReadingHint: String, Sendable, Equatable {
 /// Turns each frame's look into the hint on the screen, steadily: a hint appears once a code has
 /// been seen and not read for a sixth of a second (not for a code passing by) and stays until it
 /// is read or out of view for a third of a second, so the screen does not flicker.
-struct HintKeeper {
-    private(set) var shown: ReadingHint?
+public struct HintKeeper {
+    public private(set) var shown: ReadingHint?
     private var unreadFrames = 0
     private var emptyFrames = 0
 
@@ -60,7 +64,9 @@ struct HintKeeper {
     static let framesToClear = 10
 
     /// The hint after this frame's look, and whether it changed.
-    mutating func observe(_ look: CodeReader.Look) -> (hint: ReadingHint?, changed: Bool) {
+    public init() {}
+
+    public mutating func observe(_ look: CodeReader.Look) -> (hint: ReadingHint?, changed: Bool) {
         let before = shown
         switch look {
         case .read:
