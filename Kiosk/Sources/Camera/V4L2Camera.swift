@@ -60,7 +60,7 @@ public final class V4L2Camera {
         }
 
         // The rate first: libv4l2 weighs it when it picks the camera format to decode from.
-        let framesPerSecond = V4L2Queries.setRate(descriptor, Int(min(30, mode.framesPerSecond.rounded())))
+        let framesPerSecond = V4L2Queries.setRate(descriptor, Int(max(1, min(30, mode.framesPerSecond.rounded()))))
         let native = ["GREY", "YUYV"].contains(mode.pixelFormat)
         var format = v4l2_format()
         format.type = V4L2_BUF_TYPE_VIDEO_CAPTURE.rawValue

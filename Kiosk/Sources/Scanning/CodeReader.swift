@@ -73,7 +73,8 @@ public final class CodeReader {
         for step in 0..<passes.count {
             let index = (first + step) % passes.count
             let pass = passes[index]
-            let expected = Duration.nanoseconds(Int64(cost(of: pass) * Double(prepared.pixels(for: pass))))
+            // At most a second: an estimate is never allowed to grow past what fits an Int64.
+            let expected = Duration.nanoseconds(Int64(min(1e9, cost(of: pass) * Double(prepared.pixels(for: pass)))))
             guard clock.now - started + expected < allowed else { continue }
             let passStarted = clock.now
             let payloads = run(pass, on: &prepared)
@@ -119,14 +120,17 @@ public final class CodeReader {
         pass.decoder == .zbar ? nanosecondsPerPixel.zbar : nanosecondsPerPixel.zxing
     }
 
-    /// A moving average, so that the estimates follow this machine and these scenes.
+    /// A moving average, so that the estimates follow this machine and these scenes. Each
+    /// measurement counts as at most twice the estimate: a pass the scheduler interrupted must
+    /// not make every later pass look too dear to start (a skipped pass teaches nothing, so an
+    /// estimate blown up by one outlier would never come down).
     private func learn(_ pass: Pass, took duration: Duration, pixels: Int) {
         guard pixels > 0 else { return }
         let measured = Double(duration.components.seconds) * 1e9 + Double(duration.components.attoseconds) / 1e9
-        let perPixel = measured / Double(pixels)
+        func update(_ estimate: inout Double) { estimate += (min(measured / Double(pixels), 2 * estimate) - estimate) / 8 }
         switch pass.decoder {
-        case .zbar: nanosecondsPerPixel.zbar += (perPixel - nanosecondsPerPixel.zbar) / 8
-        case .zxing: nanosecondsPerPixel.zxing += (perPixel - nanosecondsPerPixel.zxing) / 8
+        case .zbar: update(&nanosecondsPerPixel.zbar)
+        case .zxing: update(&nanosecondsPerPixel.zxing)
         }
     }
 
