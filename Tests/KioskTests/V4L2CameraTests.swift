@@ -105,7 +105,7 @@ struct CameraSettingsTests {
         CameraControl(id: 0x0098_0900, name: "Brightness", kind: .integer, minimum: 0, maximum: 255, step: 1, defaultValue: 128, value: 128),
         CameraControl(
             id: 0x009a_0901, name: "Auto Exposure", kind: .menu, minimum: 0, maximum: 3, step: 1, defaultValue: 3, value: 1,
-            menu: [(1, "Manual Mode"), (3, "Aperture Priority Mode")]),
+            menu: [.init(1, "Manual Mode"), .init(3, "Aperture Priority Mode")]),
         CameraControl(id: 0x009a_0903, name: "Exposure, Dynamic Framerate", kind: .boolean, minimum: 0, maximum: 1, step: 1, defaultValue: 1, value: 1),
         CameraControl(id: 0x009a_090c, name: "Focus, Automatic Continuous", kind: .boolean, minimum: 0, maximum: 1, step: 1, defaultValue: 1, value: 1),
         CameraControl(id: 0x009a_090a, name: "Focus (absolute)", kind: .integer, minimum: 0, maximum: 250, step: 5, defaultValue: 0, value: 0, inactive: true),
@@ -118,7 +118,7 @@ struct CameraSettingsTests {
         #expect(settings.map(\.value) == [3, 0])
         // A camera whose menu has no aperture priority keeps its exposure mode.
         var manualOnly = Self.controls
-        manualOnly[1].menu = [(1, "Manual Mode")]
+        manualOnly[1].menu = [.init(1, "Manual Mode")]
         #expect(CameraControl.kioskSettings(for: manualOnly).map(\.key) == ["exposure_dynamic_framerate"])
         #expect(CameraControl.kioskSettings(for: []).isEmpty)
     }

@@ -7,6 +7,14 @@ public struct CameraControl: Sendable, Equatable {
         case integer, boolean, menu, button, other
     }
 
+    /// One choice of a menu control: its value and the camera's label for it.
+    public struct MenuEntry: Sendable, Equatable {
+        public var value: Int
+        public var label: String
+
+        public init(_ value: Int, _ label: String) { (self.value, self.label) = (value, label) }
+    }
+
     public var id: UInt32
     /// The camera's own name ("Exposure, Auto").
     public var name: String
@@ -18,14 +26,14 @@ public struct CameraControl: Sendable, Equatable {
     /// Nil when it cannot be read (a button, or a control the camera refuses to report).
     public var value: Int?
     /// For a menu: each value with its label.
-    public var menu: [(value: Int, label: String)]
+    public var menu: [MenuEntry]
     /// Disabled, or read-only, or set automatically at the moment (the exposure time while
     /// exposure is automatic).
     public var inactive: Bool
 
     public init(
         id: UInt32, name: String, kind: Kind, minimum: Int, maximum: Int, step: Int, defaultValue: Int, value: Int?,
-        menu: [(value: Int, label: String)] = [], inactive: Bool = false
+        menu: [MenuEntry] = [], inactive: Bool = false
     ) {
         (self.id, self.name, self.kind, self.minimum, self.maximum) = (id, name, kind, minimum, maximum)
         (self.step, self.defaultValue, self.value, self.menu, self.inactive) = (step, defaultValue, value, menu, inactive)
@@ -44,13 +52,6 @@ public struct CameraControl: Sendable, Equatable {
             }
         }
         return key.hasSuffix("_") ? String(key.dropLast()) : key
-    }
-
-    public static func == (left: CameraControl, right: CameraControl) -> Bool {
-        left.id == right.id && left.name == right.name && left.kind == right.kind && left.minimum == right.minimum
-            && left.maximum == right.maximum && left.step == right.step && left.defaultValue == right.defaultValue
-            && left.value == right.value && left.inactive == right.inactive
-            && left.menu.map(\.value) == right.menu.map(\.value) && left.menu.map(\.label) == right.menu.map(\.label)
     }
 }
 

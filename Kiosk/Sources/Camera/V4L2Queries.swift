@@ -97,13 +97,13 @@ enum V4L2Queries {
                 var current = v4l2_control(id: query.id, value: 0)
                 if plain(descriptor, cv4l2_vidioc_g_ctrl, &current) { value = Int(current.value) }
             }
-            var menu: [(value: Int, label: String)] = []
+            var menu: [CameraControl.MenuEntry] = []
             if kind == .menu, query.minimum <= query.maximum {
                 for entry in query.minimum...min(query.maximum, query.minimum + 63) {
                     var item = v4l2_querymenu()
                     item.id = query.id
                     item.index = UInt32(entry)
-                    if plain(descriptor, cv4l2_vidioc_querymenu, &item) { menu.append((Int(entry), text(item.name))) }
+                    if plain(descriptor, cv4l2_vidioc_querymenu, &item) { menu.append(CameraControl.MenuEntry(Int(entry), text(item.name))) }
                 }
             }
             let inactiveFlags = UInt32(V4L2_CTRL_FLAG_DISABLED | V4L2_CTRL_FLAG_READ_ONLY | V4L2_CTRL_FLAG_INACTIVE)
