@@ -7,6 +7,17 @@ import PackageDescription
 // Targets go from C to Swift to app, one step each:
 //   COpenSSL, CSQLite → Shared → Server / Kiosk → ticket-server / gate-kiosk
 //   CQRencode, CZlib → QRCodes → Server (and the kiosk's test scenes),  CZBar, CZXing, CV4L2 → Kiosk
+/// The web pages' templates, message catalogues and static files (Server/Sources/Pages/…).
+let pageResources = [
+    "Templates/layout.mustache", "Templates/error.mustache", "Templates/home.mustache", "Templates/event.mustache",
+    "Templates/signup.mustache", "Templates/login.mustache", "Templates/tickets.mustache", "Templates/print.mustache",
+    "Templates/confirm.mustache", "Templates/manage.mustache", "Templates/manage-event.mustache",
+    "Templates/manage-tickets.mustache", "Templates/manage-gates.mustache", "Templates/dashboard.mustache",
+    "Templates/dashboard-figures.mustache",
+    "Messages/en.json", "Messages/ko.json",
+    "Static/app.css", "Static/print.css", "Static/app.js",
+]
+
 let package = Package(
     name: "FestivalGate",
     products: [
@@ -31,6 +42,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system", from: "1.5.0"),
         // The kiosk's --ca: trust a festival's private certificate (already under AsyncHTTPClient).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
+        // The web pages: templates kept as files, and the seat-map CSV upload form.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // MARK: C libraries, each behind a module map and a shim header.
@@ -83,9 +97,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                "CZlib",
             ],
             path: "Server/Sources",
-            resources: [.embedInCode("Web/openapi.json")]),
+            // Everything the server serves is embedded in its binary: one file to deploy.
+            // `PageResources` lists the page files; a test checks none is left out here.
+            resources: [.embedInCode("Web/openapi.json")] + pageResources.map { .embedInCode("Pages/\($0)") }),
         .executableTarget(
             name: "TicketServerCommand",
             dependencies: [

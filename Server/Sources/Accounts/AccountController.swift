@@ -35,34 +35,22 @@ struct AccountController {
         let role: String
     }
 
+    private var desk: AccountDesk {
+        AccountDesk(writer: writer, readers: readers, sessions: sessions, passwordHasher: passwordHasher, throttles: throttles, clock: clock)
+    }
+
     /// Creates an attendee account and signs it in.
     @Sendable func signUp(request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: SignUpRequest.self, context: context)
-        let email = try InputRules.email(body.email)
-        let name = try InputRules.displayName(body.displayName)
-        try InputRules.password(body.password, email: email)
-        try throttles.beginSignUp(address: context.clientAddress)
-        let hash = try await passwordHasher.hashOffThread(body.password)
-        let now = clock.now()
-        let account = try await writer.write { transaction in
-            try AccountRepository.create(email: email, displayName: name, passwordHash: hash, role: .attendee, now: now, in: transaction)
-        }
-        return try await signedIn(account, status: .created, request: request, context: context)
+        let (account, token) = try await desk.signUp(
+            email: body.email, displayName: body.displayName, password: body.password, address: context.clientAddress)
+        return try signedIn(account, token: token, status: .created, request: request, context: context)
     }
 
     @Sendable func logIn(request: Request, context: AppRequestContext) async throws -> Response {
         let body = try await request.decodeJSON(as: LogInRequest.self, context: context)
-        let email = body.email.trimmingCharacters(in: .whitespaces)
-        try throttles.beginLogIn(email: email, address: context.clientAddress)
-        let found = try readers.read { try AccountRepository.credentials(email: email, in: $0) }
-        // An unknown email costs a full check against a hash of the same strength, so timing
-        // tells nobody who has an account; the answer is the same for both.
-        let matches = try await passwordHasher.verifyOffThread(body.password, against: found?.1 ?? passwordHasher.unknownAccountHash)
-        guard let (account, _) = found, matches else {
-            throw APIError(.unauthorized, "wrong_credentials", "email or password is wrong", headers: .noStore)
-        }
-        throttles.logInSucceeded(email: email, address: context.clientAddress)
-        return try await signedIn(account, status: .ok, request: request, context: context)
+        let (account, token) = try await desk.logIn(email: body.email, password: body.password, address: context.clientAddress)
+        return try signedIn(account, token: token, status: .ok, request: request, context: context)
     }
 
     @Sendable func logOut(request: Request, context: AppRequestContext) async throws -> Response {
@@ -91,8 +79,7 @@ struct AccountController {
         return AccountResponse(account)
     }
 
-    private func signedIn(_ account: Account, status: HTTPResponse.Status, request: Request, context: AppRequestContext) async throws -> Response {
-        let token = try await sessions.open(for: account, now: clock.now())
+    private func signedIn(_ account: Account, token: String, status: HTTPResponse.Status, request: Request, context: AppRequestContext) throws -> Response {
         var response = try EditedResponse(status: status, headers: .noStore, response: SignedInResponse(account: AccountResponse(account), sessionToken: token))
             .response(from: request, context: context)
         response.setCookie(sessions.cookie(for: token))

@@ -66,8 +66,11 @@ public func buildApplication(
 public func buildRouter(environment: ServerEnvironment, publicOrigin: String? = nil, publicURL: String? = nil) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     let methods = MethodTable()
-    router.add(middleware: APIErrorMiddleware(methods: methods))
+    let apiErrors = APIErrorMiddleware(methods: methods)
+    let pages = PageKit(secureCookies: environment.sessions.secureCookies)
+    router.add(middleware: apiErrors)
     router.add(middleware: SessionMiddleware(sessions: environment.sessions, clock: environment.clock))
+    router.add(middleware: PageErrorMiddleware(pages: pages, apiErrors: apiErrors))
     router.add(middleware: CrossSiteGuardMiddleware(publicOrigin: publicOrigin))
     router.get("healthz") { _, _ in
         _ = try environment.readers.read { try $0.row("SELECT 1") }
@@ -98,6 +101,21 @@ public func buildRouter(environment: ServerEnvironment, publicOrigin: String? = 
             writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock,
             bell: environment.changeBell, throttles: environment.throttles
         ).endpoints)
+    addPages(to: router, environment: environment, kit: pages)
     methods.load(router.routes)
     return router
+}
+
+/// The web pages: attendees' booking and tickets, organisers' events, tickets, gates and the live
+/// dashboard, on the same desks and repositories as the API.
+private func addPages(to router: Router<AppRequestContext>, environment: ServerEnvironment, kit: PageKit) {
+    let bookingDesk = BookingDesk(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock)
+    let accountDesk = AccountDesk(
+        writer: environment.writer, readers: environment.readers, sessions: environment.sessions, passwordHasher: environment.passwordHasher,
+        throttles: environment.throttles, clock: environment.clock)
+    let seatMaps = SeatMapCache(availabilityCache: environment.availability, readers: environment.readers)
+    router.get("static/:file") { request, context in try StaticFiles.serve(request, context: context) }
+    router.addRoutes(EventPages(readers: environment.readers, seatMaps: seatMaps, desk: bookingDesk, clock: environment.clock, kit: kit).endpoints)
+    router.addRoutes(AccountPages(desk: accountDesk, sessions: environment.sessions, kit: kit).endpoints)
+    router.addRoutes(TicketPages(readers: environment.readers, desk: bookingDesk, kit: kit).endpoints)
 }

@@ -30,16 +30,8 @@ struct BookingController {
         let body = try await request.decodeJSON(as: BookRequest.self, context: context)
         let order = try Self.order(from: body)
         let key = try Self.idempotencyKey(header: request.headers[.idempotencyKey], field: body.idempotencyKey)
-        let issuer = keys.issuer
-        let result = try await TicketLifecycle.retryingIDCollisions {
-            let presigned = try BookingEngine.presign(order, eventID: eventID, holder: account.displayName, issuer: issuer, readers: readers)
-            let now = clock.now()
-            return try await writer.write { transaction in
-                try BookingEngine.book(
-                    order, eventID: eventID, account: account, idempotencyKey: key, presigned: presigned, issuer: issuer, now: now,
-                    in: transaction)
-            }
-        }
+        let desk = BookingDesk(writer: writer, readers: readers, keys: keys, clock: clock)
+        let result = try await desk.book(order, eventID: eventID, account: account, idempotencyKey: key)
         // Only now, with the commit on disk, does anyone hear "booked".
         return StoredJSON(text: result.body, status: .created, headers: result.replayed ? [.idempotencyReplayed: "true"] : [:])
     }

@@ -95,8 +95,7 @@ enum BookingEngine {
         guard now < event.saleClosesAt else { throw BookingError.saleClosed(event: event.name) }
 
         guard order.count > 0 else { throw BookingError.invalidCount("book at least one ticket") }
-        let held = try transaction.scalar(
-            "SELECT COUNT(*) FROM ticket WHERE account_id = ? AND event_id = ? AND status = 'valid'", account.id, eventID, as: Int.self) ?? 0
+        let held = try TicketRepository.liveCount(accountID: account.id, eventID: eventID, in: transaction)
         guard held + order.count <= event.perPersonLimit else {
             throw BookingError.overLimit(limit: event.perPersonLimit, held: held, asked: order.count)
         }

@@ -20,14 +20,16 @@ public enum DemoSeeder {
         let now = environment.clock.now()
         let day: Int64 = 24 * 3600
         // The sale is open now; the festival is a month away, gates open two hours before it starts.
-        let startsAt = (now / day + 30) * day + 16 * 3600
+        let startsAt = (now / day + 30) * day + 9 * 3600  // 18:00 in Seoul
         let event = EventRepository.NewEvent(
             name: "Green Forest Festival 2026", venue: "Green Forest Hall", startsAt: startsAt, endsAt: startsAt + 8 * 3600,
             gatesOpenAt: startsAt - 2 * 3600, saleOpensAt: now - 3600, saleClosesAt: startsAt, perPersonLimit: 6,
+            // The first users are a school festival in Seoul: its times and its won (no minor unit).
+            timeZone: "Asia/Seoul", currency: "KRW",
             classes: [
-                .init(ticketClass: 1, name: "Front stalls", priceCents: 4_500, capacity: nil),
-                .init(ticketClass: 2, name: "Rear stalls", priceCents: 3_000, capacity: nil),
-                .init(ticketClass: 3, name: "Meadow (general admission)", priceCents: 2_000, capacity: 300),
+                .init(ticketClass: 1, name: "Front stalls", priceCents: 45_000, capacity: nil),
+                .init(ticketClass: 2, name: "Rear stalls", priceCents: 30_000, capacity: nil),
+                .init(ticketClass: 3, name: "Meadow (general admission)", priceCents: 20_000, capacity: 300),
             ])
         // Rows A–D are front stalls, E–L rear; seats 1–20 in each.
         let rows = "ABCDEFGHIJKL".map(String.init)

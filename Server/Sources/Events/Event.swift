@@ -11,9 +11,13 @@ public struct Event: Sendable, Equatable {
     public let saleOpensAt: Int64
     public let saleClosesAt: Int64
     public let perPersonLimit: Int
+    /// An IANA time zone name (`Asia/Seoul`): the pages show every time of the event in it.
+    public let timeZone: String
+    /// An ISO 4217 code; prices are in its minor unit.
+    public let currency: String
     public var classes: [TicketClass]
 
-    static let columns = "id, name, venue, starts_at, ends_at, gates_open_at, sale_opens_at, sale_closes_at, per_person_limit"
+    static let columns = "id, name, venue, starts_at, ends_at, gates_open_at, sale_opens_at, sale_closes_at, per_person_limit, time_zone, currency"
 
     init(row: SQLiteRow, classes: [TicketClass]) throws {
         id = try row["id"]
@@ -25,6 +29,8 @@ public struct Event: Sendable, Equatable {
         saleOpensAt = try row["sale_opens_at"]
         saleClosesAt = try row["sale_closes_at"]
         perPersonLimit = try row["per_person_limit"]
+        timeZone = try row["time_zone"]
+        currency = try row["currency"]
         self.classes = classes
     }
 

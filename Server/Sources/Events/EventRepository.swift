@@ -11,6 +11,8 @@ enum EventRepository {
         var saleOpensAt: Int64
         var saleClosesAt: Int64
         var perPersonLimit: Int
+        var timeZone: String
+        var currency: String
         var classes: [NewClass]
     }
 
@@ -32,10 +34,10 @@ enum EventRepository {
         try transaction.run(
             """
             INSERT INTO event (name, venue, starts_at, ends_at, gates_open_at, sale_opens_at, sale_closes_at, per_person_limit,
-                               created_at, changed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               time_zone, currency, created_at, changed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, event.name, event.venue, event.startsAt, event.endsAt, event.gatesOpenAt, event.saleOpensAt,
-            event.saleClosesAt, event.perPersonLimit, now, now)
+            event.saleClosesAt, event.perPersonLimit, event.timeZone, event.currency, now, now)
         let id = UInt32(transaction.lastInsertRowID)
         try ChangeLog.append(.eventCreated, eventID: id, at: now, in: transaction)
         for newClass in event.classes { try addClass(newClass, eventID: id, now: now, in: transaction) }
@@ -59,10 +61,10 @@ enum EventRepository {
         try transaction.run(
             """
             UPDATE event SET name = ?, venue = ?, starts_at = ?, ends_at = ?, gates_open_at = ?, sale_opens_at = ?,
-                             sale_closes_at = ?, per_person_limit = ?, changed_at = ?
+                             sale_closes_at = ?, per_person_limit = ?, time_zone = ?, currency = ?, changed_at = ?
             WHERE id = ?
             """, event.name, event.venue, event.startsAt, event.endsAt, event.gatesOpenAt, event.saleOpensAt,
-            event.saleClosesAt, event.perPersonLimit, now, id)
+            event.saleClosesAt, event.perPersonLimit, event.timeZone, event.currency, now, id)
         guard transaction.changes == 1 else { throw EventError.notFound }
         try ChangeLog.append(.eventChanged, eventID: id, at: now, in: transaction)
         return try existing(id: id, in: transaction)

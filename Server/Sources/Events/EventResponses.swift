@@ -11,6 +11,8 @@ struct EventResponse: ResponseEncodable, Sendable {
     let saleOpensAt: Int64
     let saleClosesAt: Int64
     let perPersonLimit: Int
+    let timeZone: String
+    let currency: String
     let classes: [TicketClassResponse]
 
     init(_ event: Event) {
@@ -23,6 +25,8 @@ struct EventResponse: ResponseEncodable, Sendable {
         saleOpensAt = event.saleOpensAt
         saleClosesAt = event.saleClosesAt
         perPersonLimit = event.perPersonLimit
+        timeZone = event.timeZone
+        currency = event.currency
         classes = event.classes.map(TicketClassResponse.init)
     }
 }

@@ -209,5 +209,13 @@ enum ServerSchema {
                 -- Gates read the change log by event, from a sequence number on.
                 CREATE INDEX change_log_event ON change_log(event_id, seq);
                 """),
+        .init(
+            "each event's time zone and currency",
+            sql: """
+                -- Times are shown in the event's own zone (an IANA name), wherever the reader is;
+                -- prices are in the currency's minor unit (cents, or whole won: KRW has none).
+                ALTER TABLE event ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
+                ALTER TABLE event ADD COLUMN currency TEXT NOT NULL DEFAULT 'EUR';
+                """),
     ])
 }

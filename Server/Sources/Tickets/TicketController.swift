@@ -28,6 +28,8 @@ struct TicketController {
         return routes
     }
 
+    private var desk: BookingDesk { BookingDesk(writer: writer, readers: readers, keys: keys, clock: clock) }
+
     @Sendable func mine(request: Request, context: AppRequestContext) async throws -> TicketListResponse {
         let account = try context.requireAccount()
         let tickets = try readers.read { try TicketRepository.tickets(accountID: account.id, in: $0) }
@@ -55,27 +57,17 @@ struct TicketController {
 
     @Sendable func cancel(request: Request, context: AppRequestContext) async throws -> TicketResponse {
         let account = try context.requireAccount()
-        let id = try Self.ticketID(context)
-        let now = clock.now()
-        return TicketResponse(try await writer.write { try TicketLifecycle.cancel(ticketID: id, by: account, now: now, in: $0) })
+        return TicketResponse(try await desk.cancel(ticketID: try Self.ticketID(context), by: account))
     }
 
     @Sendable func revoke(request: Request, context: AppRequestContext) async throws -> TicketResponse {
         _ = try context.require(.organiser)
-        let id = try Self.ticketID(context)
-        let now = clock.now()
-        return TicketResponse(try await writer.write { try TicketLifecycle.revoke(ticketID: id, now: now, in: $0) })
+        return TicketResponse(try await desk.revoke(ticketID: try Self.ticketID(context)))
     }
 
     @Sendable func reissue(request: Request, context: AppRequestContext) async throws -> EditedResponse<ReissueResponse> {
         _ = try context.require(.organiser)
-        let id = try Self.ticketID(context)
-        let issuer = keys.issuer
-        let (old, new) = try await TicketLifecycle.retryingIDCollisions {
-            let presigned = try TicketLifecycle.presignReissue(ticketID: id, issuer: issuer, readers: readers)
-            let now = clock.now()
-            return try await writer.write { try TicketLifecycle.reissue(ticketID: id, presigned: presigned, issuer: issuer, now: now, in: $0) }
-        }
+        let (old, new) = try await desk.reissue(ticketID: try Self.ticketID(context))
         return EditedResponse(status: .created, response: ReissueResponse(revoked: TicketResponse(old), ticket: TicketResponse(new)))
     }
 

@@ -88,6 +88,12 @@ enum TicketRepository {
         return ticket
     }
 
+    /// How many valid tickets an account holds for an event: what counts against its per-person limit.
+    static func liveCount(accountID: Int64, eventID: UInt32, in database: some SQLiteQuerying) throws -> Int {
+        try database.scalar(
+            "SELECT COUNT(*) FROM ticket WHERE account_id = ? AND event_id = ? AND status = 'valid'", accountID, eventID, as: Int.self) ?? 0
+    }
+
     static func tickets(accountID: Int64, in database: some SQLiteQuerying) throws -> [Ticket] {
         try database.rows("\(Ticket.selection) WHERE t.account_id = ? ORDER BY t.created_at, t.id", accountID).map(Ticket.init(row:))
     }

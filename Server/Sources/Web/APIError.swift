@@ -44,26 +44,31 @@ struct APIErrorMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            throw error
-        } catch let error as any APIErrorConvertible {
-            throw error.apiError
-        } catch let error as DecodingError {
-            throw APIError(.badRequest, "invalid_json", Self.describe(error))
-        } catch let error as HTTPError where error.status == .notFound {
+        } catch {
+            throw normalized(error, request: request, context: context)
+        }
+    }
+
+    /// The API's answer for any error: the pages' error middleware asks the same question.
+    func normalized(_ error: any Error, request: Request, context: Context) -> APIError {
+        switch error {
+        case let error as APIError: return error
+        case let error as any APIErrorConvertible: return error.apiError
+        case let error as DecodingError: return APIError(.badRequest, "invalid_json", Self.describe(error))
+        case let error as HTTPError where error.status == .notFound:
             // The router found no route: a known path with another method is 405.
             let allowed = methods.methods(at: request.uri.path)
             guard allowed.isEmpty else {
-                throw APIError(
+                return APIError(
                     .methodNotAllowed, "method_not_allowed", "\(request.method) is not allowed here; use \(allowed.joined(separator: " or "))",
                     headers: [.allow: allowed.joined(separator: ", ")])
             }
-            throw APIError(.notFound, "not_found", "no such endpoint")
-        } catch let error as any HTTPResponseError {
-            throw APIError(error.status, Self.code(for: error.status), Self.message(for: error))
-        } catch {
+            return APIError(.notFound, "not_found", "no such endpoint")
+        case let error as any HTTPResponseError:
+            return APIError(error.status, Self.code(for: error.status), Self.message(for: error))
+        default:
             context.logger.error("unhandled error on \(request.method) \(request.uri.path): \(error)")
-            throw APIError(.internalServerError, "internal", "something went wrong on the server; nothing was changed")
+            return APIError(.internalServerError, "internal", "something went wrong on the server; nothing was changed")
         }
     }
 
