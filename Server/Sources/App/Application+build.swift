@@ -101,14 +101,14 @@ public func buildRouter(environment: ServerEnvironment, publicOrigin: String? = 
             writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock,
             bell: environment.changeBell, throttles: environment.throttles
         ).endpoints)
-    addPages(to: router, environment: environment, kit: pages)
+    addPages(to: router, environment: environment, kit: pages, publicURL: publicURL)
     methods.load(router.routes)
     return router
 }
 
 /// The web pages: attendees' booking and tickets, organisers' events, tickets, gates and the live
 /// dashboard, on the same desks and repositories as the API.
-private func addPages(to router: Router<AppRequestContext>, environment: ServerEnvironment, kit: PageKit) {
+private func addPages(to router: Router<AppRequestContext>, environment: ServerEnvironment, kit: PageKit, publicURL: String?) {
     let bookingDesk = BookingDesk(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock)
     let accountDesk = AccountDesk(
         writer: environment.writer, readers: environment.readers, sessions: environment.sessions, passwordHasher: environment.passwordHasher,
@@ -118,4 +118,12 @@ private func addPages(to router: Router<AppRequestContext>, environment: ServerE
     router.addRoutes(EventPages(readers: environment.readers, seatMaps: seatMaps, desk: bookingDesk, clock: environment.clock, kit: kit).endpoints)
     router.addRoutes(AccountPages(desk: accountDesk, sessions: environment.sessions, kit: kit).endpoints)
     router.addRoutes(TicketPages(readers: environment.readers, desk: bookingDesk, kit: kit).endpoints)
+    let editor = EventEditor(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock)
+    router.addRoutes(EventAdminPages(readers: environment.readers, editor: editor, clock: environment.clock, kit: kit).endpoints)
+    router.addRoutes(TicketAdminPages(readers: environment.readers, desk: bookingDesk, kit: kit).endpoints)
+    router.addRoutes(
+        GatePages(
+            readers: environment.readers, desk: GateDesk(writer: environment.writer, clock: environment.clock), clock: environment.clock,
+            publicURL: publicURL, kit: kit
+        ).endpoints)
 }

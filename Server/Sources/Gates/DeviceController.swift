@@ -19,6 +19,8 @@ struct DeviceController {
         return routes
     }
 
+    private var desk: GateDesk { GateDesk(writer: writer, clock: clock) }
+
     struct DeviceRequest: Decodable {
         let name: String
         let direction: Device.Direction
@@ -29,26 +31,12 @@ struct DeviceController {
         _ = try context.require(.organiser)
         let eventID = try EventController.eventID(context)
         let body = try await request.decodeJSON(as: DeviceRequest.self, context: context)
-        let classes = try body.classes.map { numbers in
-            guard !numbers.isEmpty, numbers.count <= 64 else {
-                throw APIError(.unprocessableContent, "invalid_classes", "classes lists 1 to 64 ticket class numbers, or is left out for all")
-            }
-            return try numbers.map { number in
-                guard let ticketClass = UInt16(exactly: number) else {
-                    throw APIError(.unprocessableContent, "invalid_classes", "a ticket class number is 0 to 65535, not \(number)")
-                }
-                return ticketClass
-            }
-        }
-        let new = DeviceRepository.NewDevice(
-            name: try InputRules.text(body.name, field: "name", maxBytes: 40), direction: body.direction, classes: classes)
-        let code = DeviceSecrets.newEnrollmentCode()
+        let (device, code) = try await desk.create(name: body.name, direction: body.direction, classes: body.classes, eventID: eventID)
         let now = clock.now()
-        let device = try await writer.write { try DeviceRepository.create(new, eventID: eventID, code: code, now: now, in: $0) }
         return EditedResponse(
             status: .created,
             response: NewDeviceResponse(
-                device: DeviceResponse(device, now: now), enrollmentCode: code, enrollmentURL: enrollmentURL(code: code, request: request),
+                device: DeviceResponse(device, now: now), enrollmentCode: code, enrollmentURL: Self.enrollmentURL(code: code, publicURL: publicURL, request: request),
                 enrollmentExpiresAt: device.enrollmentExpiresAt))
     }
 
@@ -66,8 +54,7 @@ struct DeviceController {
     @Sendable func revoke(request: Request, context: AppRequestContext) async throws -> DeviceResponse {
         _ = try context.require(.organiser)
         guard let id = context.parameters.get("deviceID", as: Int64.self), id > 0 else { throw DeviceError.deviceNotFound }
-        let now = clock.now()
-        return DeviceResponse(try await writer.write { try DeviceRepository.revoke(id: id, now: now, in: $0) }, now: now)
+        return DeviceResponse(try await desk.revoke(id: id), now: clock.now())
     }
 
     @Sendable func attendance(request: Request, context: AppRequestContext) async throws -> AttendanceResponse {
@@ -80,7 +67,7 @@ struct DeviceController {
     }
 
     /// A URL a gate's camera could read from a QR code: the server and the code in one.
-    private func enrollmentURL(code: String, request: Request) -> String {
+    static func enrollmentURL(code: String, publicURL: String?, request: Request) -> String {
         let base = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
             ?? "http://\(request.head.authority ?? "localhost")"
         return "\(base)/gate/enroll?code=\(code)"

@@ -24,7 +24,9 @@ struct EventFormatting: Sendable {
     func isoDateTime(_ unixSeconds: Int64) -> String { Self.formatted(unixSeconds, pattern: "yyyy-MM-dd'T'HH:mmxxx", timeZone) }
 
     /// For an `<input type="datetime-local">` (`2026-12-27T18:00`), in the event's zone.
-    func inputValue(_ unixSeconds: Int64) -> String { Self.formatted(unixSeconds, pattern: "yyyy-MM-dd'T'HH:mm", timeZone) }
+    static func inputValue(_ unixSeconds: Int64, timeZone: String) -> String {
+        formatted(unixSeconds, pattern: "yyyy-MM-dd'T'HH:mm", timeZone)
+    }
 
     /// A price in the currency's minor unit, with its symbol: ₩45,000, €45.00.
     func price(_ minorUnits: Int) -> String {

@@ -12,9 +12,9 @@ enum FormProtection {
     /// The token for this request's forms, and a cookie to set when the browser has none yet.
     static func token(for request: Request, context: AppRequestContext, secureCookies: Bool) -> (token: String, cookie: Cookie?) {
         if let secret = secret(of: request, context: context) { return (derive(secret), nil) }
-        let secret = Base64URL.encode(SecureRandom.bytes(count: 24))
-        let cookie = Cookie(name: cookieName, value: secret, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
-        return (derive(secret), cookie)
+        let value = Base64URL.encode(SecureRandom.bytes(count: 24))
+        let cookie = Cookie(name: cookieName, value: value, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax)
+        return (derive(formSecret(value)), cookie)
     }
 
     /// Refuses a form whose token does not belong to this browser.
@@ -26,8 +26,10 @@ enum FormProtection {
 
     private static func secret(of request: Request, context: AppRequestContext) -> String? {
         if context.signedInByCookie, let session = request.cookies[SessionStore.cookieName]?.value { return "session:" + session }
-        return request.cookies[cookieName].map { "form:" + $0.value }
+        return request.cookies[cookieName].map { formSecret($0.value) }
     }
+
+    private static func formSecret(_ cookieValue: String) -> String { "form:" + cookieValue }
 
     private static func derive(_ secret: String) -> String {
         Base64URL.encode(SHA256.hash(Array("festivalgate-form-token\u{0}\(secret)".utf8)))

@@ -50,7 +50,7 @@ enum SeatMapDrawing {
             _ = ticketClass
             svg += ##"<g id="k\##(number)" fill="\##(colours[number % colours.count])">\##(shapes[number % shapes.count])</g>"##
         }
-        svg += ##"<g id="kx"><rect x="1" y="1" width="20" height="20" rx="3" fill="#d4d4d4"/><path d="M6 6l10 10M16 6 6 16" stroke="#7a7a7a" stroke-width="2"/></g></defs>"##
+        svg += ##"<g id="kx"><rect x="1" y="1" width="20" height="20" rx="3" fill="#d4d4d4"/><path d="M6 6l10 10M16 6 6 16" stroke="#7a7a7a" stroke-width="2"/></g><g id="ks"><rect x="0" y="0" width="22" height="22" rx="4" fill="#111"/><path d="M5 11.5l4 4 8-9" stroke="#fff" stroke-width="3" fill="none"/></g></defs>"##
         svg += #"<rect class="stage" x="\#(pitch)" y="4" width="\#(width - 2 * pitch)" height="26" rx="4"/><text class="stage-label" x="\#(width / 2)" y="22">\#(escaped(messages["seatmap_stage"]))</text>"#
         for (index, row) in rows.enumerated() {
             let y = stageHeight + index * pitch

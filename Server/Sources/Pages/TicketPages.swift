@@ -141,7 +141,12 @@ struct TicketView {
         return try tickets.map { ticket in
             if events[ticket.eventID] == nil { events[ticket.eventID] = try EventRepository.existing(id: ticket.eventID, in: database) }
             return TicketView(ticket, event: events[ticket.eventID]!, language: language)
-        }.sorted { ($0.ticket.status == .valid ? 0 : 1, $0.ticket.createdAt) < ($1.ticket.status == .valid ? 0 : 1, $1.ticket.createdAt) }
+        }.sorted { a, b in
+            // Valid tickets first, then by when they were booked, then by seat as people count them (A-2 before A-10).
+            if (a.ticket.status == .valid) != (b.ticket.status == .valid) { return a.ticket.status == .valid }
+            if a.ticket.createdAt != b.ticket.createdAt { return a.ticket.createdAt < b.ticket.createdAt }
+            return (a.ticket.seatLabel ?? "").localizedStandardCompare(b.ticket.seatLabel ?? "") == .orderedAscending
+        }
     }
 
     static func one(id: UInt64, in database: some SQLiteQuerying, language: Language) throws -> TicketView? {

@@ -63,7 +63,8 @@ function setUpSeatMap() {
     const free = box && !box.disabled;
     seat.classList.toggle("sel", !!(box && box.checked));
     if (free) seat.setAttribute("data-free", ""); else seat.removeAttribute("data-free");
-    seat.setAttribute("href", free ? "#k" + seat.dataset.k : "#kx");
+    // A chosen seat is drawn black with a tick: plain to see whatever the class's colour.
+    seat.setAttribute("href", !free ? "#kx" : box.checked ? "#ks" : "#k" + seat.dataset.k);
     seat.setAttribute("aria-checked", box && box.checked ? "true" : "false");
     seat.setAttribute("aria-disabled", free ? "false" : "true");
   }

@@ -1,0 +1,329 @@
+import Foundation
+import Hummingbird
+import MultipartKit
+import Shared
+
+/// Organisers' events: the list, creating and editing an event, adding classes, opening and
+/// closing the sale, and uploading the seat map as CSV. Staff see the list (with the ticket
+/// search and the dashboard) but not the editing; attendees see none of it.
+struct EventAdminPages {
+    let readers: DatabaseReaders
+    let editor: EventEditor
+    let clock: ServerClock
+    let kit: PageKit
+
+    var endpoints: RouteCollection<AppRequestContext> {
+        let routes = RouteCollection(context: AppRequestContext.self)
+        routes.get("manage", use: list)
+        routes.get("manage/events/new", use: newForm)
+        routes.post("manage/events", use: create)
+        routes.get("manage/events/:eventID", use: editForm)
+        routes.post("manage/events/:eventID", use: update)
+        routes.post("manage/events/:eventID/classes", use: addClass)
+        routes.post("manage/events/:eventID/sale", use: setSale)
+        routes.post("manage/events/:eventID/seatmap", use: uploadSeatMap)
+        return routes
+    }
+
+    @Sendable func list(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.staff)
+        let site = kit.site(request, context: context)
+        let now = clock.now()
+        let events = try readers.read { try EventRepository.events(in: $0) }
+        let items: [[String: Any]] = events.map { event in
+            let format = EventFormatting(event, language: site.language)
+            let sale = SaleState(event, now: now)
+            return [
+                "id": event.id, "name": event.name, "starts": format.dateTime(event.startsAt), "saleState": sale.cssClass,
+                "saleText": sale.sentence(event, format, site.messages), "past": event.endsAt <= now,
+            ]
+        }
+        return kit.render("manage", title: site.messages["manage_title"], values: ["events": items], site: site)
+    }
+
+    @Sendable func newForm(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.organiser)
+        let site = kit.site(request, context: context)
+        let day: Int64 = 86_400
+        let start = (clock.now() / day + 30) * day + 9 * 3600
+        let draft = EventForm(
+            name: "", venue: "", timeZone: "Asia/Seoul", currency: "KRW", startsAt: start, endsAt: start + 4 * 3600,
+            gatesOpenAt: start - 3600, saleOpensAt: clock.now(), saleClosesAt: start, perPersonLimit: 4)
+        return eventPage(nil, form: draft.values(), site: site)
+    }
+
+    @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.organiser)
+        let fields = try await FormFields(request: request, context: context)
+        try FormProtection.check(fields, request: request, context: context)
+        let site = kit.site(request, context: context)
+        do {
+            let event = try await editor.create(try EventForm.input(from: fields))
+            return PageKit.redirect(to: "/manage/events/\(event.id)?saved=1")
+        } catch let error as APIError {
+            return eventPage(nil, form: EventForm.echo(fields), error: error, site: site)
+        }
+    }
+
+    @Sendable func editForm(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.organiser)
+        let site = kit.site(request, context: context)
+        let event = try readers.read { try EventRepository.existing(id: try EventController.eventID(context), in: $0) }
+        var notice: String?
+        if let saved = request.uri.queryParameters["saved"] {
+            notice = saved == "seats" ? site.messages.format("admin_seats_saved", ["count": String(request.uri.queryParameters["count"] ?? "0")])
+                : site.messages["admin_saved"]
+        }
+        return eventPage(event, form: EventForm(event).values(), notice: notice, site: site)
+    }
+
+    @Sendable func update(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.organiser)
+        let fields = try await FormFields(request: request, context: context)
+        try FormProtection.check(fields, request: request, context: context)
+        let site = kit.site(request, context: context)
+        let id = try EventController.eventID(context)
+        let event = try readers.read { try EventRepository.existing(id: id, in: $0) }
+        do {
+            _ = try await editor.update(try EventForm.input(from: fields), id: id)
+            return PageKit.redirect(to: "/manage/events/\(id)?saved=1")
+        } catch let error as APIError {
+            return eventPage(event, form: EventForm.echo(fields), error: error, site: site)
+        }
+    }
+
+    @Sendable func addClass(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.organiser)
+        let fields = try await FormFields(request: request, context: context)
+        try FormProtection.check(fields, request: request, context: context)
+        let site = kit.site(request, context: context)
+        let id = try EventController.eventID(context)
+        let event = try readers.read { try EventRepository.existing(id: id, in: $0) }
+        do {
+            guard let number = try fields.integer("ticket_class") else { throw APIError(.unprocessableContent, "invalid_class", "") }
+            let generalAdmission = fields["kind"] == "general"
+            let capacity = generalAdmission ? Int(try fields.integer("capacity") ?? -1) : nil
+            let price = try Self.minorUnits(fields["price"] ?? "", currency: event.currency)
+            let input = ClassInput(ticketClass: Int(number), name: fields["class_name"] ?? "", priceCents: price, capacity: capacity)
+            _ = try await editor.addClass(input, eventID: id)
+            return PageKit.redirect(to: "/manage/events/\(id)?saved=1")
+        } catch let error as APIError {
+            return eventPage(event, form: EventForm(event).values(), classError: error, classForm: fields, site: site)
+        } catch let error as EventError {
+            return eventPage(event, form: EventForm(event).values(), classError: error.apiError, classForm: fields, site: site)
+        }
+    }
+
+    @Sendable func setSale(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.organiser)
+        let fields = try await FormFields(request: request, context: context)
+        try FormProtection.check(fields, request: request, context: context)
+        let id = try EventController.eventID(context)
+        _ = try await editor.setSale(open: fields["action"] == "open", id: id)
+        return PageKit.redirect(to: "/manage/events/\(id)?saved=1")
+    }
+
+    /// A CSV file from a form (`multipart/form-data`), or CSV pasted into the text box. A bad
+    /// file imports nothing and the page lists every bad line by number.
+    @Sendable func uploadSeatMap(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.organiser)
+        let id = try EventController.eventID(context)
+        let fields = try await Self.multipartFields(request, context: context)
+        try FormProtection.check(fields, request: request, context: context)
+        let site = kit.site(request, context: context)
+        let event = try readers.read { try EventRepository.existing(id: id, in: $0) }
+        let file = fields["seatmap"] ?? ""
+        let csv = file.isEmpty ? (fields["csv"] ?? "") : file
+        do {
+            guard !csv.isEmpty else { throw APIError(.unprocessableContent, "invalid_seat_map", "nothing was imported: choose a CSV file") }
+            let count = try await editor.replaceSeatMap(csv: csv, eventID: id)
+            return PageKit.redirect(to: "/manage/events/\(id)?saved=seats&count=\(count)")
+        } catch let error as APIError {
+            return eventPage(event, form: EventForm(event).values(), seatError: error, site: site)
+        } catch let error as EventError {
+            return eventPage(event, form: EventForm(event).values(), seatError: error.apiError, site: site)
+        }
+    }
+
+    private func eventPage(
+        _ event: Event?, form: [String: Any], error: APIError? = nil, classError: APIError? = nil, classForm: FormFields? = nil,
+        seatError: APIError? = nil, notice: String? = nil, site: PageSite
+    ) -> Response {
+        let messages = site.messages
+        var values = form
+        values["isNew"] = event == nil
+        values["action"] = event.map { "/manage/events/\($0.id)" } ?? "/manage/events"
+        if let error {
+            values["error"] = Self.sentence(for: error, messages)
+            values["errorField_\(Self.field(of: error))"] = true
+        }
+        if let notice { values["notice"] = notice }
+        if let event {
+            let format = EventFormatting(event, language: site.language)
+            let sale = SaleState(event, now: clock.now())
+            values["event"] = ["id": event.id, "name": event.name]
+            values["saleText"] = sale.sentence(event, format, messages)
+            values["saleState"] = sale.cssClass
+            values["saleOpen"] = sale == .open
+            values["classes"] = event.classes.map { item -> [String: Any] in
+                [
+                    "number": item.ticketClass, "name": item.name, "price": format.price(item.priceCents),
+                    "kind": item.capacity == nil ? messages["admin_kind_seated"] : messages.format("admin_kind_general", ["capacity": String(item.capacity!)]),
+                    "sold": item.sold,
+                ]
+            }
+            values["nextClass"] = (event.classes.map(\.ticketClass).max().map { Int($0) + 1 }) ?? 1
+            values["currencyCode"] = event.currency
+            if let classError {
+                values["classError"] = Self.sentence(for: classError, messages)
+                values["className"] = classForm?["class_name"] ?? ""
+                values["classPrice"] = classForm?["price"] ?? ""
+                values["classCapacity"] = classForm?["capacity"] ?? ""
+            }
+            if let seatError { values["seatError"] = Self.sentence(for: seatError, messages) }
+        }
+        let title = event.map { messages.format("admin_edit_title", ["event": $0.name]) } ?? messages["admin_new_title"]
+        let status: HTTPResponse.Status = (error ?? classError ?? seatError)?.status ?? .ok
+        return kit.render("manage-event", title: title, values: values, site: site, status: status)
+    }
+
+    /// An organiser's error as a sentence: the catalogue's for its code, and for a seat map,
+    /// the lines the import found wrong, as the API lists them.
+    static func sentence(for error: APIError, _ messages: Messages) -> String {
+        let key = "admin_\(error.code)"
+        guard messages.texts[key] != nil else { return error.message }
+        if error.code == "invalid_seat_map" {
+            let lines = error.message.replacingOccurrences(of: "nothing was imported: ", with: "")
+            return messages.format(key, ["lines": lines])
+        }
+        return messages[key]
+    }
+
+    static func field(of error: APIError) -> String {
+        switch error.code {
+        case "invalid_name": "name"
+        case "invalid_venue": "venue"
+        case "invalid_limit": "limit"
+        case "invalid_time_zone": "zone"
+        case "invalid_currency": "currency"
+        default: "times"
+        }
+    }
+
+    /// A price typed as the currency is written ("45000", "45.50") in its minor unit.
+    static func minorUnits(_ text: String, currency: String) throws -> Int {
+        let cleaned = text.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)
+        guard !cleaned.isEmpty else { return 0 }
+        guard let amount = Decimal(string: cleaned, locale: Locale(identifier: "en_US_POSIX")), amount >= 0 else {
+            throw APIError(.unprocessableContent, "invalid_price", "price must be a number")
+        }
+        var minor = amount
+        for _ in 0..<EventFormatting.minorDigits(currency) { minor *= 10 }
+        let whole = NSDecimalNumber(decimal: minor).intValue
+        guard minor <= 100_000_000, Decimal(whole) == minor else {
+            throw APIError(.unprocessableContent, "invalid_price", "price must be 0 to 100000000 minor units")
+        }
+        return whole
+    }
+
+    static func multipartFields(_ request: Request, context: AppRequestContext) async throws -> FormFields {
+        guard request.mediaType == "multipart/form-data",
+            let boundary = request.headers[.contentType]?.split(separator: ";").compactMap({ part -> String? in
+                let pair = part.trimmingCharacters(in: .whitespaces)
+                guard pair.lowercased().hasPrefix("boundary=") else { return nil }
+                return String(pair.dropFirst("boundary=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }).first
+        else { throw PageError(.unsupportedMediaType, "error_bad_form") }
+        let body = try await request.body.collect(upTo: context.maxUploadSize)
+        let parser = MultipartParser(boundary: boundary)
+        var pairs: [(name: String, value: String)] = []
+        var name: String?
+        var bytes: [UInt8] = []
+        var failed = false
+        parser.onHeader = { field, value in
+            guard field.lowercased() == "content-disposition" else { return }
+            name = value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                .first { $0.hasPrefix("name=") }.map { String($0.dropFirst(5)).trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        }
+        parser.onBody = { chunk in bytes += chunk.readableBytesView }
+        parser.onPartComplete = {
+            if let name {
+                if let text = String(validating: bytes, as: UTF8.self) { pairs.append((name, text)) } else { failed = true }
+            }
+            name = nil
+            bytes = []
+        }
+        do { try parser.execute(body) } catch { throw PageError(.badRequest, "error_bad_form") }
+        if failed { throw PageError(.unprocessableContent, "admin_seat_map_not_text") }
+        return FormFields(pairs: pairs)
+    }
+}
+
+/// An event's details as the organisers' form shows them: times in the event's own zone.
+struct EventForm {
+    var name: String
+    var venue: String
+    var timeZone: String
+    var currency: String
+    var startsAt: Int64
+    var endsAt: Int64
+    var gatesOpenAt: Int64
+    var saleOpensAt: Int64
+    var saleClosesAt: Int64
+    var perPersonLimit: Int
+
+    init(
+        name: String, venue: String, timeZone: String, currency: String, startsAt: Int64, endsAt: Int64, gatesOpenAt: Int64, saleOpensAt: Int64,
+        saleClosesAt: Int64, perPersonLimit: Int
+    ) {
+        (self.name, self.venue, self.timeZone, self.currency) = (name, venue, timeZone, currency)
+        (self.startsAt, self.endsAt, self.gatesOpenAt, self.saleOpensAt, self.saleClosesAt) = (startsAt, endsAt, gatesOpenAt, saleOpensAt, saleClosesAt)
+        self.perPersonLimit = perPersonLimit
+    }
+
+    init(_ event: Event) {
+        self.init(
+            name: event.name, venue: event.venue, timeZone: event.timeZone, currency: event.currency, startsAt: event.startsAt,
+            endsAt: event.endsAt, gatesOpenAt: event.gatesOpenAt, saleOpensAt: event.saleOpensAt, saleClosesAt: event.saleClosesAt,
+            perPersonLimit: event.perPersonLimit)
+    }
+
+    func values() -> [String: Any] {
+        func local(_ unix: Int64) -> String {
+            EventFormatting.inputValue(unix, timeZone: timeZone)
+        }
+        return [
+            "name": name, "venue": venue, "timeZone": timeZone, "currency": currency, "startsAt": local(startsAt), "endsAt": local(endsAt),
+            "gatesOpenAt": local(gatesOpenAt), "saleOpensAt": local(saleOpensAt), "saleClosesAt": local(saleClosesAt), "limit": perPersonLimit,
+        ]
+    }
+
+    /// What was typed, shown again after a refusal.
+    static func echo(_ fields: FormFields) -> [String: Any] {
+        var values: [String: Any] = [:]
+        for (key, field) in [
+            ("name", "name"), ("venue", "venue"), ("timeZone", "time_zone"), ("currency", "currency"), ("startsAt", "starts_at"),
+            ("endsAt", "ends_at"), ("gatesOpenAt", "gates_open_at"), ("saleOpensAt", "sale_opens_at"), ("saleClosesAt", "sale_closes_at"),
+            ("limit", "per_person_limit"),
+        ] { values[key] = fields[field] ?? "" }
+        return values
+    }
+
+    /// The form as the API's input: the same rules then apply to both.
+    static func input(from fields: FormFields) throws -> EventInput {
+        let zone = try EventInput.timeZone(fields["time_zone"] ?? "")
+        func time(_ name: String) throws -> Int64 {
+            guard let text = fields[name], let seconds = EventFormatting.unixSeconds(fromInput: text, timeZone: zone) else {
+                throw APIError(.unprocessableContent, "invalid_times", "\(name) is not a date and time")
+            }
+            return seconds
+        }
+        guard let limit = try fields.integer("per_person_limit"), let perPerson = Int(exactly: limit) else {
+            throw APIError(.unprocessableContent, "invalid_limit", "per_person_limit must be 1 to 100")
+        }
+        return EventInput(
+            name: fields["name"] ?? "", venue: fields["venue"] ?? "", startsAt: try time("starts_at"), endsAt: try time("ends_at"),
+            gatesOpenAt: try time("gates_open_at"), saleOpensAt: try time("sale_opens_at"), saleClosesAt: try time("sale_closes_at"),
+            perPersonLimit: perPerson, timeZone: zone, currency: fields["currency"] ?? "", classes: nil)
+    }
+}
