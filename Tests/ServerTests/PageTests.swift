@@ -67,7 +67,7 @@ struct PageTests {
             let tickets = try await browser.get(location)
             #expect(tickets.status == 200)
             #expect(tickets.header("Cache-Control") == "no-store")
-            #expect(tickets.text.contains("Booked! 2 ticket(s)"))
+            #expect(tickets.text.contains("Booked! Your 2 tickets are below."))
             #expect(tickets.text.components(separatedBy: "<svg xmlns").count - 1 == 2, "one QR code per ticket")
             #expect(tickets.text.contains("R0-1") && tickets.text.contains("R0-2") && tickets.text.contains("Kim Minji"))
 

@@ -33,7 +33,9 @@ struct TicketPages {
             return (tickets, booked)
         }
         var values: [String: Any] = ["tickets": tickets.map(\.values), "hasTickets": tickets.contains { $0.ticket.status == .valid }]
-        if let booked, booked > 0 { values["booked"] = messages.format("tickets_booked", ["count": String(booked)]) }
+        if let booked, booked > 0 {
+            values["booked"] = booked == 1 ? messages["tickets_booked_one"] : messages.format("tickets_booked", ["count": String(booked)])
+        }
         if request.uri.queryParameters["cancelled"] != nil { values["notice"] = messages["tickets_cancelled"] }
         return kit.render("tickets", title: messages["tickets_title"], values: values, site: site)
     }
