@@ -147,7 +147,9 @@ struct EventPages {
             "zoneNote": messages.format("event_zone_note", ["zone": event.timeZone]),
             "saleState": sale.cssClass, "saleText": sale.sentence(event, format, messages),
             "classes": classes, "gaClasses": gaClasses, "hasSeats": hasSeats, "canBook": canBook,
-            "seatMap": SeatMapDrawing.ticking(freeTicked, in: entry.fragments[site.language] ?? ""),
+            // The seat map as drawn for everyone is sent as deflated once; one with a refused
+            // booking's choices ticked is this person's own.
+            "seatMap": freeTicked.isEmpty ? PageKit.SharedPart.marker : SeatMapDrawing.ticking(freeTicked, in: entry.fragments[site.language] ?? ""),
             "seatKey": "\(bookingKey)-seats", "here": PageKit.percentEncoded("/events/\(eventID)"),
             "currency": "\(event.currency):\(EventFormatting.minorDigits(event.currency))", "room": room,
         ]
@@ -161,7 +163,10 @@ struct EventPages {
         case .seats?: values["seatError"] = refusal?.message
         default: break
         }
-        return kit.render("event", title: event.name, values: values, site: site, status: status)
+        let shared = entry.fragments[site.language].flatMap { html in
+            entry.deflated[site.language].map { PageKit.SharedPart(html: html, deflated: $0) }
+        }
+        return kit.render("event", title: event.name, values: values, site: site, status: status, shared: freeTicked.isEmpty ? shared : nil)
     }
 
     private func leftText(_ item: Availability.Class, _ messages: Messages) -> String {

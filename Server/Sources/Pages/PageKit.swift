@@ -24,31 +24,63 @@ struct PageKit: Sendable {
         let (token, cookie) = FormProtection.token(for: request, context: context, secureCookies: secureCookies)
         return PageSite(
             language: Language.of(request), account: context.account, formToken: token, path: request.uri.description,
-            cookies: cookie.map { [$0] } ?? [])
+            cookies: cookie.map { [$0] } ?? [], acceptsGzip: Gzip.isAccepted(request.headers[.acceptEncoding]))
     }
 
     /// Renders `template` inside the layout. `values` are the page's own; `t` (the messages),
     /// `site` and `title` are added for every page.
+    /// `shared`, when given, is a large part of the page the same for many requests (the seat
+    /// map): the template has its marker where it goes, and it is sent already deflated.
     func render(
-        _ template: String, title: String, values: [String: Any] = [:], site: PageSite, status: HTTPResponse.Status = .ok
+        _ template: String, title: String, values: [String: Any] = [:], site: PageSite, status: HTTPResponse.Status = .ok,
+        shared: SharedPart? = nil
     ) -> Response {
         var root = values
         root["t"] = site.messages.texts
         root["site"] = site.values
         root["title"] = title
         let html = Self.library.render(root, withTemplate: template) ?? ""
-        return htmlResponse(html, status: status, site: site)
+        return htmlResponse(html, status: status, site: site, shared: shared)
     }
 
-    func htmlResponse(_ html: String, status: HTTPResponse.Status = .ok, site: PageSite) -> Response {
+    /// A part of a page rendered and deflated once, spliced into each response that shows it.
+    struct SharedPart {
+        static let marker = "\u{1}shared-part\u{1}"
+        let html: String
+        let deflated: Gzip.Piece
+    }
+
+    func htmlResponse(_ html: String, status: HTTPResponse.Status = .ok, site: PageSite, shared: SharedPart? = nil) -> Response {
         var headers = Self.securityHeaders
         headers[.contentType] = "text/html; charset=utf-8"
         // Pages of a signed-in person are theirs alone: never kept by a cache or shown from one.
         headers[.cacheControl] = site.account == nil ? "private, no-cache" : "no-store"
-        headers[.vary] = "Cookie, Accept-Language"
-        var response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        headers[.vary] = "Cookie, Accept-Language, Accept-Encoding"
+        let body: ByteBuffer
+        let parts: (head: Substring, tail: Substring)? = shared.flatMap { _ in
+            html.range(of: SharedPart.marker).map { (html[..<$0.lowerBound], html[$0.upperBound...]) }
+        }
+        if site.acceptsGzip, let gzipped = Self.gzipped(html, parts: parts, shared: shared) {
+            headers[.contentEncoding] = "gzip"
+            body = ByteBuffer(bytes: gzipped)
+        } else if let parts, let shared {
+            body = ByteBuffer(string: parts.head + shared.html + parts.tail)
+        } else {
+            body = ByteBuffer(string: html)
+        }
+        var response = Response(status: status, headers: headers, body: .init(byteBuffer: body))
         for cookie in site.cookies { response.setCookie(cookie) }
         return response
+    }
+
+    /// The page gzipped: the shared part as it was deflated once, the rest now (fast: it is small).
+    private static func gzipped(_ html: String, parts: (head: Substring, tail: Substring)?, shared: SharedPart?) -> [UInt8]? {
+        if let parts, let shared {
+            return Gzip.body([
+                Gzip.piece(Array(parts.head.utf8), level: 1, final: false), shared.deflated, Gzip.piece(Array(parts.tail.utf8), level: 1, final: true),
+            ])
+        }
+        return html.utf8.count < 1_024 ? nil : Gzip.body([Gzip.piece(Array(html.utf8), level: 4, final: true)])
     }
 
     func errorPage(status: HTTPResponse.Status, message: String, site: PageSite) -> Response {
@@ -96,6 +128,8 @@ struct PageSite: Sendable {
     let path: String
     /// Cookies the response sets (the form cookie, on a first visit).
     var cookies: [Cookie]
+    /// Whether the browser takes gzip.
+    var acceptsGzip = false
 
     var messages: Messages { language.messages }
 

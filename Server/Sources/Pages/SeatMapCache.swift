@@ -10,6 +10,8 @@ final class SeatMapCache: Sendable {
         let generation: UInt64
         let availability: Availability
         let fragments: [Language: String]
+        /// Each fragment deflated once, to splice into every gzipped event page.
+        let deflated: [Language: Gzip.Piece]
         /// `{"left":{"1":23,…},"taken":[ids…]}`: what the page needs to grey out seats.
         let pollJSON: String
         /// Unique across restarts, since generations start again at zero.
@@ -34,7 +36,8 @@ final class SeatMapCache: Sendable {
         let left = availability.classes.map { "\"\($0.ticketClass)\":\($0.remaining)" }.joined(separator: ",")
         let taken = availability.seats.filter { !$0.free }.map { String($0.id) }.joined(separator: ",")
         let entry = Entry(
-            generation: generation, availability: availability, fragments: fragments, pollJSON: #"{"left":{\#(left)},"taken":[\#(taken)]}"#,
+            generation: generation, availability: availability, fragments: fragments,
+            deflated: fragments.mapValues { Gzip.piece(Array($0.utf8), level: 6, final: false) }, pollJSON: #"{"left":{\#(left)},"taken":[\#(taken)]}"#,
             etag: "\"\(bootID)-\(eventID)-\(generation)\"")
         entries.withLock { entries in
             if (entries[eventID]?.generation ?? 0) <= generation { entries[eventID] = entry }

@@ -9,10 +9,14 @@ enum StaticFiles {
         let bytes: [UInt8]
         let contentType: String
         let tag: String
+        /// The file gzipped once, for browsers that take it.
+        let gzipped: [UInt8]?
     }
 
     static let files: [String: File] = PageResources.staticFiles.mapValues { file in
-        File(bytes: file.bytes, contentType: file.contentType, tag: String(Hex.encode(SHA256.hash(file.bytes)).prefix(16)))
+        File(
+            bytes: file.bytes, contentType: file.contentType, tag: String(Hex.encode(SHA256.hash(file.bytes)).prefix(16)),
+            gzipped: Gzip.body([Gzip.piece(file.bytes, level: 9, final: true)]))
     }
 
     static func url(_ name: String) -> String { "/static/\(name)?v=\(files[name]!.tag)" }
@@ -24,6 +28,11 @@ enum StaticFiles {
         headers[.cacheControl] = "public, max-age=86400"
         if request.headers[.ifNoneMatch]?.contains(file.tag) == true { return Response(status: .notModified, headers: headers) }
         headers[.contentType] = file.contentType
+        headers[.vary] = "Accept-Encoding"
+        if Gzip.isAccepted(request.headers[.acceptEncoding]), let gzipped = file.gzipped {
+            headers[.contentEncoding] = "gzip"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: gzipped)))
+        }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: file.bytes)))
     }
 }
