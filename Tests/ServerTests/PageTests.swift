@@ -298,3 +298,45 @@ struct PageTests {
         #expect(try names("Static") == Set(PageResources.staticFiles.keys))
     }
 }
+
+extension PageTests {
+    @Test("a gzipped event page, spliced from the seat map deflated once, unzips to the same page as the plain one")
+    func gzippedPagesAreWhole() async throws {
+        try await LiveServer.run(.router) { server in
+            let (eventID, _) = try await Self.seededEvent(server)
+            let browser = PageBrowser(server.client)
+            try await browser.signUp(name: "Fan", email: "fan@example.com")
+            let plain = try await browser.get("/events/\(eventID)")
+            let zipped = try await browser.get("/events/\(eventID)", headers: [("Accept-Encoding", "gzip, deflate, br")])
+            #expect(zipped.header("Content-Encoding") == "gzip")
+            #expect(zipped.body.count * 2 < plain.body.count)
+            let unzipped = try await Self.gunzip(zipped.body)
+            // Each rendering has its own booking keys; everything else is the same.
+            func withoutKeys(_ text: String) -> String {
+                text.replacingOccurrences(of: #"name="idempotency_key" value="[^"]*""#, with: "", options: .regularExpression)
+            }
+            #expect(withoutKeys(unzipped) == withoutKeys(plain.text))
+            let css = try await browser.get("/static/app.css", headers: [("Accept-Encoding", "gzip")])
+            #expect(try await Self.gunzip(css.body) == String(decoding: PageResources.staticFiles["app.css"]!.bytes, as: UTF8.self))
+        }
+    }
+
+    /// What `gzip -d` makes of a body: an independent check of the gzip stream.
+    static func gunzip(_ bytes: [UInt8]) async throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-dc"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        let reader = Task.detached { output.fileHandleForReading.readDataToEndOfFile() }
+        input.fileHandleForWriting.write(Data(bytes))
+        try input.fileHandleForWriting.close()
+        let data = await reader.value
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "gzip -d refused the body")
+        return String(decoding: data, as: UTF8.self)
+    }
+}
