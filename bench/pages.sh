@@ -49,7 +49,7 @@ wrk -t2 -c32 -d"${seconds}s" -H "$cookie" -H 'Accept-Language: ko' "$base/events
 echo "== My tickets, 6 tickets"
 wrk -t2 -c32 -d"${seconds}s" -H "$cookie" "$base/tickets" | grep -E "Requests/sec|Latency|Socket|Non-2xx"
 echo "== seat poll, unchanged (304)"
-etag="$(curl -sfI "$base/events/$event/seats" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')"
+etag="$(curl -sf -D - -o /dev/null "$base/events/$event/seats" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')"
 wrk -t2 -c32 -d"${seconds}s" -H "If-None-Match: $etag" "$base/events/$event/seats" | grep -E "Requests/sec|Non-2xx"
 
 echo "== weight of the event page (bytes): as sent, then gzipped (-6)"

@@ -102,7 +102,7 @@ struct GatePages {
             try dashboardValues(try EventRepository.existing(id: eventID, in: database), site: site, in: database)
         }
         var root = values
-        root["t"] = site.messages.texts
+        root["t"] = site.messages.forTemplates
         let html = PageKit.library.render(root, withTemplate: "dashboard-figures") ?? ""
         return kit.htmlResponse(html, site: site)
     }

@@ -48,9 +48,19 @@ enum Language: String, CaseIterable, Sendable {
 
 /// One language's sentences by key. A sentence may name values in braces (`{seat}`), which
 /// `format` fills in; the templates read the plain ones as `{{t.key}}`.
-struct Messages: Sendable {
+struct Messages: @unchecked Sendable {
+    // @unchecked: `forTemplates` holds only the Strings of `texts`, never changed after init.
     let language: Language
     let texts: [String: String]
+    /// The same sentences typed as the templates look them up: handing mustache a
+    /// `[String: String]` would make it convert the whole catalogue at every `{{t.key}}`.
+    let forTemplates: [String: Any]
+
+    init(language: Language, texts: [String: String]) {
+        self.language = language
+        self.texts = texts
+        forTemplates = texts
+    }
 
     static let catalogues: [Language: Messages] = Dictionary(uniqueKeysWithValues: Language.allCases.map { language in
         let bytes = PageResources.catalogues[language.rawValue]!

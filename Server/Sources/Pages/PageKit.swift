@@ -36,7 +36,7 @@ struct PageKit: Sendable {
         shared: SharedPart? = nil
     ) -> Response {
         var root = values
-        root["t"] = site.messages.texts
+        root["t"] = site.messages.forTemplates
         root["site"] = site.values
         root["title"] = title
         let html = Self.library.render(root, withTemplate: template) ?? ""
