@@ -44,10 +44,13 @@ for buyer in $(seq 0 7); do
 done
 cookie="Cookie: fg_session=$token"
 
-echo "== event page, $((${#ids[@]})) seats, signed in"
+# As a browser asks (gzip), then without compression (every byte of the seat map sent).
+echo "== event page, ${#ids[@]} seats, signed in, gzip"
+wrk -t2 -c32 -d"${seconds}s" -H "$cookie" -H 'Accept-Language: ko' -H 'Accept-Encoding: gzip, deflate, br' "$base/events/$event" | grep -E "Requests/sec|Latency|Socket|Non-2xx"
+echo "== event page, ${#ids[@]} seats, signed in, uncompressed"
 wrk -t2 -c32 -d"${seconds}s" -H "$cookie" -H 'Accept-Language: ko' "$base/events/$event" | grep -E "Requests/sec|Latency|Socket|Non-2xx"
-echo "== My tickets, 6 tickets"
-wrk -t2 -c32 -d"${seconds}s" -H "$cookie" "$base/tickets" | grep -E "Requests/sec|Latency|Socket|Non-2xx"
+echo "== My tickets, 6 tickets, gzip"
+wrk -t2 -c32 -d"${seconds}s" -H "$cookie" -H 'Accept-Encoding: gzip, deflate, br' "$base/tickets" | grep -E "Requests/sec|Latency|Socket|Non-2xx"
 echo "== seat poll, unchanged (304)"
 etag="$(curl -sf -D - -o /dev/null "$base/events/$event/seats" | awk -F': ' 'tolower($1)=="etag" {print $2}' | tr -d '\r')"
 wrk -t2 -c32 -d"${seconds}s" -H "If-None-Match: $etag" "$base/events/$event/seats" | grep -E "Requests/sec|Non-2xx"

@@ -176,9 +176,7 @@ struct TicketView {
             "seat": seatText, "holder": ticket.holder, "status": ticket.status.rawValue, "statusText": statusText,
             "valid": ticket.status == .valid,
         ]
-        if ticket.status == .valid, let code = try? QRCode(encoding: ticket.token, correction: .medium) {
-            values["qr"] = QRRenderer.svg(code)
-        }
+        if ticket.status == .valid, let svg = TicketQRCodes.svg(for: ticket.token) { values["qr"] = svg }
         return values
     }
 }
