@@ -74,7 +74,8 @@ struct Messages: @unchecked Sendable {
     /// The sentence `key` with each `{name}` replaced by its value.
     func format(_ key: String, _ values: [String: String]) -> String {
         var text = self[key]
-        for (name, value) in values { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
+        // Swift's own replacing: Foundation's goes through NSString, several times slower.
+        for (name, value) in values { text = text.replacing("{\(name)}", with: value) }
         return text
     }
 }

@@ -58,7 +58,7 @@ struct PageKit: Sendable {
         headers[.vary] = "Cookie, Accept-Language, Accept-Encoding"
         let body: ByteBuffer
         let parts: (head: Substring, tail: Substring)? = shared.flatMap { _ in
-            html.range(of: SharedPart.marker).map { (html[..<$0.lowerBound], html[$0.upperBound...]) }
+            html.firstRange(of: SharedPart.marker).map { (html[..<$0.lowerBound], html[$0.upperBound...]) }
         }
         if site.acceptsGzip, let gzipped = Self.gzipped(html, parts: parts, shared: shared) {
             headers[.contentEncoding] = "gzip"
