@@ -23,9 +23,7 @@ struct AccountPages {
     }
 
     @Sendable func signUp(request: Request, context: AppRequestContext) async throws -> Response {
-        let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
-        let site = kit.site(request, context: context)
+        let (fields, site) = try await kit.submittedForm(request, context: context)
         let next = PageKit.localPath(fields["next"])
         let (name, email) = (fields["display_name"] ?? "", fields["email"] ?? "")
         do {
@@ -55,9 +53,7 @@ struct AccountPages {
     }
 
     @Sendable func logIn(request: Request, context: AppRequestContext) async throws -> Response {
-        let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
-        let site = kit.site(request, context: context)
+        let (fields, site) = try await kit.submittedForm(request, context: context)
         let next = PageKit.localPath(fields["next"])
         let email = fields["email"] ?? ""
         do {
@@ -72,8 +68,7 @@ struct AccountPages {
     }
 
     @Sendable func logOut(request: Request, context: AppRequestContext) async throws -> Response {
-        let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
+        _ = try await kit.submittedForm(request, context: context)
         if let token = request.cookies[SessionStore.cookieName]?.value { try await sessions.close(token) }
         var response = PageKit.redirect(to: "/")
         response.setCookie(sessions.expiredCookie())

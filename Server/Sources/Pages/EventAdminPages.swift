@@ -54,9 +54,7 @@ struct EventAdminPages {
 
     @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
-        let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
-        let site = kit.site(request, context: context)
+        let (fields, site) = try await kit.submittedForm(request, context: context)
         do {
             let event = try await editor.create(try EventForm.input(from: fields))
             return PageKit.redirect(to: "/manage/events/\(event.id)?saved=1")
@@ -79,9 +77,7 @@ struct EventAdminPages {
 
     @Sendable func update(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
-        let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
-        let site = kit.site(request, context: context)
+        let (fields, site) = try await kit.submittedForm(request, context: context)
         let id = try EventController.eventID(context)
         let event = try readers.read { try EventRepository.existing(id: id, in: $0) }
         do {
@@ -94,9 +90,7 @@ struct EventAdminPages {
 
     @Sendable func addClass(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
-        let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
-        let site = kit.site(request, context: context)
+        let (fields, site) = try await kit.submittedForm(request, context: context)
         let id = try EventController.eventID(context)
         let event = try readers.read { try EventRepository.existing(id: id, in: $0) }
         do {
@@ -116,8 +110,7 @@ struct EventAdminPages {
 
     @Sendable func setSale(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
-        let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
+        let (fields, _) = try await kit.submittedForm(request, context: context)
         let id = try EventController.eventID(context)
         _ = try await editor.setSale(open: fields["action"] == "open", id: id)
         return PageKit.redirect(to: "/manage/events/\(id)?saved=1")
@@ -219,8 +212,11 @@ struct EventAdminPages {
         }
         var minor = amount
         for _ in 0..<EventFormatting.minorDigits(currency) { minor *= 10 }
+        guard minor <= 100_000_000 else {
+            throw APIError(.unprocessableContent, "invalid_price", "price must be 0 to 100000000 minor units")
+        }
         let whole = NSDecimalNumber(decimal: minor).intValue
-        guard minor <= 100_000_000, Decimal(whole) == minor else {
+        guard Decimal(whole) == minor else {
             throw APIError(.unprocessableContent, "invalid_price", "price must be 0 to 100000000 minor units")
         }
         return whole

@@ -54,9 +54,7 @@ struct EventPages {
     /// again with the sentence beside what caused it and the choices kept.
     @Sendable func book(request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
-        let site = kit.site(request, context: context)
+        let (fields, site) = try await kit.submittedForm(request, context: context)
         let eventID = try EventController.eventID(context)
         let key = try BookingController.idempotencyKey(header: nil, field: fields["idempotency_key"])
         let gaClass = try fields.integer("ticket_class")

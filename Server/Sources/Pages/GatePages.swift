@@ -30,9 +30,7 @@ struct GatePages {
 
     @Sendable func create(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
-        let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
-        let site = kit.site(request, context: context)
+        let (fields, site) = try await kit.submittedForm(request, context: context)
         let eventID = try EventController.eventID(context)
         let classes = try fields.all("class").map { text -> Int in
             guard let number = Int(text) else { throw PageError(.unprocessableContent, "error_bad_form") }
@@ -72,8 +70,7 @@ struct GatePages {
 
     @Sendable func revoke(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
-        let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
+        _ = try await kit.submittedForm(request, context: context)
         let device = try self.device(context)
         _ = try await desk.revoke(id: device.id)
         return PageKit.redirect(to: "/manage/events/\(device.eventID)/gates?revoked=\(device.id)")

@@ -27,6 +27,13 @@ struct PageKit: Sendable {
             cookies: cookie.map { [$0] } ?? [], acceptsGzip: Gzip.isAccepted(request.headers[.acceptEncoding]))
     }
 
+    /// A submitted form, once its token has been checked, and who sent it.
+    func submittedForm(_ request: Request, context: AppRequestContext) async throws -> (FormFields, PageSite) {
+        let fields = try await FormFields(request: request, context: context)
+        try FormProtection.check(fields, request: request, context: context)
+        return (fields, site(request, context: context))
+    }
+
     /// Renders `template` inside the layout. `values` are the page's own; `t` (the messages),
     /// `site` and `title` are added for every page.
     /// `shared`, when given, is a large part of the page the same for many requests (the seat

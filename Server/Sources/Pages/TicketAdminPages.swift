@@ -74,9 +74,7 @@ struct TicketAdminPages {
 
     @Sendable func act(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
-        let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
-        let site = kit.site(request, context: context)
+        let (fields, site) = try await kit.submittedForm(request, context: context)
         let (view, action) = try target(context)
         let ticket = view.ticket
         do {

@@ -78,9 +78,7 @@ struct TicketPages {
 
     @Sendable func cancel(request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
-        let site = kit.site(request, context: context)
+        let (fields, site) = try await kit.submittedForm(request, context: context)
         let view = try ownTicket(context, language: site.language)
         do {
             _ = try await desk.cancel(ticketID: view.ticket.id, by: account)

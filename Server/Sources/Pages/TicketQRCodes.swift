@@ -6,7 +6,8 @@ import Synchronization
 /// starts over, which costs only a redraw.
 enum TicketQRCodes {
     private static let drawn = Mutex<[String: String]>([:])
-    static let capacity = 20_000
+    /// About 6 KB each: at most some 30 MB.
+    static let capacity = 5_000
 
     static func svg(for token: String) -> String? {
         if let svg = drawn.withLock({ $0[token] }) { return svg }

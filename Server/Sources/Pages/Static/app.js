@@ -157,6 +157,8 @@ function setUpSeatMap() {
 function setUpRefreshing() {
   document.querySelectorAll("[data-refresh]").forEach((part) => {
     poll(part.dataset.refresh, Number(part.dataset.seconds || 5), async (response) => {
+      // Signed out meanwhile: the whole page, not a log-in form inside the dashboard.
+      if (response.redirected) { location.reload(); return; }
       part.innerHTML = await response.text();
     });
   });
