@@ -67,6 +67,17 @@ final class WebDriver: @unchecked Sendable {
 
     var currentURL: String { get async throws { try await command("GET", "/url", nil) as? String ?? "" } }
 
+    /// The page's URL once it contains `part`, waiting up to five seconds: a form's click may
+    /// return before the browser has followed the server's redirect. The URL as it is otherwise.
+    func url(containing part: String) async throws -> String {
+        for _ in 0..<50 {
+            let url = try await currentURL
+            if url.contains(part) { return url }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        return try await currentURL
+    }
+
     /// The element for a CSS selector, waiting up to two seconds for it to appear.
     func element(_ selector: String) async throws -> String {
         for attempt in 0..<20 {

@@ -33,6 +33,20 @@ enum Attendance {
         return AttendanceResponse(admitted: admitted, inside: inside, gates: gates, conflicts: conflicts)
     }
 
+    /// Scans reported per minute for the `minutes` minutes up to `now` (seconds), oldest first.
+    static func scansPerMinute(eventID: UInt32, minutes: Int, now: Int64, in database: some SQLiteQuerying) throws -> [Int] {
+        let first = now / 60 - Int64(minutes - 1)
+        var counts = [Int](repeating: 0, count: minutes)
+        // Scan times are milliseconds.
+        for row in try database.rows(
+            "SELECT at / 60000 AS minute, COUNT(*) AS scans FROM gate_scan WHERE event_id = ? AND at >= ? GROUP BY minute", eventID, first * 60_000)
+        {
+            let minute: Int64 = try row["minute"]
+            if minute - first < Int64(minutes) { counts[Int(minute - first)] = try row["scans"] }
+        }
+        return counts
+    }
+
     /// Every admission and exit reported for a ticket, in time order.
     private static func scans(of ticketID: UInt64, in database: some SQLiteQuerying) throws -> [AttendanceResponse.Scan] {
         try database.rows(

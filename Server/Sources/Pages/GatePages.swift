@@ -110,18 +110,8 @@ struct GatePages {
         let now = clock.now()
         let report = try Attendance.report(eventID: event.id, in: database)
         let devices = try DeviceRepository.devices(eventID: event.id, in: database)
-        let sold = try database.scalar("SELECT COUNT(*) FROM ticket WHERE event_id = ? AND status = 'valid'", event.id, as: Int.self) ?? 0
-        // Scans per minute over the last fifteen minutes, oldest first (scan times are in ms).
-        let thisMinute = now / 60
-        var perMinute = [Int](repeating: 0, count: 15)
-        for row in try database.rows(
-            "SELECT at / 60000 AS minute, COUNT(*) AS scans FROM gate_scan WHERE event_id = ? AND at >= ? GROUP BY minute", event.id,
-            (thisMinute - 14) * 60_000)
-        {
-            let minute: Int64 = try row["minute"]
-            let index = Int(minute - (thisMinute - 14))
-            if (0..<15).contains(index) { perMinute[index] = try row["scans"] }
-        }
+        let sold = try TicketRepository.liveCount(eventID: event.id, in: database)
+        let perMinute = try Attendance.scansPerMinute(eventID: event.id, minutes: 15, now: now, in: database)
         let peak = max(perMinute.max() ?? 0, 1)
         let bars: [[String: Any]] = perMinute.enumerated().map { index, scans in
             let height = scans * 100 / peak

@@ -46,8 +46,7 @@ enum SeatMapDrawing {
         // that seats stay big enough to tap.
         let fit = widest <= 24 ? " fit" : ""
         svg += #"<div class="hall-scroll"><svg class="hall-map\#(fit)" id="hall-map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 \#(width) \#(height)" width="\#(width)" height="\#(height)" role="group" aria-label="\#(escaped(messages["seatmap_label"]))"><defs>"#
-        for (ticketClass, number) in shapeOf.sorted(by: { $0.value < $1.value }) {
-            _ = ticketClass
+        for number in shapeOf.values.sorted() {
             svg += ##"<g id="k\##(number)" fill="\##(colours[number % colours.count])">\##(shapes[number % shapes.count])</g>"##
         }
         svg += ##"<g id="kx"><rect x="1" y="1" width="20" height="20" rx="3" fill="#d4d4d4"/><path d="M6 6l10 10M16 6 6 16" stroke="#7a7a7a" stroke-width="2"/></g><g id="ks"><rect x="0" y="0" width="22" height="22" rx="4" fill="#111"/><path d="M5 11.5l4 4 8-9" stroke="#fff" stroke-width="3" fill="none"/></g></defs>"##

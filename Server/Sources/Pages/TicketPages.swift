@@ -28,7 +28,7 @@ struct TicketPages {
         let (tickets, booked) = try readers.read { database -> ([TicketView], Int?) in
             let tickets = try TicketView.all(accountID: account.id, in: database, language: site.language)
             let booked = try request.uri.queryParameters["booked"].flatMap { Int64(String($0)) }.map { bookingID in
-                try database.scalar("SELECT COUNT(*) FROM ticket WHERE booking_id = ? AND account_id = ?", bookingID, account.id, as: Int.self) ?? 0
+                try TicketRepository.count(bookingID: bookingID, accountID: account.id, in: database)
             }
             return (tickets, booked)
         }
@@ -78,7 +78,7 @@ struct TicketPages {
 
     @Sendable func cancel(request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        let (fields, site) = try await kit.submittedForm(request, context: context)
+        let (_, site) = try await kit.submittedForm(request, context: context)
         let view = try ownTicket(context, language: site.language)
         do {
             _ = try await desk.cancel(ticketID: view.ticket.id, by: account)

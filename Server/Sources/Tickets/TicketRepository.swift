@@ -94,6 +94,16 @@ enum TicketRepository {
             "SELECT COUNT(*) FROM ticket WHERE account_id = ? AND event_id = ? AND status = 'valid'", accountID, eventID, as: Int.self) ?? 0
     }
 
+    /// How many tickets a booking of this account issued (none for someone else's booking).
+    static func count(bookingID: Int64, accountID: Int64, in database: some SQLiteQuerying) throws -> Int {
+        try database.scalar("SELECT COUNT(*) FROM ticket WHERE booking_id = ? AND account_id = ?", bookingID, accountID, as: Int.self) ?? 0
+    }
+
+    /// An event's valid tickets.
+    static func liveCount(eventID: UInt32, in database: some SQLiteQuerying) throws -> Int {
+        try database.scalar("SELECT COUNT(*) FROM ticket WHERE event_id = ? AND status = 'valid'", eventID, as: Int.self) ?? 0
+    }
+
     static func tickets(accountID: Int64, in database: some SQLiteQuerying) throws -> [Ticket] {
         try database.rows("\(Ticket.selection) WHERE t.account_id = ? ORDER BY t.created_at, t.id", accountID).map(Ticket.init(row:))
     }
