@@ -45,6 +45,9 @@ let package = Package(
         // The web pages: templates kept as files, and the seat-map CSV upload form.
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        // /metrics: counters and histograms through swift-metrics, written out by swift-prometheus.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: C libraries, each behind a module map and a shim header.
@@ -78,10 +81,12 @@ let package = Package(
             path: "Shared/Sources"),
         /// QR codes drawn by libqrencode, as SVG and PNG: the server's tickets, the kiosk's test scenes.
         .target(name: "QRCodes", dependencies: ["CQRencode", "CZlib", "Shared"], path: "Shared/QRCodes"),
-        /// How both programs run their argument-parser commands (one-line errors, exit codes).
+        /// How both programs run their argument-parser commands (one-line errors, exit codes) and log.
         .target(
             name: "FestivalGateCLI",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Shared/CommandLineRunner"),
 
         // MARK: The issuing server.
@@ -99,6 +104,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 "CZlib",
             ],
             path: "Server/Sources",
@@ -124,6 +131,9 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Kiosk/Sources"),
         .executableTarget(

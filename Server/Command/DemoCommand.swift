@@ -1,4 +1,5 @@
 import ArgumentParser
+import FestivalGateCLI
 import Foundation
 import Hummingbird
 import Logging
@@ -11,11 +12,12 @@ struct DemoCommand: AsyncParsableCommand {
         abstract: "Start a server on a fresh data directory seeded with the Green Forest Festival 2026.")
 
     @OptionGroup var server: ServerRunOptions
+    @OptionGroup var logging: LogOptions
     @Option(name: .customLong("data"), help: ArgumentHelp("A fresh data directory (default: a new temporary one).", valueName: "dir"))
     var path: String?
 
     func run() async throws {
-        let logger = Logger(label: "ticket-server")
+        let logger = logging.bootstrap(label: "ticket-server")
         let directory = path ?? FileManager.default.temporaryDirectory.appendingPathComponent("festivalgate-demo-\(UUID().uuidString.prefix(8))").path
         let options = try server.options(dataDirectory: directory, logger: logger)
         let environment = try ServerEnvironment.open(

@@ -1,4 +1,6 @@
 import ArgumentParser
+import FestivalGateCLI
+import Foundation
 import Hummingbird
 import Logging
 import Server
@@ -16,11 +18,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var server: ServerRunOptions
     @OptionGroup var data: DataDirectoryOption
+    @OptionGroup var logging: LogOptions
     @Flag(help: "Start with an empty database even though keys.json exists (after a deliberate reset).")
     var acceptNewDatabase = false
 
     func run() async throws {
-        let logger = Logger(label: "ticket-server")
+        let logger = logging.bootstrap(label: "ticket-server")
         let options = try server.options(dataDirectory: data.path, logger: logger)
         let environment = try ServerEnvironment.open(
             dataDirectory: data.path, acceptNewDatabase: acceptNewDatabase, secureCookies: options.secureCookies,
@@ -50,6 +53,10 @@ struct ServerRunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Serve https with this PEM certificate chain (with --tls-key).", valueName: "file"))
     var tlsCertificate: String?
     @Option(help: ArgumentHelp("The PEM private key of --tls-certificate.", valueName: "file")) var tlsKey: String?
+    @Option(help: ArgumentHelp(
+        "A file holding a token that lets a scraper elsewhere read /metrics (Authorization: Bearer TOKEN); without it only this machine's own clients may.",
+        valueName: "file"))
+    var metricsTokenFile: String?
 
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
@@ -83,9 +90,24 @@ struct ServerRunOptions: ParsableArguments {
             host: host, port: port, dataDirectory: dataDirectory, publicURL: publicURL,
             connectionLimits: ConnectionLimits(
                 headerTimeout: .seconds(headerTimeout), idleTimeout: .seconds(idleTimeout), maxConnections: connections))
+        if let metricsTokenFile {
+            options.metricsToken = try Self.metricsToken(from: metricsTokenFile)
+        }
         if let tlsCertificate, let tlsKey {
             options.tls = try ServerTLS.configuration(certificateFile: tlsCertificate, keyFile: tlsKey)
         }
         return options
+    }
+
+    /// The token in `file`, trimmed; refused when short or readable by others (it guards sales figures).
+    private static func metricsToken(from file: String) throws -> String {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+            throw ValidationError("--metrics-token-file \(file) cannot be read")
+        }
+        let token = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard token.count >= 16, token.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+            throw ValidationError("--metrics-token-file \(file) must hold one token of at least 16 characters without spaces")
+        }
+        return token
     }
 }

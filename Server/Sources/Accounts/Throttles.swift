@@ -107,12 +107,14 @@ final class Throttles: Sendable {
     private let perAddress: RateLimiter?
     private let signUps: RateLimiter?
     private let clock: ServerClock
+    private let metrics: ServerMetrics
 
-    init(policy: ThrottlePolicy, clock: ServerClock) {
+    init(policy: ThrottlePolicy, clock: ServerClock, metrics: ServerMetrics) {
         perAccount = policy.logInFailuresPerAccount.map(RateLimiter.init)
         perAddress = policy.logInFailuresPerAddress.map(RateLimiter.init)
         signUps = policy.signUpsPerAddress.map(RateLimiter.init)
         self.clock = clock
+        self.metrics = metrics
     }
 
     /// A log-in about to check a password: takes a try from the account's and the address's
@@ -122,10 +124,12 @@ final class Throttles: Sendable {
         let now = clock.now()
         let account = "login:" + email.lowercased()
         if let wait = perAccount?.take(account, now: now) {
+            metrics.rateLimited("login_account")
             throw APIError.tooManyRequests(retryAfter: wait, "too many failed log-ins for this account; try again in \(wait) s")
         }
         if let address, let wait = perAddress?.take(address, now: now) {
             perAccount?.giveBack(account, now: now)
+            metrics.rateLimited("login_address")
             throw APIError.tooManyRequests(retryAfter: wait, "too many failed log-ins from this address; try again in \(wait) s")
         }
     }
@@ -142,6 +146,7 @@ final class Throttles: Sendable {
     /// draws on the address's failed-log-in bucket; a right code gives the try back.
     func beginEnrollment(address: String?) throws {
         guard let address, let wait = perAddress?.take(address, now: clock.now()) else { return }
+        metrics.rateLimited("enrollment")
         throw APIError.tooManyRequests(retryAfter: wait, "too many enrollment attempts from this address; try again in \(wait) s")
     }
 
@@ -151,6 +156,7 @@ final class Throttles: Sendable {
 
     func beginSignUp(address: String?) throws {
         guard let address, let wait = signUps?.take(address, now: clock.now()) else { return }
+        metrics.rateLimited("signup")
         throw APIError.tooManyRequests(retryAfter: wait, "too many sign-ups from this address; try again in \(wait) s")
     }
 }

@@ -16,6 +16,8 @@ public struct ServerOptions: Sendable {
     public var connectionLimits: ConnectionLimits
     /// https instead of plain HTTP (`ServerTLS`).
     public var tls: TLSConfiguration?
+    /// Lets a scraper on another machine read `/metrics` with `Authorization: Bearer` this.
+    public var metricsToken: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./festivalgate-data", publicURL: String? = nil,
@@ -45,10 +47,11 @@ public func buildApplication(
     _ options: ServerOptions, environment: ServerEnvironment, logger: Logger,
     beforeServerStarts: (@Sendable () async throws -> Void)? = nil
 ) -> some ApplicationProtocol {
-    let router = buildRouter(environment: environment, publicOrigin: options.publicOrigin, publicURL: options.publicURL)
+    let router = buildRouter(
+        environment: environment, publicOrigin: options.publicOrigin, publicURL: options.publicURL, metricsToken: options.metricsToken)
     let watcher = KeyFileWatcher(
         keys: environment.keys, writer: environment.writer, clock: environment.clock, interval: .seconds(1), logger: logger)
-    let http: HTTPServerBuilder = .guardedHTTP1(options.connectionLimits, logger: logger)
+    let http: HTTPServerBuilder = .guardedHTTP1(options.connectionLimits, metrics: environment.metrics, logger: logger)
     // Hummingbird's TLS wraps the same guarded channel. `ServerTLS` made a context from the
     // configuration already, so a bad certificate or key stopped the command before this.
     let server = options.tls.map { tls in try! HTTPServerBuilder.tls(http, tlsConfiguration: tls) } ?? http
@@ -63,8 +66,12 @@ public func buildApplication(
 }
 
 /// Every route of the server.
-public func buildRouter(environment: ServerEnvironment, publicOrigin: String? = nil, publicURL: String? = nil) -> Router<AppRequestContext> {
+public func buildRouter(
+    environment: ServerEnvironment, publicOrigin: String? = nil, publicURL: String? = nil, metricsToken: String? = nil
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    // First, so that every answer is timed, errors and pages included.
+    router.add(middleware: RequestMetricsMiddleware(metrics: environment.metrics))
     let methods = MethodTable()
     let apiErrors = APIErrorMiddleware(methods: methods)
     let pages = PageKit(secureCookies: environment.sessions.secureCookies)
@@ -76,6 +83,9 @@ public func buildRouter(environment: ServerEnvironment, publicOrigin: String? = 
         _ = try environment.readers.read { try $0.row("SELECT 1") }
         return StoredJSON(text: #"{"status":"ok"}"#)
     }
+    let metricsEndpoint = MetricsEndpoint(
+        metrics: environment.metrics, readers: environment.readers, clock: environment.clock, token: metricsToken)
+    router.get("metrics") { request, context in try metricsEndpoint.serve(request, context: context) }
     let api = router.group("api/v1")
     api.get("openapi.json") { _, _ in StoredJSON(text: OpenAPIDocument.json) }
     api.addRoutes(
@@ -89,11 +99,15 @@ public func buildRouter(environment: ServerEnvironment, publicOrigin: String? = 
             keys: environment.keys, clock: environment.clock
         ).endpoints)
     api.addRoutes(
-        BookingController(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock)
-            .endpoints)
+        BookingController(
+            writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock,
+            metrics: environment.metrics
+        ).endpoints)
     api.addRoutes(
-        TicketController(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock)
-            .endpoints)
+        TicketController(
+            writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock,
+            metrics: environment.metrics
+        ).endpoints)
     api.addRoutes(
         DeviceController(writer: environment.writer, readers: environment.readers, clock: environment.clock, publicURL: publicURL).endpoints)
     api.addRoutes(
@@ -109,7 +123,9 @@ public func buildRouter(environment: ServerEnvironment, publicOrigin: String? = 
 /// The web pages: attendees' booking and tickets, organisers' events, tickets, gates and the live
 /// dashboard, on the same desks and repositories as the API.
 private func addPages(to router: Router<AppRequestContext>, environment: ServerEnvironment, kit: PageKit, publicURL: String?) {
-    let bookingDesk = BookingDesk(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock)
+    let bookingDesk = BookingDesk(
+        writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock,
+        metrics: environment.metrics)
     let accountDesk = AccountDesk(
         writer: environment.writer, readers: environment.readers, sessions: environment.sessions, passwordHasher: environment.passwordHasher,
         throttles: environment.throttles, clock: environment.clock)

@@ -16,6 +16,8 @@ public struct ServerEnvironment: Sendable {
     public let clock: ServerClock
     public let passwordHasher: PasswordHasher
     let throttles: Throttles
+    /// What `/metrics` reports.
+    public let metrics: ServerMetrics
 
     /// The issuer for the active key at this moment (it follows `keys.json`).
     public var issuer: TicketIssuer { keys.issuer }
@@ -28,9 +30,10 @@ public struct ServerEnvironment: Sendable {
         passwordHasher: PasswordHasher = .standard, throttling: ThrottlePolicy = .standard, logger: Logger
     ) throws -> ServerEnvironment {
         let (directory, keyRing) = try DataDirectory.open(dataDirectory, acceptNewDatabase: acceptNewDatabase, now: clock.now())
+        let metrics = ServerMetrics()
         let availability = AvailabilityCache()
         let changeBell = ChangeBell()
-        let writer = try DatabaseWriter(path: directory.databasePath, logger: logger) { changedEvents in
+        let writer = try DatabaseWriter(path: directory.databasePath, metrics: metrics, logger: logger) { changedEvents in
             availability.invalidate(changedEvents)
             changeBell.ring(changedEvents)
         }
@@ -40,6 +43,6 @@ public struct ServerEnvironment: Sendable {
             sessions: SessionStore(writer: writer, readers: readers, secureCookies: secureCookies), availability: availability,
             changeBell: changeBell,
             keys: try ServerKeys(ring: keyRing, store: directory.keyStore), clock: clock, passwordHasher: passwordHasher,
-            throttles: Throttles(policy: throttling, clock: clock))
+            throttles: Throttles(policy: throttling, clock: clock, metrics: metrics), metrics: metrics)
     }
 }

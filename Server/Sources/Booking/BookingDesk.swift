@@ -8,18 +8,26 @@ struct BookingDesk {
     let readers: DatabaseReaders
     let keys: ServerKeys
     let clock: ServerClock
+    let metrics: ServerMetrics
 
     /// Books `order` for `account`; with an idempotency key, a repeat gets the first answer back.
     func book(_ order: BookingOrder, eventID: UInt32, account: Account, idempotencyKey: String?) async throws -> BookingResult {
         let issuer = keys.issuer
-        return try await TicketLifecycle.retryingIDCollisions {
-            let presigned = try BookingEngine.presign(order, eventID: eventID, holder: account.displayName, issuer: issuer, readers: readers)
-            let now = clock.now()
-            return try await writer.write { transaction in
-                try BookingEngine.book(
-                    order, eventID: eventID, account: account, idempotencyKey: idempotencyKey, presigned: presigned, issuer: issuer,
-                    now: now, in: transaction)
+        do {
+            let result = try await TicketLifecycle.retryingIDCollisions {
+                let presigned = try BookingEngine.presign(order, eventID: eventID, holder: account.displayName, issuer: issuer, readers: readers)
+                let now = clock.now()
+                return try await writer.write { transaction in
+                    try BookingEngine.book(
+                        order, eventID: eventID, account: account, idempotencyKey: idempotencyKey, presigned: presigned, issuer: issuer,
+                        now: now, in: transaction)
+                }
             }
+            if !result.replayed { metrics.booked() }
+            return result
+        } catch let refusal as BookingError {
+            metrics.bookingRefused(reason: refusal.code)
+            throw refusal
         }
     }
 

@@ -35,4 +35,23 @@ extension BookingError: CustomStringConvertible {
         case .idempotencyKeyReused: "this Idempotency-Key was already used for a different booking"
         }
     }
+
+    /// The stable code clients and the metrics know this refusal by.
+    var code: String {
+        switch self {
+        case .eventNotFound: "not_found"
+        case .saleNotOpen: "sale_not_open"
+        case .saleClosed: "sale_closed"
+        case .invalidCount: "invalid_count"
+        case .overLimit: "over_limit"
+        case .seatListedTwice: "invalid_request"
+        case .seatNotInEvent: "seat_not_in_event"
+        case .classMismatch: "class_mismatch"
+        case .unknownClass: "unknown_class"
+        case .classIsSeated: "class_is_seated"
+        case .soldOut: "sold_out"
+        case .seatTaken: "seat_taken"
+        case .idempotencyKeyReused: "idempotency_key_reused"
+        }
+    }
 }

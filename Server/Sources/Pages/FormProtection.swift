@@ -20,7 +20,7 @@ enum FormProtection {
     /// Refuses a form whose token does not belong to this browser.
     static func check(_ fields: FormFields, request: Request, context: AppRequestContext) throws {
         guard let secret = secret(of: request, context: context), let sent = fields["csrf"],
-            constantTimeEqual(Array(sent.utf8), Array(derive(secret).utf8))
+            constantTimeEquals(Array(sent.utf8), Array(derive(secret).utf8))
         else { throw PageError(.forbidden, "error_form_expired") }
     }
 
@@ -33,10 +33,5 @@ enum FormProtection {
 
     private static func derive(_ secret: String) -> String {
         Base64URL.encode(SHA256.hash(Array("festivalgate-form-token\u{0}\(secret)".utf8)))
-    }
-
-    private static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

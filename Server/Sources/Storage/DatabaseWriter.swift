@@ -36,16 +36,21 @@ public final class DatabaseWriter: Service, Sendable {
     private let wakeUp = DispatchSemaphore(value: 0)
     private let connection: ConnectionHandOff
     private let onCommit: @Sendable (_ changedEvents: Set<UInt32>) -> Void
+    private let metrics: ServerMetrics?
     private let logger: Logger
 
     /// Opens the database at `path`, creating and migrating it. `onCommit` hears which events a
     /// batch changed once the batch is durable and before any of its callers is answered, so no
     /// one who has heard "booked" can read a cache from before the booking.
-    public init(path: String, logger: Logger, onCommit: @escaping @Sendable (_ changedEvents: Set<UInt32>) -> Void = { _ in }) throws {
+    public init(
+        path: String, metrics: ServerMetrics? = nil, logger: Logger,
+        onCommit: @escaping @Sendable (_ changedEvents: Set<UInt32>) -> Void = { _ in }
+    ) throws {
         let database = try SQLiteDatabase(path: path, durability: .full)
         try ServerSchema.migrator.migrate(database)
         connection = ConnectionHandOff(database)
         self.onCommit = onCommit
+        self.metrics = metrics
         self.logger = logger
     }
 
@@ -113,6 +118,7 @@ public final class DatabaseWriter: Service, Sendable {
 
     private func commit(_ batch: [Job], in transaction: WriteTransaction) {
         let database = transaction.connection
+        let started = ContinuousClock.now
         transaction.forgetChanges()
         do {
             try database.execute("BEGIN IMMEDIATE")
@@ -153,6 +159,7 @@ public final class DatabaseWriter: Service, Sendable {
         } catch {
             return abandon(batch, database: database, because: error)
         }
+        metrics?.committed(batchSize: batch.count, duration: ContinuousClock.now - started)
         onCommit(transaction.changedEvents)
         for answer in answers { answer() }
     }

@@ -11,6 +11,7 @@ struct TicketController {
     let readers: DatabaseReaders
     let keys: ServerKeys
     let clock: ServerClock
+    let metrics: ServerMetrics
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -28,7 +29,7 @@ struct TicketController {
         return routes
     }
 
-    private var desk: BookingDesk { BookingDesk(writer: writer, readers: readers, keys: keys, clock: clock) }
+    private var desk: BookingDesk { BookingDesk(writer: writer, readers: readers, keys: keys, clock: clock, metrics: metrics) }
 
     @Sendable func mine(request: Request, context: AppRequestContext) async throws -> TicketListResponse {
         let account = try context.requireAccount()

@@ -8,21 +8,12 @@ protocol APIErrorConvertible: Error {
 
 extension BookingError: APIErrorConvertible {
     var apiError: APIError {
-        let (status, code): (HTTPResponse.Status, String) =
+        let status: HTTPResponse.Status =
             switch self {
-            case .eventNotFound: (.notFound, "not_found")
-            case .saleNotOpen: (.conflict, "sale_not_open")
-            case .saleClosed: (.conflict, "sale_closed")
-            case .invalidCount: (.unprocessableContent, "invalid_count")
-            case .overLimit: (.conflict, "over_limit")
-            case .seatListedTwice: (.badRequest, "invalid_request")
-            case .seatNotInEvent: (.unprocessableContent, "seat_not_in_event")
-            case .classMismatch: (.unprocessableContent, "class_mismatch")
-            case .unknownClass: (.unprocessableContent, "unknown_class")
-            case .classIsSeated: (.unprocessableContent, "class_is_seated")
-            case .soldOut: (.conflict, "sold_out")
-            case .seatTaken: (.conflict, "seat_taken")
-            case .idempotencyKeyReused: (.unprocessableContent, "idempotency_key_reused")
+            case .eventNotFound: .notFound
+            case .saleNotOpen, .saleClosed, .overLimit, .soldOut, .seatTaken: .conflict
+            case .seatListedTwice: .badRequest
+            case .invalidCount, .seatNotInEvent, .classMismatch, .unknownClass, .classIsSeated, .idempotencyKeyReused: .unprocessableContent
             }
         return APIError(status, code, description)
     }

@@ -27,7 +27,7 @@ public struct ConnectionLimits: Sendable, Equatable {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with `limits` enforced on every connection.
-    static func guardedHTTP1(_ limits: ConnectionLimits, logger: Logger) -> HTTPServerBuilder {
+    static func guardedHTTP1(_ limits: ConnectionLimits, metrics: ServerMetrics, logger: Logger) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
             // The deadline handler sits between the HTTP codec and Hummingbird's own handler, a
             // new one for each connection.
@@ -35,7 +35,7 @@ extension HTTPServerBuilder {
                 additionalChannelHandlers: [RequestDeadlineHandler(headerTimeout: limits.headerTimeout, idleTimeout: limits.idleTimeout)])
             return GuardedHTTP1Channel(
                 inner: HTTP1Channel(responder: responder, configuration: configuration), limits: limits, open: OpenConnections(),
-                logger: logger)
+                metrics: metrics, logger: logger)
         }
     }
 }
@@ -49,13 +49,17 @@ struct GuardedHTTP1Channel: ServerChildChannel {
     let inner: HTTP1Channel
     let limits: ConnectionLimits
     let open: OpenConnections
+    let metrics: ServerMetrics
     let logger: Logger
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let admitted = open.admit(limit: limits.maxConnections)
         if admitted {
             channel.closeFuture.whenComplete { [open] _ in open.release() }
-        } else if open.shouldReportRefusal() {
+        } else {
+            metrics.rateLimited("connections")
+        }
+        if !admitted, open.shouldReportRefusal() {
             self.logger.warning("connection limit of \(limits.maxConnections) reached; refusing new connections until some close")
         }
         // Set up either way: a value that is never handled would trap in NIO. Closed at once,
