@@ -1,4 +1,5 @@
 import ArgumentParser
+import FestivalGateCLI
 import Foundation
 import Kiosk
 import Logging
@@ -43,6 +44,11 @@ struct RunCommand: AsyncParsableCommand {
     var scanDensity: Int32 = 1
     @Option(help: ArgumentHelp("Kiosk time of a recording's first frame, in seconds since 1970 (default: now).", valueName: "seconds"))
     var clockStart: Double?
+    @Option(help: ArgumentHelp(
+        "Serve Prometheus metrics (frames, decode time, verdicts, sync lag, pending scans) at http://HOST:PORT/metrics, such as 127.0.0.1:9464.",
+        valueName: "host:port"))
+    var metrics: String?
+    @OptionGroup var logging: LogOptions
 
     func validate() throws {
         if let direction, Direction(rawValue: direction) == nil {
@@ -61,6 +67,17 @@ struct RunCommand: AsyncParsableCommand {
             throw ValidationError("--clock-start must be seconds since 1970, 0 to \(UInt32.max)")
         }
         guard onAdmitTimeout > 0, onAdmitTimeout <= 60 else { throw ValidationError("--on-admit-timeout must be above 0 and at most 60 seconds") }
+        if metrics != nil, metricsAddress == nil {
+            throw ValidationError("--metrics must be HOST:PORT with a port of 1 to 65535, such as 127.0.0.1:9464, not '\(metrics!)'")
+        }
+    }
+
+    /// --metrics split at its last colon (an IPv6 host may be in brackets: [::1]:9464).
+    private var metricsAddress: (host: String, port: Int)? {
+        guard let metrics, let colon = metrics.lastIndex(of: ":") else { return nil }
+        let host = metrics[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        guard !host.isEmpty, let port = Int(metrics[metrics.index(after: colon)...]), (1...65_535).contains(port) else { return nil }
+        return (host, port)
     }
 
     private var frameSize: (width: Int, height: Int)? {
@@ -83,11 +100,12 @@ struct RunCommand: AsyncParsableCommand {
         let connection = try GateEnrollment.connection(directory: data.path, replica: replica)
         let rules = try gateRules(enrollment: try replica.enrollment())
         let gatekeeper = try Gatekeeper(replica: replica, rules: rules)
-        let frames = try openSource()
+        let logger = logging.bootstrap(label: "gate-kiosk")
+        let frames = try openSource(logger: logger)
         // Scan times and validity windows use the server's time once the kiosk has heard it.
         let clock = connection?.status.clock ?? .system
 
-        let report: @Sendable (String) -> Void = { FileHandle.standardError.write(Data("gate-kiosk: \($0)\n".utf8)) }
+        let report: @Sendable (String) -> Void = { logger.notice("\($0)") }
         // Every verdict, camera or manual, goes through this one stream to each consumer.
         let events = ScanEvents(report: report)
         let redeem = RedeemStep(gatekeeper: gatekeeper, events: events, link: connection?.link, status: connection?.status, report: report)
@@ -97,17 +115,21 @@ struct RunCommand: AsyncParsableCommand {
         }
         // Without a terminal (a service, a pipe) the screen has nowhere to go: JSON it is.
         if json || !Terminal.isInteractive {
-            consumers.append(JSONVerdictWriter(events: events))
+            consumers.append(JSONVerdictWriter(events: events, logger: logger))
         } else {
             consumers.append(ScreenService(gatekeeper: gatekeeper, events: events, redeem: redeem, sync: connection?.status, clock: clock))
         }
         if let onAdmit { consumers.append(AdmitHook(command: onAdmit, timeout: onAdmitTimeout, events: events, report: report)) }
+        let kioskMetrics = metricsAddress.map { _ in KioskMetrics() }
+        if let kioskMetrics, let address = metricsAddress {
+            consumers.append(
+                KioskMetricsServer(
+                    host: address.host, port: address.port, metrics: kioskMetrics, events: events, gatekeeper: gatekeeper,
+                    sync: connection?.status, logger: logger))
+        }
         let pipeline = ScanPipeline(
             source: frames, clockStart: clockStart.map { Int64($0 * 1_000) }, clock: clock, gatekeeper: gatekeeper, redeem: redeem,
-            density: scanDensity, events: events)
-
-        var logger = Logger(label: "gate-kiosk")
-        logger.logLevel = .warning
+            density: scanDensity, events: events, metrics: kioskMetrics)
         // Shutdown runs from the last service to the first: scanning stops (recording the frame
         // in hand and ending the event stream) before the consumers drain it and the screen
         // lets go of the terminal.
@@ -142,14 +164,14 @@ struct RunCommand: AsyncParsableCommand {
 
     /// A character device is a camera, and so is a missing /dev/video* (its error says so, in
     /// the camera's words); anything else is a Y4M recording.
-    private func openSource() throws -> any FrameSource {
+    private func openSource(logger: Logger) throws -> sending any FrameSource {
         var status = stat()
         let isDevice = stat(source, &status) == 0 && status.st_mode & S_IFMT == S_IFCHR
         guard source != "-", isDevice || source.hasPrefix("/dev/video") else {
             return RecordedSource(reader: try Y4MReader(path: source), realtime: realtime)
         }
         let camera = try CameraSource(path: source, size: frameSize, controlRequests: cameraControls)
-        FileHandle.standardError.write(Data("gate-kiosk: camera \(camera.summary)\n".utf8))
+        logger.notice("camera \(camera.summary)")
         return camera
     }
 }

@@ -7,7 +7,9 @@ struct TicketServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ticket-server",
         abstract: "Sells and hands out festival tickets whose QR codes the gate kiosks check.",
-        subcommands: [ServeCommand.self, DemoCommand.self, KeysCommand.self, AccountsCommand.self])
+        subcommands: [
+            ServeCommand.self, DemoCommand.self, KeysCommand.self, AccountsCommand.self, BackupCommand.self, RestoreCommand.self,
+        ])
 
     static func main() async {
         await CommandLineRunner.main(Self.self)

@@ -18,6 +18,7 @@ public final class ScanPipeline: Service, Sendable {
     private let redeem: RedeemStep
     private let density: Int32
     private let capture: CaptureLoop
+    private let metrics: KioskMetrics?
 
     /// Why a recording stopped early (cut off mid-frame, unreadable), once it has.
     public var sourceProblem: String? { problem.withLock { $0 } }
@@ -28,8 +29,9 @@ public final class ScanPipeline: Service, Sendable {
     /// stamped with `clock`.
     public init(
         source: sending any FrameSource, clockStart: Int64? = nil, clock: KioskClock = .system, gatekeeper: Gatekeeper,
-        redeem: RedeemStep? = nil, density: Int32 = 1, events: ScanEvents
+        redeem: RedeemStep? = nil, density: Int32 = 1, events: ScanEvents, metrics: KioskMetrics? = nil
     ) {
+        self.metrics = metrics
         capture = CaptureLoop(source: source, clockStart: clockStart, clock: clock)
         self.redeem = redeem ?? RedeemStep(gatekeeper: gatekeeper, events: events)
         self.density = density
@@ -78,7 +80,9 @@ public final class ScanPipeline: Service, Sendable {
         }
         var hints = HintKeeper()
         while let stamped = mailbox.take() {
+            let started = ContinuousClock.now
             let payloads = reader.read(stamped.frame)
+            metrics?.decoded(in: ContinuousClock.now - started)
             let (hint, changed) = hints.observe(reader.lastLook)
             if changed { events.publish(.hint(hint)) }
             for payload in payloads {

@@ -49,7 +49,7 @@ public enum AtomicFile {
 
     /// Makes a rename durable. A failure here is not worth failing the write over: the data is
     /// already on disk, only the name might be lost to a power cut.
-    private static func syncDirectory(_ directory: String) {
+    public static func syncDirectory(_ directory: String) {
         let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return }
         fsync(descriptor)
