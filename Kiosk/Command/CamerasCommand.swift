@@ -17,7 +17,7 @@ struct CamerasCommand: ParsableCommand {
     var devices: [String] = []
 
     func run() throws {
-        let paths = devices.isEmpty ? Self.videoDevices() : devices
+        let paths = devices.isEmpty ? V4L2Camera.devices() : devices
         var described: [V4L2Camera.Description] = []
         for path in paths {
             do {
@@ -30,13 +30,6 @@ struct CamerasCommand: ParsableCommand {
         }
         guard !described.isEmpty else { throw CommandFailure("no cameras found: no /dev/video* device captures video") }
         print(described.map(Self.text).joined(separator: "\n"))
-    }
-
-    /// /dev/video0, /dev/video1, … in number order.
-    static func videoDevices() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/dev")) ?? []
-        return names.compactMap { name in name.hasPrefix("video") ? Int(name.dropFirst(5)).map { ($0, "/dev/\(name)") } : nil }
-            .sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     static func text(_ camera: V4L2Camera.Description) -> String {

@@ -9,7 +9,7 @@ struct GateKioskCommand: AsyncParsableCommand {
         abstract: "Scans ticket QR codes at a festival gate and shows whether to let the holder in.",
         subcommands: [
             RunCommand.self, EnrollCommand.self, SyncCommand.self, StatusCommand.self, InitCommand.self, ImportCommand.self,
-            CheckTokenCommand.self, CamerasCommand.self,
+            CheckTokenCommand.self, CamerasCommand.self, DoctorCommand.self, ExportScansCommand.self,
         ])
 
     static func main() async {

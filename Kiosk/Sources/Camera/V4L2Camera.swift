@@ -303,6 +303,13 @@ extension V4L2Camera {
     }
 
     /// Opens `path` just long enough to ask (no streaming, nothing set).
+    /// /dev/video0, /dev/video1, … in number order (a UVC camera's second node, for metadata, too).
+    public static func devices() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/dev")) ?? []
+        return names.compactMap { name in name.hasPrefix("video") ? Int(name.dropFirst(5)).map { ($0, "/dev/\(name)") } : nil }
+            .sorted { $0.0 < $1.0 }.map(\.1)
+    }
+
     public static func describe(_ path: String) throws(V4L2Error) -> Description {
         let descriptor = try openCaptureDevice(path)
         defer { v4l2_close(descriptor) }

@@ -72,6 +72,7 @@ public final class KioskReplica {
                 try store("initialised_at", String(now), in: database)
             }
             try replaceKeys(with: keys, in: database)
+            try store("keys_at", String(now), in: database)
         }
         return try KioskReplica(directory: directory)
     }
@@ -165,6 +166,12 @@ public final class KioskReplica {
 
     static func lastImportAt(in database: SQLiteDatabase) throws -> Int64? {
         try setting("last_import_at", in: database).flatMap(Int64.init)
+    }
+
+    /// When `gate-kiosk init` last stored keys from a file (milliseconds since 1970); an enrolled
+    /// gate gets them again with every sync instead.
+    public func keysStoredAt() throws -> Int64? {
+        try Self.setting("keys_at", in: database).flatMap(Int64.init)
     }
 
     public func ticketCount() throws -> Int {

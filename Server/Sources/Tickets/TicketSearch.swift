@@ -40,23 +40,15 @@ enum TicketSearch {
 
     /// The tickets as CSV for a spreadsheet: one header line, then a line per ticket.
     static func csv(_ found: [Found]) -> String {
-        var lines = ["ticket_id,status,holder,email,seat,ticket_class,created_at,first_admitted_at,inside"]
+        var text = "ticket_id,status,holder,email,seat,ticket_class,created_at,first_admitted_at,inside\r\n"
         for item in found {
             let ticket = item.ticket
             let fields = [
                 String(ticket.id), ticket.status.rawValue, ticket.holder, item.email, ticket.seatLabel ?? "", String(ticket.ticketClass),
                 String(ticket.createdAt), item.firstAdmittedAt.map { String($0 / 1_000) } ?? "", item.inside ? "1" : "0",
             ]
-            lines.append(fields.map(csvField).joined(separator: ","))
+            text += CSV.line(fields)
         }
-        return lines.joined(separator: "\r\n") + "\r\n"
-    }
-
-    /// A field quoted when it must be, and never read by a spreadsheet as a formula.
-    private static func csvField(_ text: String) -> String {
-        var text = text
-        if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return text
     }
 }
