@@ -45,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Kiosk time of a recording's first frame, in seconds since 1970 (default: now).", valueName: "seconds"))
     var clockStart: Double?
     @Option(help: ArgumentHelp(
-        "Serve Prometheus metrics (frames, decode time, verdicts, sync lag, pending scans) at http://HOST:PORT/metrics, such as 127.0.0.1:9464.",
+        "Serve Prometheus metrics (frames, decode time, verdicts, sync lag, pending scans) at http://HOST:PORT/metrics, such as 127.0.0.1:9464; port 0 picks a free one (the log says which).",
         valueName: "host:port"))
     var metrics: String?
     @OptionGroup var logging: LogOptions
@@ -68,7 +68,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         guard onAdmitTimeout > 0, onAdmitTimeout <= 60 else { throw ValidationError("--on-admit-timeout must be above 0 and at most 60 seconds") }
         if metrics != nil, metricsAddress == nil {
-            throw ValidationError("--metrics must be HOST:PORT with a port of 1 to 65535, such as 127.0.0.1:9464, not '\(metrics!)'")
+            throw ValidationError("--metrics must be HOST:PORT with a port of 0 to 65535, such as 127.0.0.1:9464, not '\(metrics!)'")
         }
     }
 
@@ -76,7 +76,7 @@ struct RunCommand: AsyncParsableCommand {
     private var metricsAddress: (host: String, port: Int)? {
         guard let metrics, let colon = metrics.lastIndex(of: ":") else { return nil }
         let host = metrics[..<colon].trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        guard !host.isEmpty, let port = Int(metrics[metrics.index(after: colon)...]), (1...65_535).contains(port) else { return nil }
+        guard !host.isEmpty, let port = Int(metrics[metrics.index(after: colon)...]), (0...65_535).contains(port) else { return nil }
         return (host, port)
     }
 

@@ -161,17 +161,21 @@ final class Gate: @unchecked Sendable {
         try process?.write(Y4MWriter.frame(try Scene(text: nil, seed: 0).frame()))
     }
 
-    /// Every verdict line so far.
-    var verdicts: [[String: Any]] {
-        (process?.outputSoFar ?? "").split(separator: "\n").compactMap { line in
-            guard line.hasPrefix("{") else { return nil }
-            return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+    /// Every verdict line so far (with `--log-format json`, log lines are JSON objects too).
+    var verdicts: [[String: Any]] { Self.verdicts(in: process?.outputSoFar ?? "") }
+
+    static func verdicts(in output: String) -> [[String: Any]] {
+        output.split(separator: "\n").compactMap { line in
+            guard line.hasPrefix("{"), let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
+                object["verdict"] != nil
+            else { return nil }
+            return object
         }
     }
 
     /// Waits until there are `count` verdicts; all of them.
     func waitForVerdicts(_ count: Int, seconds: Double = 20) -> [[String: Any]] {
-        _ = process?.waitForOutput(seconds: seconds) { text in text.split(separator: "\n").filter { $0.hasPrefix("{") }.count >= count }
+        _ = process?.waitForOutput(seconds: seconds) { Self.verdicts(in: $0).count >= count }
         return verdicts
     }
 

@@ -76,10 +76,16 @@ struct KeyFileWatcher: Service {
     let interval: Duration
     let logger: Logger
 
-    func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while true {
-                try await Task.sleep(for: interval)
+    /// Returns when the server shuts down. The sleep ends in a CancellationError then, which
+    /// is the way out, not a failure: thrown on, it made every SIGTERM exit with status 2.
+    func run() async {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: interval)
+                } catch {
+                    return
+                }
                 await keys.reloadIfChanged(writer: writer, now: clock.now(), logger: logger)
             }
         }

@@ -15,9 +15,11 @@ struct MetricsEndpoint {
 
     func serve(_ request: Request, context: AppRequestContext) throws -> Response {
         guard isAllowed(request, context: context) else {
-            throw APIError(
-                .forbidden, "forbidden",
-                "metrics are served to this machine's own clients, or with the metrics token (ticket-server serve --metrics-token-file)")
+            // Plain text, as a scraper reads it (not the HTML error page a person would get).
+            return Response(
+                status: .forbidden, headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(
+                    string: "metrics are served to this machine's own clients, or with the metrics token (ticket-server serve --metrics-token-file)\n")))
         }
         let body = try metrics.exposition(readers: readers, now: clock.now())
         return Response(

@@ -1,0 +1,113 @@
+import Foundation
+import Shared
+import Testing
+import TestSupport
+
+/// The systemd units in deploy/: systemd's own checker passes them, and the command lines they
+/// start are ones the programs accept.
+@Suite("Deploy units")
+struct DeployUnitTests {
+    static let deploy = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("deploy").path
+    static let units = ["ticket-server.service", "gate-kiosk@.service"]
+
+    @Test("systemd-analyze verify passes both units, installed as the README says, without a single complaint")
+    func systemdAnalyzeVerify() throws {
+        let root = TemporaryDirectory("festivalgate-units")
+        let files = FileManager.default
+        // A root of their own: the units where an operator puts them, the programs where
+        // ExecStart looks (stand-ins: verify checks they are executable), and systemd's own units.
+        for folder in ["etc/systemd/system", "usr/local/bin", "usr/lib/systemd"] {
+            try files.createDirectory(atPath: root.file(folder), withIntermediateDirectories: true)
+        }
+        for unit in Self.units {
+            try files.copyItem(atPath: "\(Self.deploy)/\(unit)", toPath: root.file("etc/systemd/system/\(unit)"))
+        }
+        for program in ["ticket-server", "gate-kiosk"] {
+            try Data("#!/bin/sh\n".utf8).write(to: URL(fileURLWithPath: root.file("usr/local/bin/\(program)")))
+            chmod(root.file("usr/local/bin/\(program)"), 0o755)
+        }
+        let copy = try Self.command("/bin/cp", ["-a", "/usr/lib/systemd/system", root.file("usr/lib/systemd/")])
+        try #require(copy.status == 0, "systemd's units are needed (Debian's systemd package): \(copy.output)")
+
+        let verified = try Self.command("/usr/bin/systemd-analyze", ["verify", "--root=\(root.path)", "ticket-server.service", "gate-kiosk@video0.service"])
+        #expect(verified.status == 0, "\(verified.output)")
+        #expect(verified.output.isEmpty, "systemd-analyze complained:\n\(verified.output)")
+
+        // A unit with a mistake is caught, so the silence above means something.
+        let broken = root.file("etc/systemd/system/ticket-server.service")
+        try (String(contentsOfFile: broken, encoding: .utf8).replacingOccurrences(of: "Restart=on-failure", with: "Restart=sometimes"))
+            .write(toFile: broken, atomically: true, encoding: .utf8)
+        let complaint = try Self.command("/usr/bin/systemd-analyze", ["verify", "--root=\(root.path)", "ticket-server.service"])
+        #expect(complaint.output.contains("sometimes"), "\(complaint.output)")
+    }
+
+    @Test("the units' hardening is there: own user, state directory, ProtectSystem=strict, NoNewPrivileges, restart, graceful stop, camera group")
+    func hardening() throws {
+        let server = try String(contentsOfFile: "\(Self.deploy)/ticket-server.service", encoding: .utf8)
+        for line in [
+            "User=festivalgate", "StateDirectory=festivalgate", "ProtectSystem=strict", "NoNewPrivileges=yes", "Restart=on-failure",
+            "KillSignal=SIGTERM", "PrivateDevices=yes",
+        ] {
+            #expect(server.contains("\n\(line)\n"), "ticket-server.service lacks \(line)")
+        }
+        let kiosk = try String(contentsOfFile: "\(Self.deploy)/gate-kiosk@.service", encoding: .utf8)
+        for line in [
+            "SupplementaryGroups=video", "BindsTo=dev-%i.device", "After=dev-%i.device", "TTYPath=/dev/tty1", "Restart=on-failure",
+            "ProtectSystem=strict", "NoNewPrivileges=yes", "StateDirectory=gate-kiosk/%i",
+        ] {
+            #expect(kiosk.contains("\n\(line)\n"), "gate-kiosk@.service lacks \(line)")
+        }
+    }
+
+    @Test("the command lines the units start are accepted: the server serves, the kiosk gets as far as its camera")
+    func execStartLinesRun() throws {
+        let directory = TemporaryDirectory("festivalgate-unit-lines")
+        let serverLine = try Self.execStart("ticket-server.service", replacing: ["/var/lib/festivalgate": directory.file("server"), "--port 8080": "--port 0"])
+        let server = try ChildProcess(ProductRunner(product: "ticket-server"), serverLine)
+        let port = server.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#)
+        #expect(port != nil, "\(serverLine): \(server.outputSoFar)")
+        #expect(server.outputSoFar.split(separator: "\n").allSatisfy { $0.hasPrefix("{") }, "--log-format json: every line is JSON")
+        #expect(server.stop() == 0, "SIGTERM is a clean stop")
+
+        let kioskData = directory.file("video0")
+        let keys = directory.file("kiosk-keys.json")
+        let server2 = ProductRunner(product: "ticket-server")
+        try #require(try server2.run(["keys", "export-kiosk", "--data", directory.file("server"), "--output", keys]).status == 0)
+        let kiosk = ProductRunner(product: "gate-kiosk")
+        try #require(try kiosk.run(["init", "--data", kioskData, "--event", "1", "--keys", keys, "--gate", "North-1"]).status == 0)
+        let kioskLine = try Self.execStart(
+            "gate-kiosk@.service", replacing: ["/var/lib/gate-kiosk/%i": kioskData, "/dev/%i": "/dev/video97", "127.0.0.1:9464": "127.0.0.1:0"])
+        let outcome = try kiosk.run(kioskLine)
+        #expect(outcome.status == 2 && outcome.standardError.contains("no camera at /dev/video97"), "\(kioskLine): \(outcome.standardError)")
+    }
+
+    /// A unit's ExecStart as arguments (program dropped), its `$VARIABLES` from the unit's own
+    /// `Environment=` defaults, with `replacing` applied.
+    static func execStart(_ unit: String, replacing: [String: String]) throws -> [String] {
+        let text = try String(contentsOfFile: "\(deploy)/\(unit)", encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        var line = try #require(lines.first { $0.hasPrefix("ExecStart=") }).dropFirst("ExecStart=".count).description
+        for environment in lines where environment.hasPrefix("Environment=") {
+            let assignment = environment.dropFirst("Environment=".count).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            guard let equals = assignment.firstIndex(of: "=") else { continue }
+            let value = assignment[assignment.index(after: equals)...].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            line = line.replacingOccurrences(of: "$" + assignment[..<equals], with: value)
+        }
+        for (from, to) in replacing { line = line.replacingOccurrences(of: from, with: to) }
+        return Array(line.split(separator: " ").map(String.init).dropFirst())
+    }
+
+    static func command(_ path: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let output = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    }
+}
