@@ -85,7 +85,8 @@ let package = Package(
         .target(
             name: "FestivalGateCLI",
             dependencies: [
-                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
+                "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Shared/CommandLineRunner"),
 

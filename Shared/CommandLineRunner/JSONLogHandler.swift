@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Shared
 import Synchronization
 
 /// swift-log to one JSON object per line on standard error, for shipping logs to a collector:
@@ -29,42 +30,25 @@ public struct JSONLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
-        var line = "{\"time\":\(Self.quoted(Self.timestamp()))"
-        line += ",\"level\":\(Self.quoted(event.level.rawValue)),\"label\":\(Self.quoted(label))"
-        line += ",\"message\":\(Self.quoted(event.message.description))"
-        if let error = event.error { line += ",\"error\":\(Self.quoted(String(describing: error)))" }
+        var fields: [(String, JSONValue)] = [
+            ("time", .string(Self.timestamp())), ("level", .string(event.level.rawValue)), ("label", .string(label)),
+            ("message", .string(event.message.description)),
+        ]
+        if let error = event.error { fields.append(("error", .string(String(describing: error)))) }
         for key in merged.keys.sorted() {
-            let name = Self.fixedKeys.contains(key) ? "meta_\(key)" : key
-            line += ",\(Self.quoted(name)):\(Self.json(merged[key]!))"
+            fields.append((Self.fixedKeys.contains(key) ? "meta_\(key)" : key, Self.json(merged[key]!)))
         }
-        line += "}\n"
+        let line = JSONValue.object(fields).description + "\n"
         Self.output.withLock { _ in FileHandle.standardError.write(Data(line.utf8)) }
     }
 
-    private static func json(_ value: Logger.Metadata.Value) -> String {
+    private static func json(_ value: Logger.Metadata.Value) -> JSONValue {
         switch value {
-        case .string(let text): quoted(text)
-        case .stringConvertible(let convertible): quoted(convertible.description)
-        case .array(let values): "[" + values.map(json).joined(separator: ",") + "]"
-        case .dictionary(let values): "{" + values.keys.sorted().map { "\(quoted($0)):\(json(values[$0]!))" }.joined(separator: ",") + "}"
+        case .string(let text): .string(text)
+        case .stringConvertible(let convertible): .string(convertible.description)
+        case .array(let values): .array(values.map(json))
+        case .dictionary(let values): .object(values.keys.sorted().map { ($0, json(values[$0]!)) })
         }
-    }
-
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
-    static func quoted(_ text: String) -> String {
-        var result = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20: result += String(format: "\\u%04x", scalar.value)
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
     }
 
     private static func timestamp() -> String {
