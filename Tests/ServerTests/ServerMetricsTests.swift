@@ -13,7 +13,10 @@ struct ServerMetricsTests {
             let organiser = try await server.organiser()
             let eventID = try await server.event(
                 organiser: organiser,
-                classes: [["ticket_class": 1, "name": "Floor", "price_cents": 1000], ["ticket_class": 2, "name": "Lawn", "capacity": 100]],
+                classes: [
+                    ["ticket_class": 1, "name": "Floor", "price_cents": 1000], ["ticket_class": 2, "name": "Lawn", "capacity": 100],
+                    ["ticket_class": 3, "name": "Balcony", "capacity": 50],
+                ],
                 seatMapCSV: LiveServer.seatMap(rows: 2, seatsPerRow: 5, ticketClass: 1))
             let seats = try await server.client.send(.GET, "/api/v1/events/\(eventID)/availability").fields("seats", "id", as: Int.self)
             let fans = try await server.attendees(2)
@@ -41,6 +44,7 @@ struct ServerMetricsTests {
             #expect(metrics[#"festivalgate_booking_refusals_total{reason="seat_taken"}"#] == 1)
             #expect(metrics[#"festivalgate_tickets_sold{event="\#(eventID)",class="1"}"#] == 2)
             #expect(metrics[#"festivalgate_tickets_sold{event="\#(eventID)",class="2"}"#] == 3)
+            #expect(metrics[#"festivalgate_tickets_sold{event="\#(eventID)",class="3"}"#] == 0, "a class with nothing sold reads 0")
             #expect(metrics[#"festivalgate_http_request_duration_seconds_count{route="/api/v1/events/{eventID}/bookings",method="POST",status="201"}"#] == 2)
             #expect(metrics[#"festivalgate_http_request_duration_seconds_count{route="/api/v1/events/{eventID}/bookings",method="POST",status="409"}"#] ?? 0 >= 1)
             #expect(metrics[#"festivalgate_http_request_duration_seconds_bucket{route="/api/v1/events/{eventID}/bookings",method="POST",status="201",le="+Inf"}"#] == 2)

@@ -64,8 +64,13 @@ public final class ServerMetrics: Sendable {
     /// The scrape: the figures read from the database now, then everything in Prometheus' text format.
     func exposition(readers: DatabaseReaders, now: Int64) throws -> [UInt8] {
         let (sold, sessions) = try readers.read { database in
+            // From the classes, so a class whose last ticket was cancelled reads 0, not its old count.
             let sold = try database.rows(
-                "SELECT event_id, ticket_class, COUNT(*) AS sold FROM ticket WHERE status = 'valid' GROUP BY event_id, ticket_class"
+                """
+                SELECT c.event_id, c.ticket_class, COUNT(t.id) AS sold FROM ticket_class c
+                LEFT JOIN ticket t ON t.event_id = c.event_id AND t.ticket_class = c.ticket_class AND t.status = 'valid'
+                GROUP BY c.event_id, c.ticket_class
+                """
             ).map { row -> (event: Int64, ticketClass: Int64, sold: Int64) in (try row["event_id"], try row["ticket_class"], try row["sold"]) }
             let sessions = try database.scalar("SELECT COUNT(*) FROM session WHERE expires_at > ?", now, as: Int64.self) ?? 0
             return (sold, sessions)
