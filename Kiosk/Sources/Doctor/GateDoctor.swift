@@ -90,8 +90,8 @@ public enum GateDoctor {
     }
 
     private static func modesSummary(_ camera: V4L2Camera.Description) -> String {
-        let sizes = camera.modes.map { "\($0.pixelFormat) \($0.width)x\($0.height)@\(Int($0.framesPerSecond.rounded()))" }
-        return sizes.isEmpty ? "no modes" : sizes.prefix(8).joined(separator: ", ") + (sizes.count > 8 ? ", …" : "")
+        let modes = camera.modes.map(\.description)
+        return modes.isEmpty ? "no modes" : modes.prefix(8).joined(separator: ", ") + (modes.count > 8 ? ", …" : "")
     }
 
     // MARK: Files

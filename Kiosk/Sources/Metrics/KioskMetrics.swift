@@ -30,8 +30,7 @@ public final class KioskMetrics: Sendable {
     /// One frame read and looked at by the decoders.
     func decoded(in duration: Duration) {
         frames.increment()
-        let (seconds, attoseconds) = duration.components
-        decodeTime.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        decodeTime.record(duration: duration)
     }
 
     /// A new verdict (a code still in view is not counted again).

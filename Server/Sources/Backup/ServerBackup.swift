@@ -53,7 +53,8 @@ public enum ServerBackup {
                 bookings: copy.scalar("SELECT COUNT(*) FROM booking", as: Int.self) ?? 0,
                 bytes: PrivateFiles.size(of: partial) ?? 0)
             guard rename(partial, output) == 0 else { throw BackupProblem("cannot rename \(partial) to \(output): \(String(cString: strerror(errno)))") }
-            AtomicFile.syncDirectory((output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent)
+            let folder = (output as NSString).deletingLastPathComponent
+            AtomicFile.syncDirectory(folder.isEmpty ? "." : folder)
             return summary
         } catch {
             unlink(partial)

@@ -50,7 +50,7 @@ public final class ServerMetrics: Sendable {
     /// One group commit of the writer: how many jobs it carried and how long BEGIN to COMMIT took.
     func committed(batchSize: Int, duration: Duration) {
         writerBatchSize.record(batchSize)
-        writerCommitTime.recordNanoseconds(duration.nanoseconds)
+        writerCommitTime.record(duration: duration)
     }
 
     /// One request answered: its route pattern (never the path itself, which would make a series
@@ -58,7 +58,7 @@ public final class ServerMetrics: Sendable {
     func requestServed(route: String, method: String, status: Int, duration: Duration) {
         let dimensions = [("route", route), ("method", method), ("status", String(status))]
         Metrics.Timer(label: "festivalgate_http_request_duration_seconds", dimensions: dimensions, factory: factory)
-            .recordNanoseconds(duration.nanoseconds)
+            .record(duration: duration)
     }
 
     /// The scrape: the figures read from the database now, then everything in Prometheus' text format.
@@ -83,12 +83,5 @@ public final class ServerMetrics: Sendable {
         }
         Metrics.Gauge(label: "festivalgate_active_sessions", factory: factory).record(sessions)
         return registry.emitToBuffer()
-    }
-}
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }
