@@ -161,7 +161,11 @@ struct GateNetworkTests {
             let took = ContinuousClock.now - revokedAt
             #expect(known && took < .seconds(2), "the revocation took \(took)")
 
+            let logged = north.process?.outputSoFar.count ?? 0
             network.killServer()  // the replica's own knowledge, not the server's answer
+            // Once the gate has noticed (its sync loop reports losing the server): a ticket the
+            // replica refuses is never asked about, so until then its verdict would say "online".
+            #expect(north.process?.waitForOutput(seconds: 10) { $0.dropFirst(logged).contains("sync: ") } == true)
             try north.show(tickets[1].token)
             let verdict = north.waitForVerdicts(2).last
             #expect(verdict?["reason"] as? String == "revoked" && verdict?["mode"] as? String == "offline", "\(String(describing: verdict))")
