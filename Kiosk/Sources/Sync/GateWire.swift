@@ -122,6 +122,7 @@ public struct RedeemAnswer: Decodable, Sendable, Equatable {
     var verdictReason: VerdictReason? {
         switch reason {
         case "ok": .ok
+        case "wrong_class": .wrongClass
         case "already_used": .alreadyUsed
         case "not_inside": .notInside
         case "revoked": .revoked

@@ -6,7 +6,7 @@ import Shared
 enum Admissions {
     /// The server's answer to a redeem, in the kiosk's terms.
     struct Outcome: Sendable, Equatable {
-        /// `ok`, or why not: `already_used`, `not_inside`, `revoked`, `cancelled`, `not_issued`.
+        /// `ok`, or why not: `wrong_class`, `already_used`, `not_inside`, `revoked`, `cancelled`, `not_issued`.
         let reason: String
         /// Milliseconds: when the ticket was last let in or out, and by which gate.
         let usedAt: Int64?
@@ -34,13 +34,17 @@ enum Admissions {
     }
 
     static func redeem(_ redeem: Redeem, by device: Device, now: Int64, in transaction: WriteTransaction) throws -> Outcome {
-        guard let ticket = try transaction.row("SELECT event_id, status FROM ticket WHERE id = ?", redeem.ticketID) else {
+        let claims = try GateClaims.of(device, now: now, in: transaction)
+        guard claims.times.contains(redeem.at) else { throw DeviceError.timeNotBelieved(at: redeem.at, believed: claims.times) }
+        guard let ticket = try transaction.row("SELECT event_id, ticket_class, status FROM ticket WHERE id = ?", redeem.ticketID) else {
             return Outcome(reason: "not_issued", usedAt: nil, usedGate: nil)
         }
         guard try ticket["event_id"] == device.eventID else { throw DeviceError.wrongEvent(ticketID: redeem.ticketID) }
         let status: Ticket.Status = try ticket["status"]
         let standing = try self.standing(of: redeem.ticketID, in: transaction)
         func refused(_ reason: String) -> Outcome { Outcome(reason: reason, usedAt: standing?.lastAt, usedGate: standing?.lastGate) }
+        // As at the kiosk: the class is the gate's first question about a ticket of its event.
+        guard claims.admits(ticketClass: try ticket["ticket_class"]) else { return refused("wrong_class") }
         switch status {
         case .valid: break
         case .revoked: return refused("revoked")
@@ -75,47 +79,66 @@ enum Admissions {
     }
 
     /// Stores pushed scans once each. An offline admission is applied to who is inside, and
-    /// becomes a conflict when the ticket was already inside or was no longer valid: it
-    /// happened, so it is recorded as it was, for the organisers to see. Returns how many were new.
+    /// becomes a conflict when the ticket was already inside, was no longer valid or is of a
+    /// class this gate does not take: it happened, so it is recorded as it was, for the
+    /// organisers to see. A scan the gate's claims do not support (GateClaims) is stored
+    /// flagged and moves nothing; an admission of another event's ticket refuses the whole push.
+    /// Returns how many were new.
     static func record(_ scans: [PushedScan], by device: Device, now: Int64, in transaction: WriteTransaction) throws -> Int {
+        let claims = try GateClaims.of(device, now: now, in: transaction)
         var added = 0
         for scan in scans {
+            let ticket = try scan.ticketID.flatMap { id in
+                try transaction.row("SELECT event_id, ticket_class, status, changed_at FROM ticket WHERE id = ?", id)
+            }
+            // Another event's ticket is none of this gate's business: it may report having
+            // turned one away (the kiosk names what it read), never having let one in.
+            var ticketID = scan.ticketID
+            if let ticket, let id = ticketID, try ticket["event_id"] != device.eventID {
+                if scan.admitted { throw DeviceError.wrongEvent(ticketID: id) }
+                ticketID = nil
+            }
+            let flag = claims.flag(at: scan.at, direction: scan.direction)
             let inserted = try transaction.run(
                 """
-                INSERT INTO gate_scan (device_id, scan_number, event_id, ticket_id, at, verdict, reason, direction, source, mode, received_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, scan_number) DO NOTHING
+                INSERT INTO gate_scan (device_id, scan_number, event_id, ticket_id, at, verdict, reason, direction, source, mode, received_at, flag)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, scan_number) DO NOTHING
                 """,
-                device.id, scan.scanNumber, device.eventID, scan.ticketID, scan.at, scan.admitted ? "admit" : "reject", scan.reason,
-                scan.direction.rawValue, scan.source, scan.online ? "online" : "offline", now)
+                device.id, scan.scanNumber, device.eventID, ticketID, scan.at, scan.admitted ? "admit" : "reject", scan.reason,
+                scan.direction.rawValue, scan.source, scan.online ? "online" : "offline", now, flag?.rawValue)
             guard inserted > 0 else { continue }
             added += 1
-            // An online admission was applied when it was redeemed; a rejection changes nothing.
-            guard scan.admitted, !scan.online, let ticketID = scan.ticketID else { continue }
-            try applyOffline(scan, ticketID: ticketID, scanID: transaction.lastInsertRowID, by: device, now: now, in: transaction)
+            // An online admission was applied when it was redeemed; a rejection changes nothing;
+            // a scan not believed changes nothing either.
+            guard scan.admitted, !scan.online, flag == nil, let ticketID, let ticket else { continue }
+            try applyOffline(scan, ticket: ticket, ticketID: ticketID, scanID: transaction.lastInsertRowID, claims: claims, now: now, in: transaction)
         }
         return added
     }
 
+    /// `ticket` is the ticket's row, of this gate's event.
     private static func applyOffline(
-        _ scan: PushedScan, ticketID: UInt64, scanID: Int64, by device: Device, now: Int64, in transaction: WriteTransaction
+        _ scan: PushedScan, ticket: SQLiteRow, ticketID: UInt64, scanID: Int64, claims: GateClaims, now: Int64, in transaction: WriteTransaction
     ) throws {
-        guard let ticket = try transaction.row("SELECT event_id, status, changed_at FROM ticket WHERE id = ?", ticketID),
-            try ticket["event_id"] == device.eventID
-        else { return }  // a ticket the server never issued for this event: the scan is kept, nothing else changes
+        let device = claims.device
         let standing = try standing(of: ticketID, in: transaction)
         // A redeem the gate gave up waiting for, though the server did answer it: the gate
         // decided offline, the server had already moved the ticket. One admission, not two.
         if let redeemID = scan.redeemID, let standing, standing.lastRedeem == redeemID { return }
+        func conflict(_ kind: String) throws {
+            try transaction.run(
+                "INSERT INTO gate_conflict (event_id, ticket_id, kind, scan_id, created_at) VALUES (?, ?, ?, ?, ?)",
+                device.eventID, ticketID, kind, scanID, now)
+        }
+        // Let in at a gate that does not take its class: the organisers hear of it, and the
+        // ticket is not counted in through a gate it had no business passing.
+        guard claims.admits(ticketClass: try ticket["ticket_class"]) else { return try conflict("admitted_wrong_class") }
         if scan.direction == .entry {
             let status: Ticket.Status = try ticket["status"]
-            let kind: String? =
-                if status != .valid, (try ticket["changed_at"] as Int64) <= scan.at / 1_000 { "admitted_when_not_valid" }
-                else if let standing, standing.inside { "admitted_twice" }
-                else { nil }
-            if let kind {
-                try transaction.run(
-                    "INSERT INTO gate_conflict (event_id, ticket_id, kind, scan_id, created_at) VALUES (?, ?, ?, ?, ?)",
-                    device.eventID, ticketID, kind, scanID, now)
+            if status != .valid, (try ticket["changed_at"] as Int64) <= scan.at / 1_000 {
+                try conflict("admitted_when_not_valid")
+            } else if let standing, standing.inside {
+                try conflict("admitted_twice")
             }
         }
         // Scans can arrive late and out of order: only a newer one moves the ticket in or out.

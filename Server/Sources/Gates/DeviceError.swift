@@ -9,6 +9,8 @@ public enum DeviceError: Error, Equatable, Sendable {
     case deviceRevoked
     /// A scan or redeem about another event's ticket.
     case wrongEvent(ticketID: UInt64)
+    /// A redeem at a time the server does not believe of this gate (GateClaims).
+    case timeNotBelieved(at: Int64, believed: ClosedRange<Int64>)
     case invalidScan(index: Int, problem: String)
 }
 
@@ -23,6 +25,8 @@ extension DeviceError: CustomStringConvertible {
         case .notEnrolled: "this device credential is not valid"
         case .deviceRevoked: "device revoked: an organiser withdrew this gate"
         case .wrongEvent(let ticketID): "ticket \(ticketID) is not a ticket of this gate's event"
+        case .timeNotBelieved(let at, let believed):
+            "at \(at) is outside the times this gate may report now (\(believed.lowerBound) to \(believed.upperBound), milliseconds since 1970): check the gate's clock"
         case .invalidScan(let index, let problem): "scans[\(index)]: \(problem)"
         }
     }

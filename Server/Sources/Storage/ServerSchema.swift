@@ -217,5 +217,28 @@ enum ServerSchema {
                 ALTER TABLE event ADD COLUMN time_zone TEXT NOT NULL DEFAULT 'UTC';
                 ALTER TABLE event ADD COLUMN currency TEXT NOT NULL DEFAULT 'EUR';
                 """),
+        .init(
+            "scans the server does not believe",
+            sql: """
+                -- A pushed scan whose time lies outside what the server accepts, or whose
+                -- direction is not its gate's, is kept as the gate sent it but flagged: it never
+                -- moves a ticket and is counted apart (docs/SECURITY.md, "What a gate may claim").
+                ALTER TABLE gate_scan ADD COLUMN flag TEXT CHECK (flag IN ('invalid_time', 'wrong_direction'));
+                -- An offline admission at a gate that does not take the ticket's class is a
+                -- conflict too. SQLite cannot widen a CHECK in place: the table is rebuilt.
+                CREATE TABLE gate_conflict_widened (
+                    id INTEGER PRIMARY KEY,
+                    event_id INTEGER NOT NULL,
+                    ticket_id INTEGER NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('admitted_twice', 'admitted_when_not_valid', 'admitted_wrong_class')),
+                    scan_id INTEGER NOT NULL REFERENCES gate_scan(id),
+                    created_at INTEGER NOT NULL
+                );
+                INSERT INTO gate_conflict_widened (id, event_id, ticket_id, kind, scan_id, created_at)
+                    SELECT id, event_id, ticket_id, kind, scan_id, created_at FROM gate_conflict;
+                DROP TABLE gate_conflict;
+                ALTER TABLE gate_conflict_widened RENAME TO gate_conflict;
+                CREATE INDEX gate_conflict_event ON gate_conflict(event_id);
+                """),
     ])
 }

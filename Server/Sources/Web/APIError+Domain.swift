@@ -62,6 +62,7 @@ extension DeviceError: APIErrorConvertible {
         case .notEnrolled: APIError(.unauthorized, "device_unknown", description)
         case .deviceRevoked: APIError(.unauthorized, "device_revoked", description)
         case .wrongEvent: APIError(.unprocessableContent, "wrong_event", description)
+        case .timeNotBelieved: APIError(.unprocessableContent, "invalid_time", description)
         case .invalidScan: APIError(.unprocessableContent, "invalid_scan", description)
         }
     }
