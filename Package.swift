@@ -186,7 +186,12 @@ let package = Package(
             ],
             path: "Tests/ServerTests"),
         .testTarget(
-            name: "KioskTests", dependencies: ["Kiosk", "Shared", "QRCodes", "TestSupport", "GateScenes"],
+            name: "KioskTests",
+            dependencies: [
+                "Kiosk", "Shared", "QRCodes", "TestSupport", "GateScenes",
+                // A hostile gate server on loopback, for what the kiosk must survive.
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             path: "Tests/KioskTests"),
     ],
     cxxLanguageStandard: .cxx17

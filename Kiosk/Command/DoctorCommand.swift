@@ -31,13 +31,14 @@ struct DoctorCommand: AsyncParsableCommand {
                 case .warning: "warning "
                 case .problem: "PROBLEM "
                 }
-                print("\(mark) \(finding.check): \(finding.detail)")
+                // Details quote the replica and the server (a gate's name, an error message).
+                print("\(mark) \(finding.check): \(OutsideText.printable(finding.detail, limit: 4_000))")
             }
         }
         let problems = findings.filter { $0.status == .problem }
         guard problems.isEmpty else {
             FileHandle.standardError.write(Data(
-                "gate-kiosk: this gate is not ready: \(problems.map { "\($0.check): \($0.detail)" }.joined(separator: "; "))\n".utf8))
+                "gate-kiosk: this gate is not ready: \(problems.map { "\($0.check): \(OutsideText.printable($0.detail, limit: 4_000))" }.joined(separator: "; "))\n".utf8))
             throw ExitCode(1)
         }
         if !json { print("ready") }

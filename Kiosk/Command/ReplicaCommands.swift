@@ -57,6 +57,7 @@ struct ImportCommand: ParsableCommand {
         let parsed = try TicketImport.parse(contents, name: file == "-" ? "standard input" : file)
         let replica = try KioskReplica(directory: data.path)
         let summary = try replica.apply(parsed, name: file, now: KioskClock.system.now())
-        print("imported: \(summary.added) new, \(summary.updated) updated, \(summary.revoked) revoked; \(try replica.ticketCount()) tickets known")
+        let stale = summary.olderThanKnown > 0 ? "; \(summary.olderThanKnown) older than what this gate knows, left as they were" : ""
+        print("imported: \(summary.added) new, \(summary.updated) updated, \(summary.revoked) revoked\(stale); \(try replica.ticketCount()) tickets known")
     }
 }

@@ -47,7 +47,7 @@ struct EnrollCommand: AsyncParsableCommand {
             throw CommandFailure("enrollment failed: \(error)")
         }
         let classes = device.classes.map { $0.map(String.init).joined(separator: ",") } ?? "all"
-        print("enrolled: gate \(device.name) (device \(device.id)), \(device.direction), classes \(classes), event \(device.eventID)")
+        print("enrolled: gate \(OutsideText.printable(device.name)) (device \(device.id)), \(device.direction), classes \(classes), event \(device.eventID)")
         let round = try await SyncRound(directory: data.path).run()
         print(round.summary)
     }

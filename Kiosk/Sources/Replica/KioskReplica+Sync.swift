@@ -94,10 +94,11 @@ extension KioskReplica {
                 if let status = change.status.flatMap(ReplicaTicket.Status.init(rawValue:)) {
                     try database.run(
                         """
-                        INSERT INTO ticket (id, event_id, status, holder, seat, ticket_class, origin, updated_at)
-                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'import', ?7)
+                        INSERT INTO ticket (id, event_id, status, holder, seat, ticket_class, origin, updated_at, known_at)
+                        VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'import', ?7, ?7)
                         ON CONFLICT (id) DO UPDATE SET status = excluded.status, holder = excluded.holder, seat = excluded.seat,
-                            ticket_class = excluded.ticket_class, origin = 'import', updated_at = excluded.updated_at
+                            ticket_class = excluded.ticket_class, origin = 'import', updated_at = excluded.updated_at,
+                            known_at = excluded.known_at
                         """, id, eventID, status.rawValue, change.holder ?? "", change.seat ?? "", change.ticketClass, now)
                 }
                 if let at = change.at, let gate = change.gate, change.kind == "ticket_admitted" || change.kind == "ticket_exited" {

@@ -77,5 +77,13 @@ enum KioskSchema {
                 -- told of: a movement older than that, arriving late, does not move it back.
                 ALTER TABLE ticket ADD COLUMN moved_at INTEGER;
                 """),
+        .init(
+            "how new the replica's word on each ticket is",
+            sql: """
+                -- The server time (milliseconds) the ticket's row stands as of: when the feed
+                -- brought it, or the import file's exported_at. An import older than this
+                -- leaves the row alone, so a stale file cannot undo a revocation.
+                ALTER TABLE ticket ADD COLUMN known_at INTEGER;
+                """),
     ])
 }

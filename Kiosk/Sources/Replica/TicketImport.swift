@@ -160,8 +160,8 @@ private struct Seconds: CheckedValue {
 
 private struct Text: CheckedValue {
     let value: String
-    static let rule = "must be text of at most 200 bytes"
-    static func check(_ raw: String) -> String? { raw.utf8.count <= 200 ? raw : nil }
+    static let rule = "must be text of at most \(OutsideText.maxBytes) bytes without control characters"
+    static func check(_ raw: String) -> String? { OutsideText.isAcceptable(raw) ? raw : nil }
 }
 
 private struct Status: CheckedValue {
@@ -175,6 +175,8 @@ public struct ImportSummary: Sendable, Equatable {
     public var added = 0
     public var updated = 0
     public var revoked = 0
+    /// Tickets the replica knows of as of a later time than the file: left as they were.
+    public var olderThanKnown = 0
 }
 
 /// A file that cannot be imported; nothing of it was.

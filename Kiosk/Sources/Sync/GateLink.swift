@@ -56,7 +56,9 @@ public final class GateLink: Sendable {
     /// A page of the feed after `seq`; with `wait`, held until something changes.
     public func changes(after seq: Int64, limit: Int, wait: Int, pending: Int, clockOffset: Int64) async throws(LinkError) -> FeedPage {
         let query = "after=\(seq)&limit=\(limit)&wait=\(wait)&pending=\(pending)&clock_offset_ms=\(clockOffset)"
-        return try await call(.GET, "gate/changes?\(query)", body: nil as [String: String]?, deadline: .seconds(Int64(wait) + 10))
+        let page: FeedPage = try await call(.GET, "gate/changes?\(query)", body: nil as [String: String]?, deadline: .seconds(Int64(wait) + 10))
+        try page.checkAdvances(after: seq)
+        return page
     }
 
     /// Asks the server to let `ticketID` through this gate, waiting at most `deadline`.
@@ -73,7 +75,10 @@ public final class GateLink: Sendable {
     private static let encoder = JSONEncoder()
     private static let decoder = JSONDecoder()
 
-    private func call<Body: Encodable, Answer: Decodable>(
+    /// The most an answer may hold: a full feed page of the longest names is a few megabytes.
+    static let maxAnswerBytes = 16 << 20
+
+    private func call<Body: Encodable, Answer: CheckedAnswer>(
         _ method: HTTPMethod, _ path: String, body: Body?, deadline: Duration
     ) async throws(LinkError) -> Answer {
         var request = HTTPClientRequest(url: server.appendingPathComponent("api/v1").absoluteString + "/" + path)
@@ -89,11 +94,13 @@ public final class GateLink: Sendable {
         do {
             let response = try await client.execute(request, timeout: .nanoseconds(Int64(deadline / .nanoseconds(1))))
             status = response.status.code
-            bytes = try await response.body.collect(upTo: 64 << 20)
+            bytes = try await response.body.collect(upTo: Self.maxAnswerBytes)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout || error == .connectTimeout {
             throw .timedOut
         } catch is CancellationError {
             throw .timedOut
+        } catch is NIOTooManyBytesError {
+            throw .badAnswer("the server's answer to \(path.prefix { $0 != "?" }) is larger than \(Self.maxAnswerBytes >> 20) MB: not read")
         } catch {
             throw .unreachable(Self.describe(error))
         }
@@ -101,13 +108,19 @@ public final class GateLink: Sendable {
         guard (200..<300).contains(status) else {
             let answer = try? Self.decoder.decode(ErrorAnswer.self, from: data)
             if status == 401, answer?.error.code == "device_revoked" { throw .revoked }
-            throw .refused(status: Int(status), code: answer?.error.code ?? "http_\(status)", message: answer?.error.message ?? "HTTP \(status)")
+            // The server's words reach logs and the operator's terminal: made printable first.
+            throw .refused(
+                status: Int(status), code: OutsideText.printable(answer?.error.code ?? "http_\(status)"),
+                message: OutsideText.printable(answer?.error.message ?? "HTTP \(status)"))
         }
+        let answer: Answer
         do {
-            return try Self.decoder.decode(Answer.self, from: data)
+            answer = try Self.decoder.decode(Answer.self, from: data)
         } catch {
-            throw .badAnswer("the server's answer to \(path.prefix { $0 != "?" }) does not read: \(error)")
+            throw .badAnswer("the server's answer to \(path.prefix { $0 != "?" }) does not read: \(OutsideText.printable(String(describing: error)))")
         }
+        try answer.check()
+        return answer
     }
 
     /// NIO's errors say more in their debug form ("connection refused (errno: 111)").
