@@ -62,7 +62,7 @@ struct ServerRunOptions: ParsableArguments {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         if let publicURL {
-            guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://"), publicURL.count > "https://".count else {
+            guard publicURL.hasPrefix("http://") || publicURL.hasPrefix("https://"), WebOrigin(url: publicURL) != nil else {
                 throw ValidationError("--public-url must start with http:// or https://, such as https://tickets.example.org")
             }
         }

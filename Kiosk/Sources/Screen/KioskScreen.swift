@@ -25,47 +25,59 @@ public enum KioskScreen {
 
     // MARK: Parts
 
+    /// Gate, direction and event on the left; camera, link and unsynced scans on the right. When
+    /// the line is too narrow (80 columns, a long or Korean gate name), the least important
+    /// parts are said shorter, then left out, one at a time: never cut in the middle of a word.
     private static func statusLine(_ state: ScreenState, columns: Int, now: Int64) -> String {
-        let brand = columns >= 100 ? " FestivalGate ·" : ""
-        let left = "\(brand) gate \(state.gate) · \(state.direction == .entry ? "ENTRY" : "EXIT") · event \(state.eventID)"
-        let camera: String
+        let camera: [String]
         switch state.camera {
-        case .starting: camera = "camera starting"
-        case .streaming: camera = "camera ok"
-        case .lost: camera = "CAMERA LOST"
-        case .ended: camera = "recording ended"
+        case .starting: camera = ["camera starting", "cam starting"]
+        case .streaming: camera = ["camera ok", "cam ok"]
+        case .lost: camera = ["CAMERA LOST"]
+        case .ended: camera = ["recording ended", "rec ended"]
         }
-        let right: String
         var colour = state.camera.isLost ? "\u{1B}[1;97;41m" : "\u{1B}[30;47m"
+        var line = StatusParts()
+        let brand = line.add(["FestivalGate", ""], left: true)
+        let gate = line.add(["gate \(state.gate)", state.gate], left: true)
+        line.add([state.direction == .entry ? "ENTRY" : "EXIT"], left: true)
+        let event = line.add(["event \(state.eventID)", "ev \(state.eventID)", ""], left: true)
+        let cameraPart = line.add(camera, left: false)
+        var age: Int
         if let link = state.link {
-            right = "\(camera) · \(linkText(link, now: now)) · \(state.counters.pending) unsynced "
+            line.add([connectionText(link.connection)], left: false)
+            age = line.add(link.syncedAt.map { ["replica \(shortDuration(now - $0)) old", "\(shortDuration(now - $0)) old", ""] } ?? ["replica never synced", "never synced"], left: false)
+            if abs(link.clockOffset) > SyncStatus.clockWarning {
+                line.add(["CLOCK OFF BY \(shortDuration(abs(link.clockOffset))): server time used", "CLOCK OFF \(shortDuration(abs(link.clockOffset)))"], left: false)
+            }
             switch link.connection {
             case .revoked: colour = "\u{1B}[1;97;41m"
             case .offline where !state.camera.isLost: colour = "\u{1B}[1;30;43m"
             default: break
             }
         } else {
-            let age = state.lastImportAt.map { "tickets \(duration(now - $0)) old" } ?? "no tickets imported"
-            right = "\(camera) · \(age) · \(state.counters.pending) unsynced "
+            age = line.add(state.lastImportAt.map { ["tickets \(duration(now - $0)) old", "\(duration(now - $0)) old", ""] } ?? ["no tickets imported", "no tickets"], left: false)
         }
-        return style(fit(left, right, columns: columns), columns: columns, colour: colour)
+        let pending = state.counters.pending
+        let unsynced = line.add(pending == 0 ? ["0 unsynced", ""] : ["\(pending) unsynced"], left: false)
+        // Least important first: each step says one part shorter, or leaves it out.
+        let squeeze = [brand, event, age, gate, cameraPart, event, age, unsynced]
+        var text = line.text(columns: columns)
+        for part in squeeze where DisplayWidth.of(text) > columns {
+            line.shorten(part)
+            text = line.text(columns: columns)
+        }
+        return style(text, columns: columns, colour: colour)
     }
 
-    /// Online or not, how old the replica is, and a clock the server had to correct.
-    private static func linkText(_ link: SyncStatus.Snapshot, now: Int64) -> String {
-        let age = link.syncedAt.map { "replica \(shortDuration(now - $0)) old" } ?? "replica never synced"
-        var parts: [String]
-        switch link.connection {
-        case .standalone: parts = [age]
-        case .connecting: parts = ["connecting", age]
-        case .online: parts = ["ONLINE", age]
-        case .offline: parts = ["OFFLINE", age]
-        case .revoked: parts = ["DEVICE REVOKED: judging offline", age]
+    private static func connectionText(_ connection: SyncStatus.Connection) -> String {
+        switch connection {
+        case .standalone: "standalone"
+        case .connecting: "connecting"
+        case .online: "ONLINE"
+        case .offline: "OFFLINE"
+        case .revoked: "DEVICE REVOKED: judging offline"
         }
-        if abs(link.clockOffset) > SyncStatus.clockWarning {
-            parts.append("CLOCK OFF BY \(shortDuration(abs(link.clockOffset))): server time used")
-        }
-        return parts.joined(separator: " · ")
     }
 
     /// "12 s" under a minute, then as `duration`.
@@ -150,18 +162,19 @@ public enum KioskScreen {
 
     /// Every line passes here, so no text from a ticket, the replica or the keyboard can move the
     /// cursor, clear the screen or retitle the terminal: unprintable characters show as U+FFFD.
+    /// Widths are the terminal's columns (DisplayWidth): a line never wraps.
     private static func pad(_ text: String, to columns: Int) -> String {
-        let clipped = String(PrintableText.sanitized(text).prefix(columns))
-        return clipped + String(repeating: " ", count: max(0, columns - clipped.count))
+        let clipped = DisplayWidth.clipped(PrintableText.sanitized(text), columns: columns)
+        return clipped + String(repeating: " ", count: max(0, columns - DisplayWidth.of(clipped)))
     }
 
     private static func centre(_ text: String, columns: Int) -> String {
-        String(repeating: " ", count: max(0, (columns - text.count) / 2)) + text
+        String(repeating: " ", count: max(0, (columns - DisplayWidth.of(text)) / 2)) + text
     }
 
     private static func fit(_ left: String, _ right: String, columns: Int) -> String {
-        let gap = columns - left.count - right.count
-        return gap >= 1 ? left + String(repeating: " ", count: gap) + right : String((left + " " + right).prefix(columns))
+        let gap = columns - DisplayWidth.of(left) - DisplayWidth.of(right)
+        return gap >= 1 ? left + String(repeating: " ", count: gap) + right : left + " " + right
     }
 
     static func duration(_ milliseconds: Int64) -> String {

@@ -94,11 +94,12 @@ extension HTTPFields {
 
 /// Rules for what people type, shared by every endpoint that takes such a field.
 enum InputRules {
+    /// An address as stored (EmailAddress): trimmed, in NFC, with no invisible character.
     static func email(_ raw: String) throws -> String {
-        let email = raw.trimmingCharacters(in: .whitespaces)
+        let email = EmailAddress.stored(raw.trimmingCharacters(in: .whitespaces))
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard email.utf8.count <= 254, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
-            !email.contains(where: { $0.isWhitespace }), PrintableText.isPrintable(email)
+            !email.contains(where: { $0.isWhitespace }), PrintableText.isPrintable(email), !EmailAddress.hasInvisibleCharacters(email)
         else { throw APIError(.unprocessableContent, "invalid_email", "that is not an email address") }
         return email
     }

@@ -26,7 +26,9 @@ struct AccountDesk {
 
     func logIn(email rawEmail: String, password: String, address: String?) async throws -> (Account, token: String) {
         let email = rawEmail.trimmingCharacters(in: .whitespaces)
-        try throttles.beginLogIn(email: email, address: address)
+        // However it is typed, one address is one throttle.
+        let throttleKey = EmailAddress.key(email)
+        try throttles.beginLogIn(email: throttleKey, address: address)
         let found = try readers.read { try AccountRepository.credentials(email: email, in: $0) }
         // An unknown email costs a full check against a hash of the same strength, so timing
         // tells nobody who has an account; the answer is the same for both.
@@ -34,7 +36,7 @@ struct AccountDesk {
         guard let (account, _) = found, matches else {
             throw APIError(.unauthorized, "wrong_credentials", "email or password is wrong", headers: .noStore)
         }
-        throttles.logInSucceeded(email: email, address: address)
+        throttles.logInSucceeded(email: throttleKey, address: address)
         return (account, try await sessions.open(for: account, now: clock.now()))
     }
 }

@@ -39,7 +39,7 @@ public enum AccountRecovery {
         let hash = try PasswordHasher.standard.hash(password)
         try withDatabase(dataDirectory) { database in
             try database.transaction { database in
-                guard let account = try AccountRepository.credentials(email: email.trimmingCharacters(in: .whitespaces), in: database)?.0
+                guard let account = try AccountRepository.credentials(email: email, in: database)?.0
                 else { throw AccountRecoveryError("no account has the email \(email)") }
                 try database.run("UPDATE account SET password_hash = ? WHERE id = ?", hash, account.id)
                 try database.run("DELETE FROM session WHERE account_id = ?", account.id)
@@ -54,6 +54,10 @@ public enum AccountRecovery {
             throw AccountRecoveryError("there is no server database at \(path)")
         }
         let database = try SQLiteDatabase(path: path, durability: .full)
+        // A server not started since an upgrade may have left the schema behind.
+        for collision in try ServerSchema.migrate(database) {
+            FileHandle.standardError.write(Data("warning: \(collision)\n".utf8))
+        }
         try body(database)
     }
 }

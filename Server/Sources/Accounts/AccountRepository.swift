@@ -6,21 +6,25 @@ enum AccountRepository {
     static func create(
         email: String, displayName: String, passwordHash: String, role: Account.Role, now: Int64, in transaction: WriteTransaction
     ) throws -> Account {
+        let email = EmailAddress.stored(email)
         do {
             try transaction.run(
-                "INSERT INTO account (email, display_name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?)",
-                email, displayName, passwordHash, role.rawValue, now)
+                "INSERT INTO account (email, email_key, display_name, password_hash, role, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                email, EmailAddress.key(email), displayName, passwordHash, role.rawValue, now)
         } catch let error as SQLiteError where error.isConstraintViolation {
             throw AccountError.emailTaken
         }
         return Account(id: transaction.lastInsertRowID, email: email, displayName: displayName, role: role)
     }
 
-    /// The account and its password hash for `email`, if there is one.
+    /// The account and its password hash for `email` however it is typed (EmailAddress), if there
+    /// is one. An account left without a key by a collision answers to its exact address.
     static func credentials(email: String, in database: some SQLiteQuerying) throws -> (Account, String)? {
-        try database.row("SELECT \(Account.columns), password_hash FROM account WHERE email = ?", email).map {
-            (try Account(row: $0), try $0["password_hash"])
-        }
+        let typed = EmailAddress.stored(email.trimmingCharacters(in: .whitespaces))
+        return try database.row(
+            "SELECT \(Account.columns), password_hash FROM account WHERE email_key = ? OR (email_key IS NULL AND email = ?) ORDER BY email_key IS NULL LIMIT 1",
+            EmailAddress.key(typed), typed
+        ).map { (try Account(row: $0), try $0["password_hash"]) }
     }
 
     static func account(id: Int64, in database: some SQLiteQuerying) throws -> Account? {

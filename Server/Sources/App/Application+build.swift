@@ -33,9 +33,9 @@ public struct ServerOptions: Sendable {
     /// Whether the session cookie is marked `Secure`: when people reach the server over https.
     public var secureCookies: Bool { publicURL?.lowercased().hasPrefix("https://") == true }
 
-    /// `scheme://host[:port]` of `publicURL`, lowercased, without a path.
-    var publicOrigin: String? {
-        publicURL.map { CrossSiteGuardMiddleware.origin(ofURL: $0).lowercased() }
+    /// The origin of `publicURL`, as browsers compare them.
+    var publicOrigin: WebOrigin? {
+        publicURL.flatMap(WebOrigin.init(url:))
     }
 }
 
@@ -67,15 +67,19 @@ public func buildApplication(
 
 /// Every route of the server.
 public func buildRouter(
-    environment: ServerEnvironment, publicOrigin: String? = nil, publicURL: String? = nil, metricsToken: String? = nil
+    environment: ServerEnvironment, publicOrigin: WebOrigin? = nil, publicURL: String? = nil, metricsToken: String? = nil
 ) -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
+    // HEAD wherever GET works, as HTTP asks and docs/SERVER.md promises.
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     // First, so that every answer is timed, errors and pages included.
     router.add(middleware: RequestMetricsMiddleware(metrics: environment.metrics))
+    // Outside the error middleware, so that refusals are marked private too.
+    router.add(middleware: PrivateAnswersMiddleware())
     let methods = MethodTable()
     let apiErrors = APIErrorMiddleware(methods: methods)
-    let pages = PageKit(secureCookies: environment.sessions.secureCookies)
+    let pages = PageKit(forms: FormProtection(key: environment.formTokenKey, secureCookies: environment.sessions.secureCookies))
     router.add(middleware: apiErrors)
+    router.add(middleware: HostCheckMiddleware())
     router.add(middleware: SessionMiddleware(sessions: environment.sessions, clock: environment.clock))
     router.add(middleware: PageErrorMiddleware(pages: pages, apiErrors: apiErrors))
     router.add(middleware: CrossSiteGuardMiddleware(publicOrigin: publicOrigin))

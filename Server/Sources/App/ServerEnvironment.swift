@@ -18,6 +18,8 @@ public struct ServerEnvironment: Sendable {
     let throttles: Throttles
     /// What `/metrics` reports.
     public let metrics: ServerMetrics
+    /// The key of the pages' form tokens, from the database (`ServerSecret`).
+    let formTokenKey: [UInt8]
 
     /// The issuer for the active key at this moment (it follows `keys.json`).
     public var issuer: TicketIssuer { keys.issuer }
@@ -38,11 +40,12 @@ public struct ServerEnvironment: Sendable {
             changeBell.ring(changedEvents)
         }
         let readers = DatabaseReaders(path: directory.databasePath)
+        let formTokenKey = try ServerSecret.formTokenKey(databasePath: directory.databasePath)
         return ServerEnvironment(
             dataDirectory: directory, writer: writer, readers: readers,
             sessions: SessionStore(writer: writer, readers: readers, secureCookies: secureCookies), availability: availability,
             changeBell: changeBell,
             keys: try ServerKeys(ring: keyRing, store: directory.keyStore), clock: clock, passwordHasher: passwordHasher,
-            throttles: Throttles(policy: throttling, clock: clock, metrics: metrics), metrics: metrics)
+            throttles: Throttles(policy: throttling, clock: clock, metrics: metrics), metrics: metrics, formTokenKey: formTokenKey)
     }
 }

@@ -66,10 +66,12 @@ struct DeviceController {
         }
     }
 
-    /// A URL a gate's camera could read from a QR code: the server and the code in one.
+    /// A URL a gate's camera could read from a QR code: the server and the code in one. From
+    /// `--public-url` when set; else from the Host the organiser used, which `HostCheckMiddleware`
+    /// has found well formed (checked here again: a URL is never built from anything else).
     static func enrollmentURL(code: String, publicURL: String?, request: Request) -> String {
-        let base = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
-            ?? "http://\(request.head.authority ?? "localhost")"
+        let requested = request.hostAuthority.flatMap { WebOrigin(scheme: "http", authority: $0) }
+        let base = publicURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? requested?.description ?? "http://localhost"
         return "\(base)/gate/enroll?code=\(code)"
     }
 }

@@ -122,7 +122,7 @@ struct EventAdminPages {
         _ = try context.require(.organiser)
         let id = try EventController.eventID(context)
         let fields = try await Self.multipartFields(request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
+        try kit.forms.check(fields, request: request, context: context)
         let site = kit.site(request, context: context)
         let event = try readers.read { try EventRepository.existing(id: id, in: $0) }
         let file = fields["seatmap"] ?? ""

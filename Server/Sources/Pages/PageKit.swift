@@ -7,8 +7,9 @@ import Shared
 /// What every page handler needs: the templates, who is asking and in which language, the
 /// form token, and the headers every page carries.
 struct PageKit: Sendable {
-    /// Whether cookies set by pages are `Secure` (the public URL is https).
-    let secureCookies: Bool
+    /// The forms' tokens and cookie; whether cookies set by pages are `Secure` (the public URL is https).
+    let forms: FormProtection
+    var secureCookies: Bool { forms.secureCookies }
 
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
@@ -21,7 +22,7 @@ struct PageKit: Sendable {
 
     /// Who is asking, in which language, and the token their forms carry.
     func site(_ request: Request, context: AppRequestContext) -> PageSite {
-        let (token, cookie) = FormProtection.token(for: request, context: context, secureCookies: secureCookies)
+        let (token, cookie) = forms.token(for: request, context: context)
         return PageSite(
             language: Language.of(request), account: context.account, formToken: token, path: request.uri.description,
             cookies: cookie.map { [$0] } ?? [], acceptsGzip: Gzip.isAccepted(request.headers[.acceptEncoding]))
@@ -30,7 +31,7 @@ struct PageKit: Sendable {
     /// A submitted form, once its token has been checked, and who sent it.
     func submittedForm(_ request: Request, context: AppRequestContext) async throws -> (FormFields, PageSite) {
         let fields = try await FormFields(request: request, context: context)
-        try FormProtection.check(fields, request: request, context: context)
+        try forms.check(fields, request: request, context: context)
         return (fields, site(request, context: context))
     }
 
@@ -119,9 +120,15 @@ struct PageKit: Sendable {
     }
 
     /// A path on this site to go back to after a form (`next=`): anything else is the home page,
-    /// so a link cannot send people to another site.
+    /// so a link cannot send people to another site. Judged as a browser reads a Location: it
+    /// drops tabs and newlines anywhere and takes a backslash for `/`, so `/\t/evil.example` is
+    /// `//evil.example`, another site. So no control character or space is let through at all,
+    /// and the second character is no slash of either kind.
     static func localPath(_ raw: String?) -> String {
-        guard let raw, raw.hasPrefix("/"), !raw.hasPrefix("//"), !raw.hasPrefix("/\\"), !raw.contains(where: { $0.isNewline }) else { return "/" }
+        guard let raw, raw.hasPrefix("/"),
+            !raw.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7F || $0.properties.generalCategory == .control }),
+            !["/", "\\"].contains(raw.dropFirst().first)
+        else { return "/" }
         return raw
     }
 }

@@ -47,7 +47,9 @@ public final class DatabaseWriter: Service, Sendable {
         onCommit: @escaping @Sendable (_ changedEvents: Set<UInt32>) -> Void = { _ in }
     ) throws {
         let database = try SQLiteDatabase(path: path, durability: .full)
-        try ServerSchema.migrator.migrate(database)
+        for collision in try ServerSchema.migrate(database) {
+            logger.warning("\(collision)")
+        }
         connection = ConnectionHandOff(database)
         self.onCommit = onCommit
         self.metrics = metrics

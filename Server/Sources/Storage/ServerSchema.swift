@@ -240,5 +240,33 @@ enum ServerSchema {
                 ALTER TABLE gate_conflict_widened RENAME TO gate_conflict;
                 CREATE INDEX gate_conflict_event ON gate_conflict(event_id);
                 """),
+        .init(
+            "the server's own secrets",
+            sql: """
+                -- Random keys the server makes on first start (ServerSecret): in the database, so a
+                -- restart or a second process accepts what the first one signed, and a backup
+                -- carries them.
+                CREATE TABLE server_secret (
+                    name TEXT PRIMARY KEY,
+                    value BLOB NOT NULL CHECK (length(value) >= 32)
+                ) WITHOUT ROWID;
+                """),
+        .init(
+            "emails compared as people mean them",
+            sql: """
+                -- The address in NFC with full case folding (EmailAddress.key): one account per
+                -- address however it is typed. Filled for older accounts in Swift after the
+                -- migrations (ServerSchema.migrate); an account whose key another account holds
+                -- already keeps NULL and is found by its address exactly as stored.
+                ALTER TABLE account ADD COLUMN email_key TEXT;
+                CREATE UNIQUE INDEX account_email_key ON account(email_key);
+                """),
     ])
+
+    /// Brings `database` to the newest schema, then fills what SQL alone cannot (email keys).
+    /// Returns the accounts whose addresses collided once normalised, for the operator.
+    static func migrate(_ database: SQLiteDatabase) throws -> [EmailAddress.Collision] {
+        try migrator.migrate(database)
+        return try EmailAddress.completeKeys(in: database)
+    }
 }

@@ -42,17 +42,17 @@ struct TicketController {
     }
 
     @Sendable func token(request: Request, context: AppRequestContext) async throws -> TokenResponse {
-        let ticket = try visibleTicket(context)
+        let ticket = try enterableTicket(context)
         return TokenResponse(ticketID: String(ticket.id), token: ticket.token)
     }
 
     @Sendable func qrSVG(request: Request, context: AppRequestContext) async throws -> Response {
-        let svg = QRRenderer.svg(try QRCode(encoding: try visibleTicket(context).token, correction: .medium))
+        let svg = QRRenderer.svg(try QRCode(encoding: try enterableTicket(context).token, correction: .medium))
         return Response(status: .ok, headers: [.contentType: "image/svg+xml"], body: .init(byteBuffer: ByteBuffer(string: svg)))
     }
 
     @Sendable func qrPNG(request: Request, context: AppRequestContext) async throws -> Response {
-        let png = try QRRenderer.png(try QRCode(encoding: try visibleTicket(context).token, correction: .medium))
+        let png = try QRRenderer.png(try QRCode(encoding: try enterableTicket(context).token, correction: .medium))
         return Response(status: .ok, headers: [.contentType: "image/png"], body: .init(byteBuffer: ByteBuffer(bytes: png)))
     }
 
@@ -121,6 +121,14 @@ struct TicketController {
         guard let ticket = try readers.read({ try TicketRepository.ticket(id: id, in: $0) }),
             ticket.accountID == account.id || account.role.includes(.organiser)
         else { throw TicketError.notFound }
+        return ticket
+    }
+
+    /// A ticket whose code may still be handed out: a cancelled or revoked one is `409
+    /// ticket_not_valid`, as on the pages, so nobody is sent to the gate with a dead code.
+    private func enterableTicket(_ context: AppRequestContext) throws -> Ticket {
+        let ticket = try visibleTicket(context)
+        guard ticket.status == .valid else { throw TicketError.notValid(ticket.status) }
         return ticket
     }
 

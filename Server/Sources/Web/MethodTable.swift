@@ -13,7 +13,8 @@ final class MethodTable: Sendable {
         }
     }
 
-    /// The methods served at `path`, sorted; empty when no route has this path.
+    /// The methods served at `path`, sorted; empty when no route has this path. (HEAD, which the
+    /// router answers wherever GET works, goes unlisted with GET, as it always has here.)
     func methods(at path: String) -> [String] {
         let wanted = Self.components(path)
         let methods = routes.withLock { routes in
@@ -27,6 +28,18 @@ final class MethodTable: Sendable {
     }
 
     private static func matches(_ pattern: [Substring], _ path: [Substring]) -> Bool {
-        pattern.count == path.count && zip(pattern, path).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+        pattern.count == path.count && zip(pattern, path).allSatisfy(matches)
+    }
+
+    /// One component of a route as the router describes it: `tickets`, `{ticketID}`, `*`, or a
+    /// capture with a fixed prefix or suffix (`{id}.csv`).
+    private static func matches(_ pattern: Substring, _ component: Substring) -> Bool {
+        if pattern == "*" { return true }
+        guard let open = pattern.firstIndex(of: "{"), let close = pattern.lastIndex(of: "}"), open < close else {
+            return pattern == component
+        }
+        let prefix = pattern[..<open]
+        let suffix = pattern[pattern.index(after: close)...]
+        return component.count > prefix.count + suffix.count && component.hasPrefix(prefix) && component.hasSuffix(suffix)
     }
 }

@@ -258,6 +258,20 @@ public enum SHA256 {
     }
 }
 
+/// HMAC-SHA256: form tokens keyed with the server's secret, and a waiting room's draw. The
+/// corresponding C call is `EVP_Q_mac("HMAC", "SHA256")`.
+public enum HMACSHA256 {
+    public static func authenticationCode(for message: [UInt8], key: [UInt8]) -> [UInt8] {
+        var code = [UInt8](repeating: 0, count: 32)
+        var length = 0
+        // A MAC over memory we hold fails only on allocation failure.
+        guard EVP_Q_mac(nil, "HMAC", nil, "SHA256", nil, key, key.count, message, message.count, &code, code.count, &length) != nil,
+            length == 32
+        else { fatalError("\(OpenSSLError("EVP_Q_mac(HMAC-SHA256)"))") }
+        return code
+    }
+}
+
 /// Compares secrets in time that does not depend on where they differ. The corresponding C
 /// call is `CRYPTO_memcmp`.
 public func constantTimeEquals(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {

@@ -6,11 +6,16 @@ public enum CSV {
     }
 
     /// A field quoted when it must be, and never read by a spreadsheet as a formula (a name
-    /// such as `=HYPERLINK(…)` gets a leading apostrophe).
+    /// such as `=HYPERLINK(…)` gets a leading apostrophe). Both are judged on Unicode scalars,
+    /// not characters: `=` with a combining accent is one character that is not `=`, yet a
+    /// spreadsheet still sees the `=`; and `\r\n` is one character that is neither `\r` nor `\n`.
     public static func field(_ text: String) -> String {
         var text = text
-        if let first = text.first, "=+-@\t\r".contains(first) { text = "'" + text }
-        guard text.contains(where: { ",\"\r\n".contains($0) }) else { return text }
+        if let first = text.unicodeScalars.first, formulaStarts.contains(first) { text = "'" + text }
+        guard text.unicodeScalars.contains(where: needsQuotes.contains) else { return text }
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
+    private static let formulaStarts: Set<Unicode.Scalar> = ["=", "+", "-", "@", "\t", "\r", "\n"]
+    private static let needsQuotes: Set<Unicode.Scalar> = [",", "\"", "\r", "\n"]
 }
