@@ -32,7 +32,9 @@ public enum KioskScreen {
         let camera: [String]
         switch state.camera {
         case .starting: camera = ["camera starting", "cam starting"]
-        case .streaming: camera = ["camera ok", "cam ok"]
+        // A working camera is the normal state: on a very narrow screen it goes unsaid (a lost
+        // one fills the middle of the screen besides).
+        case .streaming: camera = ["camera ok", "cam ok", ""]
         case .lost: camera = ["CAMERA LOST"]
         case .ended: camera = ["recording ended", "rec ended"]
         }
@@ -60,14 +62,13 @@ public enum KioskScreen {
         }
         let pending = state.counters.pending
         let unsynced = line.add(pending == 0 ? ["0 unsynced", ""] : ["\(pending) unsynced"], left: false)
-        // Least important first: each step says one part shorter, or leaves it out.
-        let squeeze = [brand, event, age, gate, cameraPart, event, age, unsynced]
-        var text = line.text(columns: columns)
-        for part in squeeze where DisplayWidth.of(text) > columns {
+        // Least important first: each step says one part shorter, or leaves it out; a gate name
+        // too long for what is left is cut last, with an ellipsis.
+        for part in [brand, event, age, gate, cameraPart, event, age, unsynced, cameraPart] where !line.fits(columns) {
             line.shorten(part)
-            text = line.text(columns: columns)
         }
-        return style(text, columns: columns, colour: colour)
+        if !line.fits(columns) { line.clip(gate, toFit: columns) }
+        return style(line.text(columns: columns), columns: columns, colour: colour)
     }
 
     private static func connectionText(_ connection: SyncStatus.Connection) -> String {

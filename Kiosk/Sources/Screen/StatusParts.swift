@@ -24,15 +24,37 @@ struct StatusParts {
         parts[index].level = min(parts[index].level + 1, parts[index].forms.count - 1)
     }
 
-    /// The line: left parts and right parts joined by ` · `, apart by at least one space. It may
-    /// be wider than `columns`: the caller shortens parts until it is not.
+    /// Cuts part `index` (a gate's long name) with an ellipsis until the line fits `columns`,
+    /// keeping at least its first character.
+    mutating func clip(_ index: Int, toFit columns: Int) {
+        let text = parts[index].text
+        let room = DisplayWidth.of(text) - overflow(columns)
+        parts[index] = Part(forms: [DisplayWidth.clipped(text, columns: max(2, room))], left: parts[index].left)
+    }
+
+    /// Whether the line fits `columns` with its two sides apart.
+    func fits(_ columns: Int) -> Bool { overflow(columns) <= 0 }
+
+    /// The line: left parts and right parts joined by ` · `, the sides apart; once it `fits`,
+    /// exactly `columns` wide.
     func text(columns: Int) -> String {
+        let (left, right) = sides
+        let gap = columns - DisplayWidth.of(left) - DisplayWidth.of(right)
+        return left + String(repeating: " ", count: max(Self.minimumGap, gap)) + right
+    }
+
+    /// Two spaces at least between the sides, so `ENTRY` and `camera ok` never read as one.
+    private static let minimumGap = 2
+
+    private func overflow(_ columns: Int) -> Int {
+        let (left, right) = sides
+        return DisplayWidth.of(left) + Self.minimumGap + DisplayWidth.of(right) - columns
+    }
+
+    private var sides: (left: String, right: String) {
         func joined(left: Bool) -> String {
             parts.filter { $0.left == left && !$0.text.isEmpty }.map(\.text).joined(separator: " · ")
         }
-        let left = " " + joined(left: true)
-        let right = joined(left: false) + " "
-        let gap = columns - DisplayWidth.of(left) - DisplayWidth.of(right)
-        return left + String(repeating: " ", count: max(1, gap)) + right
+        return (" " + joined(left: true), joined(left: false) + " ")
     }
 }
