@@ -45,12 +45,15 @@ public enum KioskScreen {
         line.add([state.direction == .entry ? "ENTRY" : "EXIT"], left: true)
         let event = line.add(["event \(state.eventID)", "ev \(state.eventID)", ""], left: true)
         let cameraPart = line.add(camera, left: false)
-        var age: Int
+        let age: Int
+        var clock: Int?
         if let link = state.link {
             line.add([connectionText(link.connection)], left: false)
-            age = line.add(link.syncedAt.map { ["replica \(shortDuration(now - $0)) old", "\(shortDuration(now - $0)) old", ""] } ?? ["replica never synced", "never synced"], left: false)
+            let since = link.syncedAt.map { shortDuration(now - $0) }
+            age = line.add(since.map { ["replica \($0) old", "\($0) old", ""] } ?? ["replica never synced", "never synced"], left: false)
             if abs(link.clockOffset) > SyncStatus.clockWarning {
-                line.add(["CLOCK OFF BY \(shortDuration(abs(link.clockOffset))): server time used", "CLOCK OFF \(shortDuration(abs(link.clockOffset)))"], left: false)
+                let off = shortDuration(abs(link.clockOffset))
+                clock = line.add(["CLOCK OFF BY \(off): server time used", "CLOCK OFF \(off)"], left: false)
             }
             switch link.connection {
             case .revoked: colour = "\u{1B}[1;97;41m"
@@ -58,13 +61,15 @@ public enum KioskScreen {
             default: break
             }
         } else {
-            age = line.add(state.lastImportAt.map { ["tickets \(duration(now - $0)) old", "\(duration(now - $0)) old", ""] } ?? ["no tickets imported", "no tickets"], left: false)
+            let since = state.lastImportAt.map { duration(now - $0) }
+            age = line.add(since.map { ["tickets \($0) old", "\($0) old", ""] } ?? ["no tickets imported", "no tickets"], left: false)
         }
         let pending = state.counters.pending
         let unsynced = line.add(pending == 0 ? ["0 unsynced", ""] : ["\(pending) unsynced"], left: false)
         // Least important first: each step says one part shorter, or leaves it out; a gate name
         // too long for what is left is cut last, with an ellipsis.
-        for part in [brand, event, age, gate, cameraPart, event, age, unsynced, cameraPart] where !line.fits(columns) {
+        let squeeze = [brand, event, age, clock, gate, cameraPart, event, age, unsynced, cameraPart].compactMap { $0 }
+        for part in squeeze where !line.fits(columns) {
             line.shorten(part)
         }
         if !line.fits(columns) { line.clip(gate, toFit: columns) }
@@ -73,7 +78,7 @@ public enum KioskScreen {
 
     private static func connectionText(_ connection: SyncStatus.Connection) -> String {
         switch connection {
-        case .standalone: "standalone"
+        case .standalone: ""
         case .connecting: "connecting"
         case .online: "ONLINE"
         case .offline: "OFFLINE"

@@ -23,8 +23,9 @@ struct GateClaims: Sendable {
     /// `gatesOpenAt` and `now` are seconds, as the event and the server's clock keep them.
     init(device: Device, gatesOpenAt: Int64, now: Int64) {
         self.device = device
-        let earliest = min(gatesOpenAt, device.createdAt) * 1_000 - Self.earliestLead
-        times = max(0, earliest)...max(0, now * 1_000 + Self.clockTolerance)
+        let latest = max(0, now * 1_000 + Self.clockTolerance)
+        // A clock set back past the device's creation leaves an empty window, never a broken one.
+        times = min(latest, max(0, min(gatesOpenAt, device.createdAt) * 1_000 - Self.earliestLead))...latest
     }
 
     /// The claims of `device` as its event stands in `transaction`.
