@@ -112,6 +112,7 @@ public func buildRouter(
             writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock,
             metrics: environment.metrics
         ).endpoints)
+    api.addRoutes(QueueController(writer: environment.writer, clock: environment.clock).endpoints)
     api.addRoutes(
         DeviceController(writer: environment.writer, readers: environment.readers, clock: environment.clock, publicURL: publicURL).endpoints)
     api.addRoutes(

@@ -93,6 +93,7 @@ enum BookingEngine {
         guard let event = try EventRepository.event(id: eventID, in: transaction) else { throw BookingError.eventNotFound }
         guard now >= event.saleOpensAt else { throw BookingError.saleNotOpen(event: event.name, opensAt: event.saleOpensAt) }
         guard now < event.saleClosesAt else { throw BookingError.saleClosed(event: event.name) }
+        try WaitingRooms.requireTurn(event, account: account, now: now, in: transaction)
 
         guard order.count > 0 else { throw BookingError.invalidCount("book at least one ticket") }
         let held = try TicketRepository.liveCount(accountID: account.id, eventID: eventID, in: transaction)
@@ -136,6 +137,7 @@ enum BookingEngine {
             }
         }
 
+        try WaitingRooms.booked(event, account: account, holding: held + order.count, now: now, in: transaction)
         let body = try APIJSON.string(BookingResponse(bookingID: bookingID, eventID: eventID, tickets: tickets.map(TicketResponse.init)))
         try transaction.run("UPDATE booking SET response = ? WHERE id = ?", body, bookingID)
         return BookingResult(bookingID: bookingID, body: body, replayed: false, eventID: eventID)

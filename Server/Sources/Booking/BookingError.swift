@@ -14,6 +14,10 @@ public enum BookingError: Error, Equatable, Sendable {
     case soldOut(className: String, left: Int)
     case seatTaken(seat: String)
     case idempotencyKeyReused
+    /// The organisers paused the sale; the notice says why and until when.
+    case salesPaused(SaleNotice)
+    /// The event has a waiting room and this person holds no turn; their place, if in line.
+    case notYourTurn(position: Int?)
 }
 
 extension BookingError: CustomStringConvertible {
@@ -33,6 +37,10 @@ extension BookingError: CustomStringConvertible {
         case .soldOut(let className, let left): left == 0 ? "\(className) is sold out" : "only \(left) \(className) tickets are left"
         case .seatTaken(let seat): "seat \(seat) is already taken"
         case .idempotencyKeyReused: "this Idempotency-Key was already used for a different booking"
+        case .salesPaused(let notice): "the sale is paused: \(notice.en)"
+        case .notYourTurn(let position):
+            position.map { "it is not your turn yet: you are number \($0) in the waiting room's line" }
+                ?? "this sale goes through its waiting room: join the line first (POST /api/v1/events/{eventID}/queue)"
         }
     }
 
@@ -52,6 +60,8 @@ extension BookingError: CustomStringConvertible {
         case .soldOut: "sold_out"
         case .seatTaken: "seat_taken"
         case .idempotencyKeyReused: "idempotency_key_reused"
+        case .salesPaused: "sales_paused"
+        case .notYourTurn: "not_your_turn"
         }
     }
 }

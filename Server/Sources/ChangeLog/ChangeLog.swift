@@ -17,6 +17,9 @@ public enum ChangeLog {
         case ticketAdmitted = "ticket_admitted"
         /// A gate let the ticket out.
         case ticketExited = "ticket_exited"
+        /// Organisers paused the event's sale, with a notice; and resumed it (now or at a time).
+        case salePaused = "sale_paused"
+        case saleResumed = "sale_resumed"
     }
 
     public struct Entry: Sendable {

@@ -16,6 +16,10 @@ public struct Event: Sendable, Equatable {
     /// An ISO 4217 code; prices are in its minor unit.
     public let currency: String
     public var classes: [TicketClass]
+    /// Its waiting room, if organisers set one up (docs/FAIRNESS.md).
+    public var waitingRoom: WaitingRoomSettings?
+    /// Set while its organisers have paused the sale.
+    public var pause: SalePause?
 
     static let columns = "id, name, venue, starts_at, ends_at, gates_open_at, sale_opens_at, sale_closes_at, per_person_limit, time_zone, currency"
 

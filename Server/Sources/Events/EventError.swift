@@ -3,6 +3,10 @@ public enum EventError: Error, Equatable, Sendable {
     case notFound
     case classExists(ticketClass: UInt16, eventID: UInt32)
     case seatsSold(count: Int)
+    /// Resume asked of a sale that is not paused.
+    case notPaused
+    /// Joining a waiting room before it opens, or one the event does not have.
+    case waitingRoomNotOpen(opensAt: Int64?)
 }
 
 extension EventError: CustomStringConvertible {
@@ -11,6 +15,9 @@ extension EventError: CustomStringConvertible {
         case .notFound: "no such event"
         case .classExists(let ticketClass, let eventID): "event \(eventID) already has ticket class \(ticketClass)"
         case .seatsSold(let count): "\(count) seats of this event are sold; the seat map can no longer be replaced"
+        case .notPaused: "the sale of this event is not paused"
+        case .waitingRoomNotOpen(let opensAt):
+            opensAt.map { "the waiting room opens at \($0) (unix time)" } ?? "this event has no waiting room: book directly"
         }
     }
 }

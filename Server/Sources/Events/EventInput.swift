@@ -16,6 +16,8 @@ struct EventInput: Decodable, Sendable {
     /// An ISO 4217 code; absent: EUR for a new event, unchanged for an edited one.
     var currency: String?
     var classes: [ClassInput]?
+    /// Absent: left as it is (none for a new event); `null`: no waiting room; or its settings.
+    var waitingRoom: SettingChange<WaitingRoomInput>? = nil
 
     /// The event as it will be stored, or the first rule it breaks. `current` is the event
     /// being edited, whose zone and currency stay unless new ones are given.
@@ -42,7 +44,8 @@ struct EventInput: Decodable, Sendable {
             name: name, venue: venue, startsAt: startsAt, endsAt: endsAt, gatesOpenAt: gatesOpenAt, saleOpensAt: saleOpensAt,
             saleClosesAt: saleClosesAt, perPersonLimit: perPersonLimit,
             timeZone: try Self.timeZone(timeZone ?? current?.timeZone ?? "UTC"),
-            currency: try Self.currency(currency ?? current?.currency ?? "EUR"), classes: validatedClasses)
+            currency: try Self.currency(currency ?? current?.currency ?? "EUR"), classes: validatedClasses,
+            waitingRoom: try (waitingRoom ?? .unchanged).map { try $0.validated(saleOpensAt: saleOpensAt) })
     }
 
     /// An IANA zone name this machine knows (`Asia/Seoul`, `Europe/Berlin`, `UTC`).
@@ -86,5 +89,16 @@ struct ClassInput: Decodable, Sendable {
             throw APIError(.unprocessableContent, "invalid_capacity", "capacity must be 0 to 1000000")
         }
         return .init(ticketClass: number, name: try InputRules.text(name, field: "class_name", maxBytes: 40), priceCents: price, capacity: capacity)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// `waiting_room` tells three things apart that JSON's optional field folds into two: left
+    /// out (nil: unchanged), `null` (`.off`) and settings (`.on`). The decoder synthesized for
+    /// `EventInput` calls this overload for that field.
+    func decodeIfPresent(_ type: SettingChange<WaitingRoomInput>.Type, forKey key: Key) throws -> SettingChange<WaitingRoomInput>? {
+        guard contains(key) else { return nil }
+        if try decodeNil(forKey: key) { return .off }
+        return .on(try decode(WaitingRoomInput.self, forKey: key))
     }
 }

@@ -14,6 +14,7 @@ enum EventRepository {
         var timeZone: String
         var currency: String
         var classes: [NewClass]
+        var waitingRoom: SettingChange<WaitingRoomSettings> = .unchanged
     }
 
     struct NewClass: Sendable {
@@ -41,6 +42,7 @@ enum EventRepository {
         let id = UInt32(transaction.lastInsertRowID)
         try ChangeLog.append(.eventCreated, eventID: id, at: now, in: transaction)
         for newClass in event.classes { try addClass(newClass, eventID: id, now: now, in: transaction) }
+        try WaitingRooms.configure(event.waitingRoom, eventID: id, in: transaction)
         return try existing(id: id, in: transaction)
     }
 
@@ -66,13 +68,24 @@ enum EventRepository {
             """, event.name, event.venue, event.startsAt, event.endsAt, event.gatesOpenAt, event.saleOpensAt,
             event.saleClosesAt, event.perPersonLimit, event.timeZone, event.currency, now, id)
         guard transaction.changes == 1 else { throw EventError.notFound }
+        try WaitingRooms.configure(event.waitingRoom, eventID: id, in: transaction)
         try ChangeLog.append(.eventChanged, eventID: id, at: now, in: transaction)
         return try existing(id: id, in: transaction)
     }
 
     static func event(id: UInt32, in database: some SQLiteQuerying) throws -> Event? {
         guard let row = try database.row("SELECT \(Event.columns) FROM event WHERE id = ?", id) else { return nil }
-        return try Event(row: row, classes: try classes(eventID: id, in: database))
+        return try event(row: row, in: database)
+    }
+
+    /// An event row with its classes, waiting room and pause.
+    private static func event(row: SQLiteRow, in database: some SQLiteQuerying) throws -> Event {
+        let id: UInt32 = try row["id"]
+        var event = try Event(row: row, classes: try classes(eventID: id, in: database))
+        event.waitingRoom = try WaitingRooms.room(eventID: id, in: database)?.settings
+        event.pause = try database.row("SELECT paused_at, notice_ko, notice_en, resume_at FROM sale_pause WHERE event_id = ?", id)
+            .map(SalePause.init(row:))
+        return event
     }
 
     /// The event, or `EventError.notFound`.
@@ -82,9 +95,7 @@ enum EventRepository {
     }
 
     static func events(in database: some SQLiteQuerying) throws -> [Event] {
-        try database.rows("SELECT \(Event.columns) FROM event ORDER BY starts_at, id").map { row in
-            try Event(row: row, classes: try classes(eventID: try row["id"], in: database))
-        }
+        try database.rows("SELECT \(Event.columns) FROM event ORDER BY starts_at, id").map { try event(row: $0, in: database) }
     }
 
     static func classes(eventID: UInt32, in database: some SQLiteQuerying) throws -> [TicketClass] {

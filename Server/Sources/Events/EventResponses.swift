@@ -14,6 +14,21 @@ struct EventResponse: ResponseEncodable, Sendable {
     let timeZone: String
     let currency: String
     let classes: [TicketClassResponse]
+    let waitingRoom: Nullable<WaitingRoomResponse>
+    /// While the sale is paused: since when, the notice, and when it resumes by itself.
+    let paused: Nullable<PauseResponse>
+
+    struct WaitingRoomResponse: Encodable, Sendable {
+        let opensAt: Int64
+        let activeBuyers: Int
+        let turnSeconds: Int64
+    }
+
+    struct PauseResponse: Encodable, Sendable {
+        let since: Int64
+        let notice: SaleNotice
+        let resumesAt: Nullable<Int64>
+    }
 
     init(_ event: Event) {
         id = event.id
@@ -28,6 +43,10 @@ struct EventResponse: ResponseEncodable, Sendable {
         timeZone = event.timeZone
         currency = event.currency
         classes = event.classes.map(TicketClassResponse.init)
+        waitingRoom = Nullable(event.waitingRoom.map {
+            WaitingRoomResponse(opensAt: $0.opensAt, activeBuyers: $0.activeBuyers, turnSeconds: $0.turnSeconds)
+        })
+        paused = Nullable(event.pause.map { PauseResponse(since: $0.pausedAt, notice: $0.notice, resumesAt: Nullable($0.resumeAt)) })
     }
 }
 

@@ -215,7 +215,7 @@ struct BookingRefusal {
     init(_ error: BookingError, order: BookingOrder, messages: Messages) {
         let formPlace: Place = if case .generalAdmission(let ticketClass, _) = order { .generalAdmission(ticketClass) } else { .seats }
         switch error {
-        case .saleNotOpen, .saleClosed: place = .top
+        case .saleNotOpen, .saleClosed, .salesPaused, .notYourTurn: place = .top
         default: place = formPlace
         }
         message = switch error {
@@ -231,6 +231,9 @@ struct BookingRefusal {
                 : messages.format("book_only_left", ["class": className, "left": String(left)])
         case .seatTaken(let seat): messages.format("book_seat_taken", ["seat": seat])
         case .idempotencyKeyReused: messages["book_reload"]
+        case .salesPaused(let notice): messages.format("book_sales_paused", ["notice": notice.text(messages.language)])
+        case .notYourTurn(let position):
+            position.map { messages.format("book_not_your_turn_position", ["position": String($0)]) } ?? messages["book_not_your_turn"]
         }
     }
 }

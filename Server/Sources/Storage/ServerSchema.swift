@@ -261,6 +261,45 @@ enum ServerSchema {
                 ALTER TABLE account ADD COLUMN email_key TEXT;
                 CREATE UNIQUE INDEX account_email_key ON account(email_key);
                 """),
+        .init(
+            "the waiting room and the pause",
+            sql: """
+                -- An event's waiting room (docs/FAIRNESS.md). The seed is drawn when the room is
+                -- set up; only its SHA-256 is published until the draw at the sale's opening.
+                CREATE TABLE waiting_room (
+                    event_id INTEGER PRIMARY KEY REFERENCES event(id) ON DELETE CASCADE,
+                    opens_at INTEGER NOT NULL,
+                    active_buyers INTEGER NOT NULL CHECK (active_buyers BETWEEN 1 AND 100000),
+                    turn_seconds INTEGER NOT NULL CHECK (turn_seconds BETWEEN 60 AND 86400),
+                    seed BLOB NOT NULL CHECK (length(seed) = 32),
+                    drawn_at INTEGER
+                );
+                -- One place in the line per account and event. Numbers are handed out in join
+                -- order; draw_rank is the place the draw gave an entry that joined before the
+                -- opening (NULL for later ones, who follow in number order).
+                CREATE TABLE queue_entry (
+                    event_id INTEGER NOT NULL REFERENCES event(id) ON DELETE CASCADE,
+                    number INTEGER NOT NULL CHECK (number >= 1),
+                    account_id INTEGER NOT NULL REFERENCES account(id),
+                    joined_at INTEGER NOT NULL,
+                    draw_rank INTEGER,
+                    status TEXT NOT NULL DEFAULT 'waiting'
+                        CHECK (status IN ('waiting', 'turn', 'done', 'expired', 'sold_out')),
+                    turn_started_at INTEGER,
+                    turn_ends_at INTEGER,
+                    PRIMARY KEY (event_id, number),
+                    UNIQUE (event_id, account_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX queue_entry_line ON queue_entry(event_id, status, draw_rank, number);
+                -- A sale paused by its organisers, with the notice every page shows meanwhile.
+                CREATE TABLE sale_pause (
+                    event_id INTEGER PRIMARY KEY REFERENCES event(id) ON DELETE CASCADE,
+                    paused_at INTEGER NOT NULL,
+                    notice_ko TEXT NOT NULL,
+                    notice_en TEXT NOT NULL,
+                    resume_at INTEGER
+                );
+                """),
     ])
 
     /// Brings `database` to the newest schema, then fills what SQL alone cannot (email keys).

@@ -1,3 +1,4 @@
+import Shared
 import Hummingbird
 
 /// A domain error that has an answer for clients. The domain says what went wrong; only here is
@@ -11,11 +12,18 @@ extension BookingError: APIErrorConvertible {
         let status: HTTPResponse.Status =
             switch self {
             case .eventNotFound: .notFound
-            case .saleNotOpen, .saleClosed, .overLimit, .soldOut, .seatTaken: .conflict
+            case .saleNotOpen, .saleClosed, .overLimit, .soldOut, .seatTaken, .salesPaused: .conflict
+            case .notYourTurn: .forbidden
             case .seatListedTwice: .badRequest
             case .invalidCount, .seatNotInEvent, .classMismatch, .unknownClass, .classIsSeated, .idempotencyKeyReused: .unprocessableContent
             }
-        return APIError(status, code, description)
+        let details: JSONValue? =
+            switch self {
+            case .salesPaused(let notice): .object([("notice", notice.json)])
+            case .notYourTurn(let position): .object([("position", position.map { .integer(Int64($0)) } ?? .null)])
+            default: nil
+            }
+        return APIError(status, code, description, details: details)
     }
 }
 
@@ -37,6 +45,8 @@ extension EventError: APIErrorConvertible {
         case .notFound: APIError(.notFound, "not_found", description)
         case .classExists: APIError(.conflict, "class_exists", description)
         case .seatsSold: APIError(.conflict, "seats_sold", description)
+        case .notPaused: APIError(.conflict, "not_paused", description)
+        case .waitingRoomNotOpen: APIError(.conflict, "waiting_room_not_open", description)
         }
     }
 }

@@ -10,16 +10,22 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable, CustomStr
     public let message: String
     /// Extra headers: `Retry-After` on a 429, `Allow` on a 405.
     public let headers: HTTPFields
+    /// Fields a program acts on beside the code, in the error object: a paused sale's `notice`,
+    /// the `position` of someone whose turn has not come.
+    public let details: JSONValue?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:]) {
+    public init(_ status: HTTPResponse.Status, _ code: String, _ message: String, headers: HTTPFields = [:], details: JSONValue? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
+        self.details = details
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = JSONValue.object([("error", .object([("code", .string(code)), ("message", .string(message))]))])
+        var fields: [(String, JSONValue)] = [("code", .string(code)), ("message", .string(message))]
+        if case .object(let extra) = details { fields += extra }
+        let body = JSONValue.object([("error", .object(fields))])
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body.description)))
