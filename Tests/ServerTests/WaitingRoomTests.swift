@@ -2,6 +2,7 @@ import Foundation
 @testable import Server
 import Shared
 import Testing
+import TestSupport
 
 /// The opening minute (issue 22): a waiting room whose draw anyone can check, turns handed out
 /// as earlier ones end, and a sale organisers can pause with a notice.
@@ -57,6 +58,12 @@ struct WaitingRoomTests {
         }
     }
 
+    /// `scripts/check-draw`, run as docs/FAIRNESS.md tells a student to, on `json`.
+    static func checkDraw(_ json: String) throws -> ProductRunner.Outcome {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/check-draw").standardized.path
+        return try ProductRunner(executable: "/usr/bin/env").run(["python3", script], input: json)
+    }
+
     @Test("everyone who joins before the opening is drawn into the order the published seed gives; later ones follow in join order")
     func theDraw() async throws {
         try await LiveServer.run(.router) { server in
@@ -95,6 +102,12 @@ struct WaitingRoomTests {
                     .lexicographicallyPrecedes(HMACSHA256.authenticationCode(for: Array(String($1).utf8), key: seed))
             }
             #expect(drawn == expected && drawn != Array(1...8), "\(drawn)")
+            // docs/FAIRNESS.md's script agrees, and notices a tampered order.
+            let checked = try Self.checkDraw(after.text)
+            #expect(checked.status == 0 && checked.standardOutput.contains("the draw checks out: 8 entries"), "\(checked.standardError)")
+            let swapped = after.text.replacingOccurrences(of: "\"drawn\":[\(drawn[0]),\(drawn[1])", with: "\"drawn\":[\(drawn[1]),\(drawn[0])")
+            #expect(swapped != after.text)
+            #expect(try Self.checkDraw(swapped).standardError.contains("does not follow from the seed"))
             #expect(after.object["admitted"] as? Int == 2 && after.object["waiting"] as? Int == 7)
 
             // The first two drawn hold turns; everyone else has a place, the late joiner last.
