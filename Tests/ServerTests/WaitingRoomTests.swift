@@ -258,3 +258,49 @@ struct WaitingRoomTests {
         }
     }
 }
+
+extension WaitingRoomTests {
+    @Test("the pages: join from the event page, a waiting page that refreshes itself, the booking form when the turn comes, the pause's notice in the reader's language")
+    func pages() async throws {
+        try await LiveServer.run(.router) { server in
+            let scene = try await Scene.make(server, activeBuyers: 1)
+            let browser = PageBrowser(server.client, language: "ko")
+            try await browser.signUp(name: "민수", email: "minsu@example.com")
+            let other = try await server.client.signUp(email: "other@example.com", name: "Other")
+            scene.at(600)
+            var page = try await browser.get("/events/\(scene.eventID)")
+            #expect(page.text.contains("대기실 들어가기") && !page.text.contains("action=\"/events/\(scene.eventID)/book\""), "no booking form before a turn")
+            let joined = try await browser.post("/events/\(scene.eventID)/queue", [])
+            #expect(joined.status == 303 && joined.header("Location") == "/events/\(scene.eventID)/queue", "\(joined.status)")
+            page = try await browser.get("/events/\(scene.eventID)/queue")
+            #expect(page.status == 200 && page.text.contains("내 입장 번호") && page.text.contains("추첨합니다"))
+            let refresh = try #require(page.header("Refresh").flatMap(Int.init), "refreshes without a script")
+            #expect((10...20).contains(refresh))
+
+            // The other person joins too; after the draw one of the two holds the only turn.
+            _ = try await scene.join(other)
+            scene.at(3600)
+            page = try await browser.get("/events/\(scene.eventID)/queue")
+            let mine = try await scene.server.client.send(.GET, "/api/v1/events/\(scene.eventID)/queue/me", token: other)
+            let otherHasTurn = try mine.field("entry", as: [String: Any].self)["status"] as? String == "turn"
+            if otherHasTurn {
+                #expect(page.status == 200 && page.text.contains("대기 순서"), "waiting, with a place")
+                #expect(try await scene.book(other, count: 2).status == 201)
+                page = try await browser.get("/events/\(scene.eventID)/queue")
+            }
+            #expect(page.status == 303 && page.header("Location") == "/events/\(scene.eventID)#book", "sent to the booking form: \(page.status)")
+            page = try await browser.get("/events/\(scene.eventID)")
+            #expect(page.text.contains("내 차례입니다") && page.text.contains("action=\"/events/\(scene.eventID)/book\""))
+
+            _ = try await server.client.send(
+                .POST, "/api/v1/events/\(scene.eventID)/pause", token: scene.organiser,
+                json: ["notice": ["ko": "잠시 멈춥니다.", "en": "Paused for a moment."]])
+            page = try await browser.get("/events/\(scene.eventID)")
+            #expect(page.text.contains("잠시 멈춥니다.") && !page.text.contains("Paused for a moment."))
+            #expect(!page.text.contains("action=\"/events/\(scene.eventID)/book\""), "no booking while paused")
+            browser.language = "en"
+            browser.cookies["fg_lang"] = "en"
+            #expect(try await browser.get("/events/\(scene.eventID)").text.contains("Paused for a moment."))
+        }
+    }
+}

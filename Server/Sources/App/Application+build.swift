@@ -112,7 +112,7 @@ public func buildRouter(
             writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock,
             metrics: environment.metrics
         ).endpoints)
-    api.addRoutes(QueueController(writer: environment.writer, clock: environment.clock).endpoints)
+    api.addRoutes(QueueController(desk: QueueDesk(writer: environment.writer, clock: environment.clock)).endpoints)
     api.addRoutes(
         DeviceController(writer: environment.writer, readers: environment.readers, clock: environment.clock, publicURL: publicURL).endpoints)
     api.addRoutes(
@@ -136,11 +136,13 @@ private func addPages(to router: Router<AppRequestContext>, environment: ServerE
         throttles: environment.throttles, clock: environment.clock)
     let seatMaps = SeatMapCache(availabilityCache: environment.availability, readers: environment.readers)
     router.get("static/:file") { request, context in try StaticFiles.serve(request, context: context) }
-    router.addRoutes(EventPages(readers: environment.readers, seatMaps: seatMaps, desk: bookingDesk, clock: environment.clock, kit: kit).endpoints)
+    let queueDesk = QueueDesk(writer: environment.writer, clock: environment.clock)
+    router.addRoutes(
+        EventPages(readers: environment.readers, seatMaps: seatMaps, desk: bookingDesk, queue: queueDesk, clock: environment.clock, kit: kit).endpoints)
     router.addRoutes(AccountPages(desk: accountDesk, sessions: environment.sessions, kit: kit).endpoints)
     router.addRoutes(TicketPages(readers: environment.readers, desk: bookingDesk, kit: kit).endpoints)
     let editor = EventEditor(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock)
-    router.addRoutes(EventAdminPages(readers: environment.readers, editor: editor, clock: environment.clock, kit: kit).endpoints)
+    router.addRoutes(EventAdminPages(readers: environment.readers, editor: editor, queue: queueDesk, clock: environment.clock, kit: kit).endpoints)
     router.addRoutes(TicketAdminPages(readers: environment.readers, desk: bookingDesk, kit: kit).endpoints)
     router.addRoutes(
         GatePages(

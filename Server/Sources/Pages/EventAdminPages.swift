@@ -9,6 +9,7 @@ import Shared
 struct EventAdminPages {
     let readers: DatabaseReaders
     let editor: EventEditor
+    let queue: QueueDesk
     let clock: ServerClock
     let kit: PageKit
 
@@ -22,7 +23,34 @@ struct EventAdminPages {
         routes.post("manage/events/:eventID/classes", use: addClass)
         routes.post("manage/events/:eventID/sale", use: setSale)
         routes.post("manage/events/:eventID/seatmap", use: uploadSeatMap)
+        routes.post("manage/events/:eventID/pause", use: pause)
+        routes.post("manage/events/:eventID/resume", use: resume)
         return routes
+    }
+
+    /// Pauses the sale with the notice typed in either language or both.
+    @Sendable func pause(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.organiser)
+        let (fields, site) = try await kit.submittedForm(request, context: context)
+        let id = try EventController.eventID(context)
+        func blankIsNil(_ text: String?) -> String? { text.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+        do {
+            _ = try await queue.pause(eventID: id, notice: try SaleNotice.validated(ko: blankIsNil(fields["notice_ko"]), en: blankIsNil(fields["notice_en"])))
+        } catch let error as APIError {
+            let event = try readers.read { try EventRepository.existing(id: id, in: $0) }
+            return eventPage(event, form: EventForm(event).values(), notice: Self.sentence(for: error, site.messages), site: site)
+        }
+        return PageKit.redirect(to: "/manage/events/\(id)?saved=1")
+    }
+
+    @Sendable func resume(request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try context.require(.organiser)
+        _ = try await kit.submittedForm(request, context: context)
+        let id = try EventController.eventID(context)
+        do {
+            _ = try await queue.resume(eventID: id, at: nil)
+        } catch EventError.notPaused {}  // a second click: it is running already
+        return PageKit.redirect(to: "/manage/events/\(id)?saved=1")
     }
 
     @Sendable func list(request: Request, context: AppRequestContext) async throws -> Response {
@@ -158,6 +186,10 @@ struct EventAdminPages {
             values["saleText"] = sale.sentence(event, format, messages)
             values["saleState"] = sale.cssClass
             values["saleOpen"] = sale == .open
+            if let pause = event.pause, pause.isActive(at: clock.now()) {
+                values["pausedText"] = messages.format(
+                    "manage_paused_since", ["time": format.dateTime(pause.pausedAt), "notice": pause.notice.text(site.language)])
+            }
             values["classes"] = event.classes.map { item -> [String: Any] in
                 [
                     "number": item.ticketClass, "name": item.name, "price": format.price(item.priceCents),
@@ -199,6 +231,7 @@ struct EventAdminPages {
         case "invalid_limit": "limit"
         case "invalid_time_zone": "zone"
         case "invalid_currency": "currency"
+        case "invalid_waiting_room": "room"
         default: "times"
         }
     }
@@ -267,21 +300,23 @@ struct EventForm {
     var saleOpensAt: Int64
     var saleClosesAt: Int64
     var perPersonLimit: Int
+    var waitingRoom: WaitingRoomSettings?
 
     init(
         name: String, venue: String, timeZone: String, currency: String, startsAt: Int64, endsAt: Int64, gatesOpenAt: Int64, saleOpensAt: Int64,
-        saleClosesAt: Int64, perPersonLimit: Int
+        saleClosesAt: Int64, perPersonLimit: Int, waitingRoom: WaitingRoomSettings? = nil
     ) {
         (self.name, self.venue, self.timeZone, self.currency) = (name, venue, timeZone, currency)
         (self.startsAt, self.endsAt, self.gatesOpenAt, self.saleOpensAt, self.saleClosesAt) = (startsAt, endsAt, gatesOpenAt, saleOpensAt, saleClosesAt)
         self.perPersonLimit = perPersonLimit
+        self.waitingRoom = waitingRoom
     }
 
     init(_ event: Event) {
         self.init(
             name: event.name, venue: event.venue, timeZone: event.timeZone, currency: event.currency, startsAt: event.startsAt,
             endsAt: event.endsAt, gatesOpenAt: event.gatesOpenAt, saleOpensAt: event.saleOpensAt, saleClosesAt: event.saleClosesAt,
-            perPersonLimit: event.perPersonLimit)
+            perPersonLimit: event.perPersonLimit, waitingRoom: event.waitingRoom)
     }
 
     func values() -> [String: Any] {
@@ -291,6 +326,9 @@ struct EventForm {
         return [
             "name": name, "venue": venue, "timeZone": timeZone, "currency": currency, "startsAt": local(startsAt), "endsAt": local(endsAt),
             "gatesOpenAt": local(gatesOpenAt), "saleOpensAt": local(saleOpensAt), "saleClosesAt": local(saleClosesAt), "limit": perPersonLimit,
+            "roomOpensAt": waitingRoom.map { local($0.opensAt) } ?? "",
+            "roomBuyers": waitingRoom?.activeBuyers ?? WaitingRoomSettings.defaultActiveBuyers,
+            "roomTurnMinutes": (waitingRoom?.turnSeconds ?? WaitingRoomSettings.defaultTurnSeconds) / 60,
         ]
     }
 
@@ -300,7 +338,8 @@ struct EventForm {
         for (key, field) in [
             ("name", "name"), ("venue", "venue"), ("timeZone", "time_zone"), ("currency", "currency"), ("startsAt", "starts_at"),
             ("endsAt", "ends_at"), ("gatesOpenAt", "gates_open_at"), ("saleOpensAt", "sale_opens_at"), ("saleClosesAt", "sale_closes_at"),
-            ("limit", "per_person_limit"),
+            ("limit", "per_person_limit"), ("roomOpensAt", "room_opens_at"), ("roomBuyers", "room_buyers"),
+            ("roomTurnMinutes", "room_turn_minutes"),
         ] { values[key] = fields[field] ?? "" }
         return values
     }
@@ -317,9 +356,16 @@ struct EventForm {
         guard let limit = try fields.integer("per_person_limit"), let perPerson = Int(exactly: limit) else {
             throw APIError(.unprocessableContent, "invalid_limit", "per_person_limit must be 1 to 100")
         }
+        // An empty opening time is no waiting room; the form always says which.
+        let room: SettingChange<WaitingRoomInput> =
+            if (fields["room_opens_at"] ?? "").isEmpty { .off } else {
+                .on(WaitingRoomInput(
+                    opensAt: try time("room_opens_at"), activeBuyers: try fields.integer("room_buyers").map { Int(clamping: $0) },
+                    turnSeconds: try fields.integer("room_turn_minutes").map { $0.multipliedReportingOverflow(by: 60).partialValue }))
+            }
         return EventInput(
             name: fields["name"] ?? "", venue: fields["venue"] ?? "", startsAt: try time("starts_at"), endsAt: try time("ends_at"),
             gatesOpenAt: try time("gates_open_at"), saleOpensAt: try time("sale_opens_at"), saleClosesAt: try time("sale_closes_at"),
-            perPersonLimit: perPerson, timeZone: zone, currency: fields["currency"] ?? "", classes: nil)
+            perPersonLimit: perPerson, timeZone: zone, currency: fields["currency"] ?? "", classes: nil, waitingRoom: room)
     }
 }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import Shared
 
@@ -7,6 +8,7 @@ struct EventPages {
     let readers: DatabaseReaders
     let seatMaps: SeatMapCache
     let desk: BookingDesk
+    let queue: QueueDesk
     let clock: ServerClock
     let kit: PageKit
 
@@ -16,8 +18,63 @@ struct EventPages {
         routes.get("events/:eventID", use: event)
         routes.get("events/:eventID/seats", use: seats)
         routes.post("events/:eventID/book", use: book)
+        routes.post("events/:eventID/queue", use: joinLine)
+        routes.get("events/:eventID/queue", use: waitingPage)
         return routes
     }
+
+    /// Joins the waiting room's line from the event page's button.
+    @Sendable func joinLine(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        _ = try await kit.submittedForm(request, context: context)
+        let eventID = try EventController.eventID(context)
+        do {
+            _ = try await queue.join(eventID: eventID, account: account)
+        } catch EventError.waitingRoomNotOpen {
+            return PageKit.redirect(to: "/events/\(eventID)")
+        }
+        return PageKit.redirect(to: "/events/\(eventID)/queue")
+    }
+
+    /// The waiting page: the entry number, the draw, the place and the wait. It refreshes itself
+    /// (a `Refresh` header, so no script is needed) every 10 to 20 seconds, drawn at random so a
+    /// room full of pages does not ask in step, and sends its reader to the booking form when
+    /// their turn comes.
+    @Sendable func waitingPage(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let site = kit.site(request, context: context)
+        let eventID = try EventController.eventID(context)
+        let messages = site.messages
+        guard let place = try await queue.place(eventID: eventID, account: account) else {
+            return PageKit.redirect(to: "/events/\(eventID)")
+        }
+        if place.entry.status == .turn { return PageKit.redirect(to: "/events/\(eventID)#book") }
+        let event = try readers.read { try EventRepository.existing(id: eventID, in: $0) }
+        let format = EventFormatting(event, language: site.language)
+        let status: String =
+            switch place.entry.status {
+            case .waiting, .turn: messages["queue_status_waiting"]
+            case .expired: messages["queue_status_expired"]
+            case .done: messages["queue_status_done"]
+            case .soldOut: messages["queue_status_sold_out"]
+            }
+        var values: [String: Any] = [
+            "eventID": eventID, "eventName": event.name, "number": place.entry.number, "statusText": status,
+            "drawText": place.drawn ? messages["queue_drawn"] : messages.format("queue_not_drawn", ["time": format.dateTime(event.saleOpensAt)]),
+            "refreshes": place.entry.status == .waiting,
+        ]
+        if let pause = event.pause, pause.isActive(at: clock.now()) { values["notice"] = pause.notice.text(site.language) }
+        if let position = place.position {
+            values["position"] = position
+            values["ahead"] = position - 1
+            values["wait"] = messages.format("queue_minutes", ["minutes": String(((place.estimatedWaitSeconds ?? 0) + 59) / 60)])
+        }
+        var response = kit.render("queue", title: messages["queue_title"], values: values, site: site)
+        if place.entry.status == .waiting { response.headers[Self.refresh] = String(Int.random(in: 10...20)) }
+        return response
+    }
+
+    private static let refresh = HTTPField.Name("Refresh")!
 
     @Sendable func home(request: Request, context: AppRequestContext) async throws -> Response {
         let site = kit.site(request, context: context)
@@ -99,17 +156,21 @@ struct EventPages {
     ) throws -> Response {
         let messages = site.messages
         let now = clock.now()
-        let (event, held) = try readers.read { database in
+        let (event, held, lineEntry) = try readers.read { database in
             let event = try EventRepository.existing(id: eventID, in: database)
             let held = try site.account.map { try TicketRepository.liveCount(accountID: $0.id, eventID: eventID, in: database) } ?? 0
-            return (event, held)
+            let entry = try site.account.flatMap { try WaitingRooms.entry(eventID: eventID, accountID: $0.id, in: database) }
+            return (event, held, entry)
         }
         let entry = try seatMaps.entry(eventID: eventID)
         let availability = entry.availability
         let format = EventFormatting(event, language: site.language)
         let sale = SaleState(event, now: now)
         let room = max(0, event.perPersonLimit - held)
-        let canBook = site.account != nil && sale == .open && room > 0
+        let paused = event.pause.map { $0.isActive(at: now) } ?? false
+        // With a waiting room, only a turn books; without one, anyone signed in may.
+        let hasTurn = lineEntry.map { $0.status == .turn && ($0.turnEndsAt ?? 0) > now } ?? false
+        let canBook = site.account != nil && sale == .open && room > 0 && !paused && (event.waitingRoom == nil || hasTurn)
         let shapes = SeatMapDrawing.shapeNumbers(availability.classes)
         let hasSeats = !availability.seats.isEmpty
         let priceOf = Dictionary(uniqueKeysWithValues: event.classes.map { ($0.ticketClass, $0.priceCents) })
@@ -151,6 +212,20 @@ struct EventPages {
             "seatKey": "\(bookingKey)-seats", "here": PageKit.percentEncoded("/events/\(eventID)"),
             "currency": "\(event.currency):\(EventFormatting.minorDigits(event.currency))", "room": room,
         ]
+        if paused, let pause = event.pause { values["pauseNotice"] = pause.notice.text(site.language) }
+        if let waitingRoom = event.waitingRoom {
+            var roomValues: [String: Any] = ["opens": format.dateTime(waitingRoom.opensAt), "note": messages["event_room_note"]]
+            if site.account != nil, sale != .closed, now >= waitingRoom.opensAt {
+                if hasTurn, let ends = lineEntry?.turnEndsAt {
+                    roomValues["turnText"] = messages.format("event_room_turn", ["time": format.time(ends)])
+                } else if lineEntry == nil {
+                    roomValues["canJoin"] = true
+                } else {
+                    roomValues["inLine"] = true
+                }
+            }
+            values["waitingRoom"] = roomValues
+        }
         if site.account != nil {
             values["limitText"] = room > 0
                 ? messages.format("event_limit", ["limit": String(event.perPersonLimit), "held": String(held), "room": String(room)])

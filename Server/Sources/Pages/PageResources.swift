@@ -10,7 +10,7 @@ enum PageResources {
         "confirm": PackageResources.confirm_mustache, "manage": PackageResources.manage_mustache,
         "manage-event": PackageResources.manage_event_mustache, "manage-tickets": PackageResources.manage_tickets_mustache,
         "manage-gates": PackageResources.manage_gates_mustache, "dashboard": PackageResources.dashboard_mustache,
-        "dashboard-figures": PackageResources.dashboard_figures_mustache,
+        "dashboard-figures": PackageResources.dashboard_figures_mustache, "queue": PackageResources.queue_mustache,
     ]
 
     /// Message catalogues by language code.
