@@ -53,6 +53,10 @@ struct BrowserBookingTests {
                 try await save("2-signup")
                 try await browser.click("form.stack button[type=submit]")
                 #expect(try await browser.url(containing: "/events/\(seeded.eventID)").hasSuffix("/events/\(seeded.eventID)"))
+                // The demo sells through its waiting room: join the line, and a free turn brings
+                // the booking form back at once.
+                try await browser.click(".waiting-room form button[type=submit]")
+                #expect(try await browser.url(containing: "#book").hasSuffix("/events/\(seeded.eventID)#book"))
 
                 // Seats chosen on the drawing (the script ticks the form's boxes).
                 for label in viewport.seats { try await browser.click("#m\(try #require(seatIDs[label]))") }

@@ -30,7 +30,10 @@ public enum DemoSeeder {
                 .init(ticketClass: 1, name: "Front stalls", priceCents: 45_000, capacity: nil),
                 .init(ticketClass: 2, name: "Rear stalls", priceCents: 30_000, capacity: nil),
                 .init(ticketClass: 3, name: "Meadow (general admission)", priceCents: 20_000, capacity: 300),
-            ])
+            ],
+            // Sold through a waiting room that opened half an hour before the sale: everyone
+            // joins the line, and with the draw long done, each gets a turn as one comes free.
+            waitingRoom: .on(WaitingRoomSettings(opensAt: now - 3600 - 1800)))
         // Rows A–D are front stalls, E–L rear; seats 1–20 in each.
         let rows = "ABCDEFGHIJKL".map(String.init)
         let seats = rows.enumerated().flatMap { index, row in
