@@ -57,6 +57,14 @@ struct ServerRunOptions: ParsableArguments {
         "A file holding a token that lets a scraper elsewhere read /metrics (Authorization: Bearer TOKEN); without it only this machine's own clients may.",
         valueName: "file"))
     var metricsTokenFile: String?
+    @Option(help: ArgumentHelp(
+        "A reverse proxy (address or ADDRESS/PREFIX, repeatable) whose X-Forwarded-For is believed: throttles then count the client it forwards for. Nobody else's is.",
+        valueName: "range"))
+    var trustedProxy: [String] = []
+    @Option(help: ArgumentHelp("Booking attempts one account may make at once, then one every 6 s.", valueName: "n"))
+    var bookingsPerAccount = 10
+    @Option(help: ArgumentHelp("Availability requests one signed-in account may make at once, then one every 2 s.", valueName: "n"))
+    var pollsPerAccount = 60
 
     func validate() throws {
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-certificate and --tls-key go together") }
@@ -70,11 +78,18 @@ struct ServerRunOptions: ParsableArguments {
         guard (1...300).contains(headerTimeout) else { throw ValidationError("--header-timeout must be 1 to 300 seconds") }
         guard (1...3_600).contains(idleTimeout) else { throw ValidationError("--idle-timeout must be 1 to 3600 seconds") }
         guard (1...1_000_000).contains(signupsPerAddress) else { throw ValidationError("--signups-per-address must be 1 to 1000000") }
+        guard (1...1_000_000).contains(bookingsPerAccount) else { throw ValidationError("--bookings-per-account must be 1 to 1000000") }
+        guard (1...1_000_000).contains(pollsPerAccount) else { throw ValidationError("--polls-per-account must be 1 to 1000000") }
+        for range in trustedProxy where IPPrefix(range) == nil {
+            throw ValidationError("--trusted-proxy \(range) is not an address or ADDRESS/PREFIX, such as 10.0.0.0/8 or ::1")
+        }
     }
 
     var throttling: ThrottlePolicy {
         var policy = ThrottlePolicy.standard
         policy.signUpsPerAddress = ThrottleRule(burst: signupsPerAddress, secondsPerTry: 10)
+        policy.bookingsPerAccount = ThrottleRule(burst: bookingsPerAccount, secondsPerTry: 6)
+        policy.pollsPerAccount = ThrottleRule(burst: pollsPerAccount, secondsPerTry: 2)
         return policy
     }
 
@@ -90,6 +105,7 @@ struct ServerRunOptions: ParsableArguments {
             host: host, port: port, dataDirectory: dataDirectory, publicURL: publicURL,
             connectionLimits: ConnectionLimits(
                 headerTimeout: .seconds(headerTimeout), idleTimeout: .seconds(idleTimeout), maxConnections: connections))
+        options.trustedProxies = trustedProxy.compactMap(IPPrefix.init)
         if let metricsTokenFile {
             options.metricsToken = try Self.metricsToken(from: metricsTokenFile)
         }

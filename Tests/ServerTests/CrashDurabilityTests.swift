@@ -27,7 +27,11 @@ struct CrashDurabilityTests {
             let seatIDs = try availability.fields("seats", "id", as: Int.self)
             #expect(seatIDs.count == 240)
             let people = try await LiveServer.all(40, inFlight: 64) { [client] index in
-                try await client.signUp(email: "fan\(index)@example.com", name: "Fan \(index)")
+                let token = try await client.signUp(email: "fan\(index)@example.com", name: "Fan \(index)")
+                // The demo sells through its waiting room; long after its draw, joining gives a turn.
+                let joined = try await client.send(.POST, "/api/v1/events/\(eventID)/queue", token: token)
+                #expect(try joined.field("entry", as: [String: Any].self)["status"] as? String == "turn", "\(joined.text)")
+                return token
             }
 
             // Every seat booked by one of 40 people, each request with its own key; the server is

@@ -132,6 +132,8 @@ struct DataDirectoryTests {
             let eventID = try #require((events.object["events"] as? [[String: Any]])?.first?["id"] as? Int)
             let availability = try await client.send(.GET, "/api/v1/events/\(eventID)/availability")
             let seat = try #require((availability.object["seats"] as? [[String: Any]])?.first?["id"] as? Int)
+            // The demo sells through its waiting room: join the line first.
+            _ = try await client.send(.POST, "/api/v1/events/\(eventID)/queue", token: token)
             let booked = try await client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["seats": [seat]])
             #expect(booked.status == 201)
         } catch {

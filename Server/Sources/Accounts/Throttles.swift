@@ -23,17 +23,29 @@ public struct ThrottlePolicy: Sendable, Equatable {
     /// Sign-ups per client address. A school behind one NAT address signs up through one
     /// bucket: raise it for such a sale (`--signups-per-address`).
     public var signUpsPerAddress: ThrottleRule?
+    /// Booking attempts per account, answered or refused: a person clicking "book" again after
+    /// a refusal never meets it; a script re-submitting four times a second soon does.
+    public var bookingsPerAccount: ThrottleRule?
+    /// Availability polls per signed-in account (the event page polls every 5 s or so).
+    public var pollsPerAccount: ThrottleRule?
 
-    public init(logInFailuresPerAccount: ThrottleRule?, logInFailuresPerAddress: ThrottleRule?, signUpsPerAddress: ThrottleRule?) {
+    public init(
+        logInFailuresPerAccount: ThrottleRule?, logInFailuresPerAddress: ThrottleRule?, signUpsPerAddress: ThrottleRule?,
+        bookingsPerAccount: ThrottleRule? = nil, pollsPerAccount: ThrottleRule? = nil
+    ) {
         self.logInFailuresPerAccount = logInFailuresPerAccount
         self.logInFailuresPerAddress = logInFailuresPerAddress
         self.signUpsPerAddress = signUpsPerAddress
+        self.bookingsPerAccount = bookingsPerAccount
+        self.pollsPerAccount = pollsPerAccount
     }
 
     public static let standard = ThrottlePolicy(
         logInFailuresPerAccount: ThrottleRule(burst: 5, secondsPerTry: 60),
         logInFailuresPerAddress: ThrottleRule(burst: 30, secondsPerTry: 6),
-        signUpsPerAddress: ThrottleRule(burst: 30, secondsPerTry: 10))
+        signUpsPerAddress: ThrottleRule(burst: 30, secondsPerTry: 10),
+        bookingsPerAccount: ThrottleRule(burst: 10, secondsPerTry: 6),
+        pollsPerAccount: ThrottleRule(burst: 60, secondsPerTry: 2))
 
     /// No throttling: for load tests that sign up thousands of people from one address.
     public static let unlimited = ThrottlePolicy(logInFailuresPerAccount: nil, logInFailuresPerAddress: nil, signUpsPerAddress: nil)
@@ -106,6 +118,8 @@ final class Throttles: Sendable {
     private let perAccount: RateLimiter?
     private let perAddress: RateLimiter?
     private let signUps: RateLimiter?
+    private let bookings: RateLimiter?
+    private let polls: RateLimiter?
     private let clock: ServerClock
     private let metrics: ServerMetrics
 
@@ -113,6 +127,8 @@ final class Throttles: Sendable {
         perAccount = policy.logInFailuresPerAccount.map(RateLimiter.init)
         perAddress = policy.logInFailuresPerAddress.map(RateLimiter.init)
         signUps = policy.signUpsPerAddress.map(RateLimiter.init)
+        bookings = policy.bookingsPerAccount.map(RateLimiter.init)
+        polls = policy.pollsPerAccount.map(RateLimiter.init)
         self.clock = clock
         self.metrics = metrics
     }
@@ -152,6 +168,21 @@ final class Throttles: Sendable {
 
     func enrollmentSucceeded(address: String?) {
         if let address { perAddress?.giveBack(address, now: clock.now()) }
+    }
+
+    /// A booking attempt by `accountID`, counted whatever its answer.
+    func beginBooking(accountID: Int64) throws {
+        guard let wait = bookings?.take(String(accountID), now: clock.now()) else { return }
+        metrics.rateLimited("booking_account")
+        throw APIError.tooManyRequests(retryAfter: wait, "too many booking attempts from this account; try again in \(wait) s")
+    }
+
+    /// An availability poll by a signed-in account (anonymous polls are served from a cache
+    /// that costs no query).
+    func beginPoll(accountID: Int64) throws {
+        guard let wait = polls?.take(String(accountID), now: clock.now()) else { return }
+        metrics.rateLimited("poll_account")
+        throw APIError.tooManyRequests(retryAfter: wait, "too many availability requests from this account; try again in \(wait) s")
     }
 
     func beginSignUp(address: String?) throws {

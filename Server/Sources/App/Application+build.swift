@@ -18,6 +18,8 @@ public struct ServerOptions: Sendable {
     public var tls: TLSConfiguration?
     /// Lets a scraper on another machine read `/metrics` with `Authorization: Bearer` this.
     public var metricsToken: String?
+    /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
+    public var trustedProxies: [IPPrefix] = []
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./festivalgate-data", publicURL: String? = nil,
@@ -48,7 +50,8 @@ public func buildApplication(
     beforeServerStarts: (@Sendable () async throws -> Void)? = nil
 ) -> some ApplicationProtocol {
     let router = buildRouter(
-        environment: environment, publicOrigin: options.publicOrigin, publicURL: options.publicURL, metricsToken: options.metricsToken)
+        environment: environment, publicOrigin: options.publicOrigin, publicURL: options.publicURL, metricsToken: options.metricsToken,
+        trustedProxies: options.trustedProxies)
     let watcher = KeyFileWatcher(
         keys: environment.keys, writer: environment.writer, clock: environment.clock, interval: .seconds(1), logger: logger)
     let http: HTTPServerBuilder = .guardedHTTP1(options.connectionLimits, metrics: environment.metrics, logger: logger)
@@ -67,7 +70,8 @@ public func buildApplication(
 
 /// Every route of the server.
 public func buildRouter(
-    environment: ServerEnvironment, publicOrigin: WebOrigin? = nil, publicURL: String? = nil, metricsToken: String? = nil
+    environment: ServerEnvironment, publicOrigin: WebOrigin? = nil, publicURL: String? = nil, metricsToken: String? = nil,
+    trustedProxies: [IPPrefix] = []
 ) -> Router<AppRequestContext> {
     // HEAD wherever GET works, as HTTP asks and docs/SERVER.md promises.
     let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -75,6 +79,7 @@ public func buildRouter(
     router.add(middleware: RequestMetricsMiddleware(metrics: environment.metrics))
     // Outside the error middleware, so that refusals are marked private too.
     router.add(middleware: PrivateAnswersMiddleware())
+    if !trustedProxies.isEmpty { router.add(middleware: ForwardedClientMiddleware(trusted: trustedProxies)) }
     let methods = MethodTable()
     let apiErrors = APIErrorMiddleware(methods: methods)
     let pages = PageKit(forms: FormProtection(key: environment.formTokenKey, secureCookies: environment.sessions.secureCookies))
@@ -100,17 +105,17 @@ public func buildRouter(
     api.addRoutes(
         EventController(
             writer: environment.writer, readers: environment.readers, availabilityCache: environment.availability,
-            keys: environment.keys, clock: environment.clock
+            keys: environment.keys, clock: environment.clock, throttles: environment.throttles
         ).endpoints)
     api.addRoutes(
         BookingController(
             writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock,
-            metrics: environment.metrics
+            metrics: environment.metrics, throttles: environment.throttles
         ).endpoints)
     api.addRoutes(
         TicketController(
             writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock,
-            metrics: environment.metrics
+            metrics: environment.metrics, throttles: environment.throttles
         ).endpoints)
     api.addRoutes(QueueController(desk: QueueDesk(writer: environment.writer, clock: environment.clock)).endpoints)
     api.addRoutes(
@@ -130,7 +135,7 @@ public func buildRouter(
 private func addPages(to router: Router<AppRequestContext>, environment: ServerEnvironment, kit: PageKit, publicURL: String?) {
     let bookingDesk = BookingDesk(
         writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock,
-        metrics: environment.metrics)
+        metrics: environment.metrics, throttles: environment.throttles)
     let accountDesk = AccountDesk(
         writer: environment.writer, readers: environment.readers, sessions: environment.sessions, passwordHasher: environment.passwordHasher,
         throttles: environment.throttles, clock: environment.clock)

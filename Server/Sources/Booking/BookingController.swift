@@ -9,6 +9,7 @@ struct BookingController {
     let keys: ServerKeys
     let clock: ServerClock
     let metrics: ServerMetrics
+    let throttles: Throttles
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -31,7 +32,7 @@ struct BookingController {
         let body = try await request.decodeJSON(as: BookRequest.self, context: context)
         let order = try Self.order(from: body)
         let key = try Self.idempotencyKey(header: request.headers[.idempotencyKey], field: body.idempotencyKey)
-        let desk = BookingDesk(writer: writer, readers: readers, keys: keys, clock: clock, metrics: metrics)
+        let desk = BookingDesk(writer: writer, readers: readers, keys: keys, clock: clock, metrics: metrics, throttles: throttles)
         let result = try await desk.book(order, eventID: eventID, account: account, idempotencyKey: key)
         // Only now, with the commit on disk, does anyone hear "booked".
         return StoredJSON(text: result.body, status: .created, headers: result.replayed ? [.idempotencyReplayed: "true"] : [:])

@@ -9,9 +9,11 @@ struct BookingDesk {
     let keys: ServerKeys
     let clock: ServerClock
     let metrics: ServerMetrics
+    let throttles: Throttles
 
     /// Books `order` for `account`; with an idempotency key, a repeat gets the first answer back.
     func book(_ order: BookingOrder, eventID: UInt32, account: Account, idempotencyKey: String?) async throws -> BookingResult {
+        try throttles.beginBooking(accountID: account.id)
         let issuer = keys.issuer
         do {
             let result = try await TicketLifecycle.retryingIDCollisions {

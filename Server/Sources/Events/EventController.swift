@@ -8,6 +8,7 @@ struct EventController {
     let availabilityCache: AvailabilityCache
     let keys: ServerKeys
     let clock: ServerClock
+    let throttles: Throttles
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -72,6 +73,7 @@ struct EventController {
     /// Every class with what is left, and every seat with whether it is free. The answer is
     /// cached until a commit changes the event (the writer tells the cache).
     @Sendable func availability(request: Request, context: AppRequestContext) async throws -> StoredJSON {
+        if let account = context.account { try throttles.beginPoll(accountID: account.id) }
         let id = try Self.eventID(context)
         if let cached = availabilityCache.answer(for: id) { return StoredJSON(text: cached) }
         let generation = availabilityCache.generation(of: id)

@@ -99,6 +99,7 @@ struct EventPages {
     /// What the event page polls: what is left per class and which seats are taken, with an
     /// ETag, so a poll that finds nothing new costs a 304 and no query.
     @Sendable func seats(request: Request, context: AppRequestContext) async throws -> Response {
+        if let account = context.account { try desk.throttles.beginPoll(accountID: account.id) }
         let entry = try seatMaps.entry(eventID: try EventController.eventID(context))
         var headers: HTTPFields = [.eTag: entry.etag, .cacheControl: "no-cache"]
         if request.headers[.ifNoneMatch] == entry.etag { return Response(status: .notModified, headers: headers) }

@@ -12,6 +12,7 @@ struct TicketController {
     let keys: ServerKeys
     let clock: ServerClock
     let metrics: ServerMetrics
+    let throttles: Throttles
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -29,7 +30,7 @@ struct TicketController {
         return routes
     }
 
-    private var desk: BookingDesk { BookingDesk(writer: writer, readers: readers, keys: keys, clock: clock, metrics: metrics) }
+    private var desk: BookingDesk { BookingDesk(writer: writer, readers: readers, keys: keys, clock: clock, metrics: metrics, throttles: throttles) }
 
     @Sendable func mine(request: Request, context: AppRequestContext) async throws -> TicketListResponse {
         let account = try context.requireAccount()

@@ -8,8 +8,9 @@ public struct AppRequestContext: RequestContext {
     public var account: Account?
     /// Whether `account` came from the session cookie rather than a bearer token.
     public var signedInByCookie = false
-    /// The peer's IP address, for throttling (the proxy's, behind a reverse proxy).
-    public let clientAddress: String?
+    /// The client's IP address, for throttling: the peer's, or behind a `--trusted-proxy` the
+    /// client it forwards for (`ForwardedClientMiddleware`).
+    public var clientAddress: String?
 
     public init(source: Source) {
         coreContext = .init(source: source)
