@@ -111,3 +111,38 @@ struct DeployUnitTests {
         return (process.terminationStatus, String(decoding: output, as: UTF8.self))
     }
 }
+
+extension DeployUnitTests {
+    @Test("deploy/nginx.conf passes nginx -t, with a certificate of its own in place of the real one; a broken copy does not")
+    func nginxConfiguration() throws {
+        let directory = TemporaryDirectory("festivalgate-nginx")
+        let certificate = try Self.command(
+            "/usr/bin/openssl",
+            ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=tickets.example.org",
+             "-keyout", directory.file("privkey.pem"), "-out", directory.file("fullchain.pem")])
+        try #require(certificate.status == 0, "\(certificate.output)")
+        let site = try String(contentsOfFile: "\(Self.deploy)/nginx.conf", encoding: .utf8)
+            .replacingOccurrences(of: "/etc/ssl/festivalgate/", with: directory.path + "/")
+            .replacingOccurrences(of: "/var/cache/nginx/festivalgate", with: directory.file("cache"))
+        // Debian includes conf.d files inside its http block; this main file does the same.
+        func check(_ text: String) throws -> (status: Int32, output: String) {
+            try text.write(toFile: directory.file("festivalgate.conf"), atomically: true, encoding: .utf8)
+            let main = """
+                pid \(directory.file("nginx.pid"));
+                error_log \(directory.file("error.log"));
+                events {}
+                http {
+                    access_log off;
+                    include \(directory.file("festivalgate.conf"));
+                }
+                """
+            try main.write(toFile: directory.file("nginx.conf"), atomically: true, encoding: .utf8)
+            return try Self.command("/usr/sbin/nginx", ["-t", "-c", directory.file("nginx.conf")])
+        }
+        let checked = try check(site)
+        #expect(checked.status == 0 && checked.output.contains("test is successful"), "\(checked.output)")
+        let broken = try check(site.replacingOccurrences(of: "proxy_read_timeout 60s;", with: "proxy_read_timeout;"))
+        #expect(broken.status != 0, "so the success above means something")
+        #expect(site.contains("X-Forwarded-For $proxy_add_x_forwarded_for") && site.contains("proxy_read_timeout 60s"))
+    }
+}
