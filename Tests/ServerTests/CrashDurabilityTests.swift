@@ -119,3 +119,39 @@ struct CrashDurabilityTests {
         return (process, "http://127.0.0.1:\(port)")
     }
 }
+
+extension CrashDurabilityTests {
+    @Test("kill -9 in the middle of a waiting room's sale: every entry, number, place and turn's end are there after the restart")
+    func waitingRoomSurvivesKill() async throws {
+        let directory = TemporaryDirectory("festivalgate-crash-room")
+        try await LiveServer.withHTTPClient(connections: 16, connectTimeout: .seconds(10)) { http in
+            // The demo festival sells through a waiting room, long drawn: each joiner gets a turn.
+            let first = try Self.start(["demo", "--data", directory.path, "--port", "0", "--signups-per-address", "100"])
+            var client = APIClient(http: http, base: first.base)
+            let eventID = try #require((try await client.send(.GET, "/api/v1/events").object["events"] as? [[String: Any]])?.first?["id"] as? Int)
+            let people = try await LiveServer.all(12, inFlight: 12) { [client] index in
+                try await client.signUp(email: "line\(index)@example.com", name: "Line \(index)")
+            }
+            var before: [[String: Any]] = []
+            for person in people {
+                let joined = try await client.send(.POST, "/api/v1/events/\(eventID)/queue", token: person)
+                before.append(try joined.field("entry", as: [String: Any].self))
+            }
+            let room = try await client.send(.GET, "/api/v1/events/\(eventID)/queue")
+            first.process.killHard()
+
+            let second = try Self.start(["serve", "--data", directory.path, "--port", "0"])
+            defer { second.process.stop() }
+            client = APIClient(http: http, base: second.base)
+            for (person, entry) in zip(people, before) {
+                let after = try await client.send(.GET, "/api/v1/events/\(eventID)/queue/me", token: person).field("entry", as: [String: Any].self)
+                #expect(after["number"] as? Int == entry["number"] as? Int && after["status"] as? String == entry["status"] as? String)
+                #expect(after["turn_ends_at"] as? Int == entry["turn_ends_at"] as? Int, "the turn ends when it did")
+            }
+            let again = try await client.send(.GET, "/api/v1/events/\(eventID)/queue")
+            #expect(try again.field("commitment", as: String.self) == room.field("commitment", as: String.self))
+            #expect(try again.field("seed", as: String.self) == room.field("seed", as: String.self))
+            #expect(again.object["admitted"] as? Int == room.object["admitted"] as? Int)
+        }
+    }
+}
