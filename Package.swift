@@ -13,7 +13,7 @@ let pageResources = [
     "Templates/signup.mustache", "Templates/login.mustache", "Templates/tickets.mustache", "Templates/print.mustache",
     "Templates/confirm.mustache", "Templates/manage.mustache", "Templates/manage-event.mustache",
     "Templates/manage-tickets.mustache", "Templates/manage-gates.mustache", "Templates/dashboard.mustache",
-    "Templates/dashboard-figures.mustache", "Templates/queue.mustache",
+    "Templates/dashboard-figures.mustache", "Templates/queue.mustache", "Templates/sale-figures.mustache",
     "Messages/en.json", "Messages/ko.json",
     "Static/app.css", "Static/print.css", "Static/app.js",
 ]

@@ -304,3 +304,28 @@ extension WaitingRoomTests {
         }
     }
 }
+
+extension WaitingRoomTests {
+    @Test("the organisers see the sale live: people waiting, turns held, tickets sold per minute drawn as a chart")
+    func saleFigures() async throws {
+        try await LiveServer.run(.router) { server in
+            let scene = try await Scene.make(server, activeBuyers: 1)
+            let people = try await server.attendees(3)
+            scene.at(600)
+            for person in people { _ = try await scene.join(person) }
+            scene.at(3600)
+            let drawn = try await scene.overview().field("drawn", as: [Int].self)
+            #expect(try await scene.book(people[drawn[0] - 1], count: 2).status == 201)
+            let organiser = PageBrowser(server.client)
+            organiser.cookies[SessionStore.cookieName] = scene.organiser
+            let part = try await organiser.get("/manage/events/\(scene.eventID)/sale")
+            #expect(part.status == 200, "\(part.status) \(part.text.prefix(300))")
+            let figures = part.text.matches(of: /<b>(\d+)<\/b><span>([^<]+)<\/span>/).map { "\($0.output.2)=\($0.output.1)" }
+            #expect(figures == ["Valid tickets=2", "sold in the last minute=2", "waiting in line=1", "holding a turn=1"], "\(figures)")
+            #expect(part.text.contains("<svg class=\"chart\"") && part.text.contains("<title>"))
+            let page = try await organiser.get("/manage/events/\(scene.eventID)")
+            #expect(page.text.contains("data-refresh=\"/manage/events/\(scene.eventID)/sale\""))
+            #expect(try await organiser.get("/manage/events/\(scene.eventID)/dashboard").text.contains("waiting in line"))
+        }
+    }
+}

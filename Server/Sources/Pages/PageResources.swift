@@ -11,6 +11,7 @@ enum PageResources {
         "manage-event": PackageResources.manage_event_mustache, "manage-tickets": PackageResources.manage_tickets_mustache,
         "manage-gates": PackageResources.manage_gates_mustache, "dashboard": PackageResources.dashboard_mustache,
         "dashboard-figures": PackageResources.dashboard_figures_mustache, "queue": PackageResources.queue_mustache,
+        "sale-figures": PackageResources.sale_figures_mustache,
     ]
 
     /// Message catalogues by language code.
