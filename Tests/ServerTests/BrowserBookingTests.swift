@@ -40,9 +40,14 @@ struct BrowserBookingTests {
             }
             let browser = try await WebDriver(width: viewport.width, height: viewport.height, language: viewport.language)
             do {
+                // Every page on the way is audited by axe-core as well as photographed.
+                var violations: [String] = []
                 func save(_ step: String) async throws {
                     let png = try await browser.screenshot(mobileWidth: viewport.width < 500 ? viewport.width : nil)
                     try Data(png).write(to: Self.screenshots.appendingPathComponent("\(viewport.name)-\(step).png"))
+                    let found = try await browser.accessibilityViolations()
+                    #expect(found != nil, "axe-core's script is missing: run scripts/install-packages test")
+                    violations += (found ?? []).map { "\(step): \($0)" }
                 }
                 try await browser.open("\(base)/events/\(seeded.eventID)")
                 try await save("1-event")
@@ -82,6 +87,10 @@ struct BrowserBookingTests {
 
                 try await browser.open("\(base)/tickets/print?size=a6")
                 try await save("6-print")
+                #expect(violations.isEmpty, "serious or critical accessibility violations:\n\(violations.joined(separator: "\n"))")
+                // The audit finds what it should: an image without a text alternative is critical.
+                _ = try await browser.script("document.body.appendChild(document.createElement('img'))")
+                #expect(try await browser.accessibilityViolations()?.contains { $0.contains("image-alt") } == true)
                 await browser.quit()
             } catch {
                 await browser.quit()
@@ -101,5 +110,65 @@ struct BrowserBookingTests {
         let output = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+extension BrowserBookingTests {
+    /// Each page in `paths` opened in the browser, photographed and audited; the violations.
+    private static func audit(_ paths: [(name: String, path: String)], base: String, browser: WebDriver) async throws -> [String] {
+        var violations: [String] = []
+        for (name, path) in paths {
+            try await browser.open(base + path)
+            let png = try await browser.screenshot()
+            try Data(png).write(to: screenshots.appendingPathComponent("audit-\(name).png"))
+            let found = try await browser.accessibilityViolations()
+            #expect(found != nil, "axe-core's script is missing: run scripts/install-packages test")
+            violations += (found ?? []).map { "\(name) (\(path)): \($0)" }
+        }
+        return violations
+    }
+
+    @Test("every page an organiser and a person in the waiting room see passes axe-core with no serious or critical violation")
+    func accessibilityOfTheOtherPages() async throws {
+        try FileManager.default.createDirectory(at: Self.screenshots, withIntermediateDirectories: true)
+        try await LiveServer.run(.live) { server in
+            let seeded = try await DemoSeeder.seed(server.environment)
+            let base = "http://127.0.0.1:\(try #require(server.port))"
+            // An event whose room is open and whose draw is still ahead: its waiting page.
+            let organiser = try await server.client.logIn(email: seeded.organiserEmail, password: seeded.organiserPassword)
+            let now = server.clock.now()
+            let created = try await server.client.send(
+                .POST, "/api/v1/events", token: organiser,
+                json: [
+                    "name": "Spring Concert", "venue": "Hall", "starts_at": now + 30 * 86_400, "ends_at": now + 30 * 86_400 + 3600,
+                    "gates_open_at": now + 30 * 86_400 - 3600, "sale_opens_at": now + 3600, "sale_closes_at": now + 30 * 86_400,
+                    "per_person_limit": 2, "classes": [["ticket_class": 1, "name": "Floor", "capacity": 50]],
+                    "waiting_room": ["opens_at": now - 60],
+                ])
+            let concert = try created.field("id", as: Int.self)
+            let browser = try await WebDriver(width: 1280, height: 800, language: "en-GB")
+            do {
+                var violations = try await Self.audit([("home", "/"), ("login", "/login")], base: base, browser: browser)
+                try await browser.type("#email", seeded.organiserEmail)
+                try await browser.type("#password", seeded.organiserPassword)
+                try await browser.click("form.stack button[type=submit]")
+                _ = try await browser.url(containing: "/manage")
+                violations += try await Self.audit(
+                    [
+                        ("manage", "/manage"), ("manage-event", "/manage/events/\(seeded.eventID)"),
+                        ("manage-new", "/manage/events/new"), ("manage-tickets", "/manage/events/\(seeded.eventID)/tickets?q=A"),
+                        ("manage-gates", "/manage/events/\(seeded.eventID)/gates"), ("dashboard", "/manage/events/\(seeded.eventID)/dashboard"),
+                        ("event-room", "/events/\(concert)"),
+                    ], base: base, browser: browser)
+                try await browser.click(".waiting-room form button[type=submit]")
+                _ = try await browser.url(containing: "/queue")
+                violations += try await Self.audit([("waiting", "/events/\(concert)/queue"), ("my-tickets", "/tickets")], base: base, browser: browser)
+                #expect(violations.isEmpty, "serious or critical accessibility violations:\n\(violations.joined(separator: "\n"))")
+                await browser.quit()
+            } catch {
+                await browser.quit()
+                throw error
+            }
+        }
     }
 }

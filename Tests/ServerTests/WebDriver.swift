@@ -107,6 +107,25 @@ final class WebDriver: @unchecked Sendable {
         try await command("POST", "/execute/sync", ["script": source, "args": arguments])
     }
 
+    /// axe-core's script, fetched by `scripts/install-packages test` into `.build/axe-core/`.
+    static let axeSource: String? = {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../.build/axe-core/axe.min.js")
+        return try? String(contentsOf: path.standardized, encoding: .utf8)
+    }()
+
+    /// The page's serious and critical accessibility violations by axe-core, one line each
+    /// (rule, then the elements); nil when axe-core's script is not there.
+    func accessibilityViolations() async throws -> [String]? {
+        guard let axe = Self.axeSource else { return nil }
+        // WebDriver waits for a promise a script returns.
+        let found = try await script(axe + """
+            ;return axe.run(document, {resultTypes: ['violations']}).then(result => result.violations
+                .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                .map(v => v.impact + ' ' + v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', ')));
+            """)
+        return found as? [String] ?? []
+    }
+
     /// A PNG of the whole page: the window is made as tall as the page first.
     func screenshot(fullPage: Bool = true, mobileWidth: Int? = nil) async throws -> [UInt8] {
         if fullPage {

@@ -186,6 +186,9 @@ struct EventAdminPages {
             values["saleText"] = sale.sentence(event, format, messages)
             values["saleState"] = sale.cssClass
             values["saleOpen"] = sale == .open
+            // Drawn with the page, then fetched again every few seconds (a failed read here
+            // leaves the card to the next fetch rather than the page to an error).
+            values["saleFigures"] = try? readers.read { try SaleFigures.values(event, language: site.language, now: clock.now(), in: $0) }
             if let pause = event.pause, pause.isActive(at: clock.now()) {
                 values["pausedText"] = messages.format(
                     "manage_paused_since", ["time": format.dateTime(pause.pausedAt), "notice": pause.notice.text(site.language)])

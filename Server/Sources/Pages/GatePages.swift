@@ -29,43 +29,12 @@ struct GatePages {
         let site = kit.site(request, context: context)
         let eventID = try EventController.eventID(context)
         var root = try readers.read { database in
-            try saleValues(try EventRepository.existing(id: eventID, in: database), site: site, in: database)
+            try SaleFigures.values(try EventRepository.existing(id: eventID, in: database), language: site.language, now: clock.now(), in: database)
         }
         root["t"] = site.messages.forTemplates
         return kit.htmlResponse(PageKit.library.render(root, withTemplate: "sale-figures") ?? "", site: site)
     }
 
-    /// Tickets sold in each of the last 30 minutes, as bars; and the waiting room's line.
-    func saleValues(_ event: Event, site: PageSite, in database: some SQLiteQuerying) throws -> [String: Any] {
-        let now = clock.now()
-        let format = EventFormatting(event, language: site.language)
-        let minutes = 30
-        let first = now / 60 - Int64(minutes - 1)
-        var perMinute = [Int](repeating: 0, count: minutes)
-        for row in try database.rows(
-            "SELECT created_at / 60 AS minute, COUNT(*) AS sold FROM ticket WHERE event_id = ? AND created_at >= ? GROUP BY minute",
-            event.id, first * 60)
-        {
-            let minute: Int64 = try row["minute"]
-            if (0..<Int64(minutes)).contains(minute - first) { perMinute[Int(minute - first)] = try row["sold"] }
-        }
-        let peak = max(perMinute.max() ?? 0, 1)
-        var values: [String: Any] = [
-            "soldTotal": try TicketRepository.liveCount(eventID: event.id, in: database), "soldLastMinute": perMinute.last ?? 0,
-            "saleBars": perMinute.enumerated().map { index, sold -> [String: Any] in
-                let height = sold * 100 / peak
-                return ["x": index * 10 + 1, "y": 100 - height, "height": height, "sold": sold, "minute": format.time((first + Int64(index)) * 60)]
-            },
-        ]
-        if event.waitingRoom != nil {
-            let line = try database.row(
-                "SELECT count(*) FILTER (WHERE status = 'waiting') AS waiting, count(*) FILTER (WHERE status = 'turn') AS turns FROM queue_entry WHERE event_id = ?",
-                event.id)
-            values["room"] = ["waiting": try line?["waiting"] ?? 0, "turns": try line?["turns"] ?? 0] as [String: Any]
-        }
-        if let pause = event.pause, pause.isActive(at: now) { values["pausedNotice"] = pause.notice.text(site.language) }
-        return values
-    }
 
     @Sendable func list(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
@@ -178,7 +147,7 @@ struct GatePages {
                 "scans": conflict.scans.map { "\($0.gate) \(format.time($0.at / 1000))" }.joined(separator: ", "),
             ]
         }
-        return try saleValues(event, site: site, in: database).merging([
+        return try SaleFigures.values(event, language: site.language, now: now, in: database).merging([
             "admitted": report.admitted, "inside": report.inside, "sold": sold, "gates": gates, "hasGates": !gates.isEmpty, "bars": bars,
             "lastMinute": perMinute.last ?? 0, "conflicts": conflicts, "conflictCount": conflicts.count, "hasConflicts": !conflicts.isEmpty,
             "updated": format.time(now),
