@@ -364,7 +364,11 @@ struct EventForm {
             if (fields["room_opens_at"] ?? "").isEmpty { .off } else {
                 .on(WaitingRoomInput(
                     opensAt: try time("room_opens_at"), activeBuyers: try fields.integer("room_buyers").map { Int(clamping: $0) },
-                    turnSeconds: try fields.integer("room_turn_minutes").map { $0.multipliedReportingOverflow(by: 60).partialValue }))
+                    turnSeconds: try fields.integer("room_turn_minutes").map { minutes in
+                        // Minutes too many to count in seconds are refused by the rules, not wrapped into range.
+                        let (seconds, overflow) = minutes.multipliedReportingOverflow(by: 60)
+                        return overflow ? Int64.max : seconds
+                    }))
             }
         return EventInput(
             name: fields["name"] ?? "", venue: fields["venue"] ?? "", startsAt: try time("starts_at"), endsAt: try time("ends_at"),
