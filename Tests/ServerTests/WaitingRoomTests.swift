@@ -52,6 +52,16 @@ struct WaitingRoomTests {
             try await server.client.send(.GET, "/api/v1/events/\(eventID)/queue")
         }
 
+        /// `count` people who join while the room is open, and the draw at the sale's opening:
+        /// the people, and their (1-based) numbers in drawn order.
+        func lineUp(_ count: Int) async throws -> (people: [String], drawn: [Int]) {
+            let people = try await server.attendees(count)
+            at(600)
+            for person in people { _ = try await join(person) }
+            at(3600)
+            return (people, try await overview().field("drawn", as: [Int].self))
+        }
+
         /// Moves the server's clock to `seconds` after the scene began.
         func at(_ seconds: Int64) {
             server.clock.advance(by: start + seconds - server.clock.now())
@@ -128,11 +138,7 @@ struct WaitingRoomTests {
     func turns() async throws {
         try await LiveServer.run(.router) { server in
             let scene = try await Scene.make(server)
-            let people = try await server.attendees(5)
-            scene.at(600)
-            for person in people { _ = try await scene.join(person) }
-            scene.at(3600)
-            let drawn = try await scene.overview().field("drawn", as: [Int].self)
+            let (people, drawn) = try await scene.lineUp(5)
             let (first, second, third, fourth) = (people[drawn[0] - 1], people[drawn[1] - 1], people[drawn[2] - 1], people[drawn[3] - 1])
 
             let refused = try await scene.book(third)
@@ -161,11 +167,7 @@ struct WaitingRoomTests {
     func soldOutTellsEveryone() async throws {
         try await LiveServer.run(.router) { server in
             let scene = try await Scene.make(server, capacity: 2, activeBuyers: 1)
-            let people = try await server.attendees(4)
-            scene.at(600)
-            for person in people { _ = try await scene.join(person) }
-            scene.at(3600)
-            let drawn = try await scene.overview().field("drawn", as: [Int].self)
+            let (people, drawn) = try await scene.lineUp(4)
             #expect(try await scene.book(people[drawn[0] - 1], count: 2).status == 201)
             for number in drawn.dropFirst() {
                 #expect(try await scene.mine(people[number - 1])["status"] as? String == "sold_out")
@@ -177,11 +179,7 @@ struct WaitingRoomTests {
     func pauseAndResume() async throws {
         try await LiveServer.run(.router) { server in
             let scene = try await Scene.make(server, activeBuyers: 1)
-            let people = try await server.attendees(3)
-            scene.at(600)
-            for person in people { _ = try await scene.join(person) }
-            scene.at(3600)
-            let drawn = try await scene.overview().field("drawn", as: [Int].self)
+            let (people, drawn) = try await scene.lineUp(3)
             let (holder, next) = (people[drawn[0] - 1], people[drawn[1] - 1])
 
             let fan = try await server.client.signUp(email: "not-organiser@example.com", name: "F")
@@ -310,11 +308,7 @@ extension WaitingRoomTests {
     func saleFigures() async throws {
         try await LiveServer.run(.router) { server in
             let scene = try await Scene.make(server, activeBuyers: 1)
-            let people = try await server.attendees(3)
-            scene.at(600)
-            for person in people { _ = try await scene.join(person) }
-            scene.at(3600)
-            let drawn = try await scene.overview().field("drawn", as: [Int].self)
+            let (people, drawn) = try await scene.lineUp(3)
             #expect(try await scene.book(people[drawn[0] - 1], count: 2).status == 201)
             let organiser = PageBrowser(server.client)
             organiser.cookies[SessionStore.cookieName] = scene.organiser

@@ -44,7 +44,7 @@ struct QueueDesk {
         return try await writer.write { transaction in
             let (event, room) = try Self.eventWithRoom(eventID, in: transaction)
             try WaitingRooms.advance(event, room: room, now: now, in: transaction)
-            let drawn = try WaitingRooms.room(eventID: eventID, in: transaction)?.drawnAt != nil
+            let drawn = try WaitingRooms.isDrawn(eventID: eventID, in: transaction)
             let counts = try WaitingRooms.counts(eventID: eventID, in: transaction)
             return QueueResponse(
                 opensAt: room.settings.opensAt, drawAt: event.saleOpensAt, activeBuyers: room.settings.activeBuyers,
@@ -76,8 +76,8 @@ struct QueueDesk {
     private static func place(
         _ entry: WaitingRooms.Entry, event: Event, room: WaitingRoom, now: Int64, in database: some SQLiteQuerying
     ) throws -> Place {
-        let drawn = now >= event.saleOpensAt
-        let position = try WaitingRooms.position(of: entry, eventID: event.id, drawn: drawn, in: database)
+        let drawn = try WaitingRooms.isDrawn(eventID: event.id, in: database)
+        let position = try WaitingRooms.position(of: entry, eventID: event.id, in: database)
         let wait = position.map { Int64(($0 - 1) / room.settings.activeBuyers + 1) * room.settings.turnSeconds }
         return Place(entry: entry, position: position, estimatedWaitSeconds: wait, drawn: drawn, settings: room.settings)
     }

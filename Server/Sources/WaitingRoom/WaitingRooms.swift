@@ -127,14 +127,20 @@ enum WaitingRooms {
         return (entry, true)
     }
 
+    /// Whether the room's draw has happened.
+    static func isDrawn(eventID: UInt32, in database: some SQLiteQuerying) throws -> Bool {
+        try database.scalar("SELECT drawn_at IS NOT NULL FROM waiting_room WHERE event_id = ?", eventID, as: Bool.self) ?? false
+    }
+
     static func entry(eventID: UInt32, accountID: Int64, in database: some SQLiteQuerying) throws -> Entry? {
         try database.row("SELECT \(Entry.columns) FROM queue_entry WHERE event_id = ? AND account_id = ?", eventID, accountID)
             .map(Entry.init(row:))
     }
 
-    /// A waiting entry's place in the line once the draw has ordered it (1 is next); nil before.
-    static func position(of entry: Entry, eventID: UInt32, drawn: Bool, in database: some SQLiteQuerying) throws -> Int? {
-        guard entry.status == .waiting, drawn else { return nil }
+    /// A waiting entry's place in the line once the draw has ordered it (1 is next); nil before
+    /// (a sale paused at its opening draws when it resumes).
+    static func position(of entry: Entry, eventID: UInt32, in database: some SQLiteQuerying) throws -> Int? {
+        guard entry.status == .waiting, try isDrawn(eventID: eventID, in: database) else { return nil }
         let ahead: Int? =
             if let rank = entry.drawRank {
                 try database.scalar(
@@ -156,20 +162,21 @@ enum WaitingRooms {
     /// (`not_your_turn`, with their place).
     static func requireTurn(_ event: Event, account: Account, now: Int64, in transaction: WriteTransaction) throws {
         if let pause = event.pause, pause.isActive(at: now) { throw BookingError.salesPaused(pause.notice) }
-        guard let room = try room(eventID: event.id, in: transaction) else { return }
+        // The event was read with its room: most events have none, and cost no further query.
+        guard event.waitingRoom != nil, let room = try room(eventID: event.id, in: transaction) else { return }
         try advance(event, room: room, now: now, in: transaction)
         guard let entry = try entry(eventID: event.id, accountID: account.id, in: transaction) else {
             throw BookingError.notYourTurn(position: nil)
         }
         guard entry.status == .turn, let ends = entry.turnEndsAt, now < ends else {
-            throw BookingError.notYourTurn(position: try position(of: entry, eventID: event.id, drawn: true, in: transaction))
+            throw BookingError.notYourTurn(position: try position(of: entry, eventID: event.id, in: transaction))
         }
     }
 
     /// After a booking: a person who now holds the per-person limit is done, and their turn
     /// passes to the next in line.
     static func booked(_ event: Event, account: Account, holding: Int, now: Int64, in transaction: WriteTransaction) throws {
-        guard holding >= event.perPersonLimit, let room = try room(eventID: event.id, in: transaction) else { return }
+        guard holding >= event.perPersonLimit, event.waitingRoom != nil, let room = try room(eventID: event.id, in: transaction) else { return }
         try transaction.run(
             "UPDATE queue_entry SET status = 'done', turn_ends_at = ? WHERE event_id = ? AND account_id = ? AND status = 'turn'",
             now, event.id, account.id)
