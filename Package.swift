@@ -149,9 +149,18 @@ let package = Package(
 
         // MARK: Benchmarks (run in release mode; see docs/BENCHMARKS.md).
         .executableTarget(name: "TokenBench", dependencies: ["Shared"], path: "bench/TokenBench"),
+        /// What the load benchmarks and the rush test share: seeding a data directory with halls
+        /// and signed-in attendees, and a burst of connections that all ask at once.
+        .target(
+            name: "LoadTesting",
+            dependencies: [
+                "Server", "Shared", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "bench/LoadTesting"),
         .executableTarget(
             name: "ServerLoad",
-            dependencies: ["Server", "Shared", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            dependencies: ["Server", "Shared", "LoadTesting", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")],
             path: "bench/ServerLoad"),
         .executableTarget(
@@ -178,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Shared", "QRCodes", "TestSupport", "Kiosk", "GateScenes",
+                "Server", "Shared", "QRCodes", "TestSupport", "Kiosk", "GateScenes", "LoadTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -95,7 +95,7 @@ struct ServerRunOptions: ParsableArguments {
 
     /// The server's options; raises the open-file limit and caps connections to fit it.
     func options(dataDirectory: String, logger: Logger) throws -> ServerOptions {
-        let descriptors = FileDescriptorLimit.raise()
+        let descriptors = FileDescriptorLimit.raise(toFit: maxConnections + FileDescriptorLimit.reserved)
         let connections = max(1, min(maxConnections, descriptors - FileDescriptorLimit.reserved))
         logger.info("open-file limit \(descriptors); at most \(connections) connections")
         if connections < maxConnections {

@@ -2,6 +2,7 @@
 // QR codes wrk will fetch, and afterwards checks the database for oversell. wrk does the load.
 import ArgumentParser
 import Foundation
+import LoadTesting
 import Logging
 import Server
 import Shared
@@ -11,7 +12,7 @@ struct ServerLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server-load",
         abstract: "Prepares and checks ticket-server load tests (see bench/server-load.sh).",
-        subcommands: [Seed.self, QRTargets.self, Verify.self])
+        subcommands: [Seed.self, QRTargets.self, Verify.self, Rush.self])
 }
 
 struct Seed: AsyncParsableCommand {
@@ -22,12 +23,15 @@ struct Seed: AsyncParsableCommand {
     @Option(help: "Halls: one per load level.") var halls = 2
     @Option(help: "Seats in each hall.") var seats = 100_000
     @Option(help: "Signed-in attendees.") var attendees = 4_000
+    @Option(help: "General-admission tickets in each hall.") var generalAdmission = 300
+    @Option(help: "Tickets one attendee may hold per hall (default: more than a run books).") var perPersonLimit: Int?
 
     func run() async throws {
         // The server's own opening creates the directory, the keys and the migrated database.
         let environment = try ServerEnvironment.open(dataDirectory: data, passwordHasher: .fast, logger: Logger(label: "server-load"))
         let seeded = try LoadTestSeeder.seed(
-            databasePath: environment.dataDirectory.databasePath, plan: .init(halls: halls, seatsPerHall: seats, attendees: attendees))
+            databasePath: environment.dataDirectory.databasePath, plan: .init(
+                halls: halls, seatsPerHall: seats, attendees: attendees, generalAdmission: generalAdmission, perPersonLimit: perPersonLimit))
         var lua = "-- Written by server-load seed.\nreturn {\n  read_event = \(seeded.readEventID),\n  tokens = {\n"
         for token in seeded.sessionTokens { lua += "    \"\(token)\",\n" }
         lua += "  },\n  halls = {\n"

@@ -54,14 +54,22 @@ public func buildApplication(
         trustedProxies: options.trustedProxies)
     let watcher = KeyFileWatcher(
         keys: environment.keys, writer: environment.writer, clock: environment.clock, interval: .seconds(1), logger: logger)
-    let http: HTTPServerBuilder = .guardedHTTP1(options.connectionLimits, metrics: environment.metrics, logger: logger)
+    let readers = environment.readers
+    let http: HTTPServerBuilder = .guardedHTTP1(
+        options.connectionLimits, metrics: environment.metrics, logger: logger, healthCheck: { HealthCheck.databaseAnswers(readers) })
     // Hummingbird's TLS wraps the same guarded channel. `ServerTLS` made a context from the
     // configuration already, so a bad certificate or key stopped the command before this.
     let server = options.tls.map { tls in try! HTTPServerBuilder.tls(http, tlsConfiguration: tls) } ?? http
+    // A rush connects faster than anything accepts: connections past the listen backlog wait a
+    // second or more for their SYN's retransmission. As deep as the connection cap (Linux caps
+    // it further at net.core.somaxconn).
+    let backlog = min(options.connectionLimits.maxConnections, 65_535)
     var application = Application(
         router: router,
         server: server,
-        configuration: .init(address: .hostname(options.host, port: options.port), serverName: "festivalgate", backlog: 1024),
+        configuration: .init(
+            address: .hostname(options.host, port: options.port), serverName: "festivalgate", backlog: backlog,
+            availableConnectionsDelegate: EagerAccept()),
         services: [environment.writer, watcher],
         logger: logger)
     if let beforeServerStarts { application.beforeServerStarts(perform: beforeServerStarts) }
@@ -88,9 +96,10 @@ public func buildRouter(
     router.add(middleware: SessionMiddleware(sessions: environment.sessions, clock: environment.clock))
     router.add(middleware: PageErrorMiddleware(pages: pages, apiErrors: apiErrors))
     router.add(middleware: CrossSiteGuardMiddleware(publicOrigin: publicOrigin))
+    // Over HTTP, `HealthProbeHandler` answers a plain probe before it gets here.
     router.get("healthz") { _, _ in
-        _ = try environment.readers.read { try $0.row("SELECT 1") }
-        return StoredJSON(text: #"{"status":"ok"}"#)
+        HealthCheck.databaseAnswers(environment.readers)
+            ? StoredJSON(text: HealthCheck.body) : StoredJSON(text: HealthCheck.failedBody, status: .serviceUnavailable)
     }
     let metricsEndpoint = MetricsEndpoint(
         metrics: environment.metrics, readers: environment.readers, clock: environment.clock, token: metricsToken)

@@ -27,12 +27,19 @@ public struct ConnectionLimits: Sendable, Equatable {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 with `limits` enforced on every connection.
-    static func guardedHTTP1(_ limits: ConnectionLimits, metrics: ServerMetrics, logger: Logger) -> HTTPServerBuilder {
+    /// `healthCheck` answers `/healthz` probes ahead of the router (`HealthProbeHandler`).
+    static func guardedHTTP1(
+        _ limits: ConnectionLimits, metrics: ServerMetrics, logger: Logger, healthCheck: @escaping @Sendable () -> Bool
+    ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            // The deadline handler sits between the HTTP codec and Hummingbird's own handler, a
-            // new one for each connection.
+            // The deadline and probe handlers sit between the HTTP codec and Hummingbird's own
+            // handler, new ones for each connection. The deadline handler comes first so that it
+            // sees the probes' requests and answers too.
             let configuration = HTTP1Channel.Configuration(
-                additionalChannelHandlers: [RequestDeadlineHandler(headerTimeout: limits.headerTimeout, idleTimeout: limits.idleTimeout)])
+                additionalChannelHandlers: [
+                    RequestDeadlineHandler(headerTimeout: limits.headerTimeout, idleTimeout: limits.idleTimeout),
+                    HealthProbeHandler(databaseAnswers: healthCheck),
+                ])
             return GuardedHTTP1Channel(
                 inner: HTTP1Channel(responder: responder, configuration: configuration), limits: limits, open: OpenConnections(),
                 metrics: metrics, logger: logger)
@@ -54,6 +61,7 @@ struct GuardedHTTP1Channel: ServerChildChannel {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let admitted = open.admit(limit: limits.maxConnections)
+        EagerAccept.keepAccepting(channel.parent)
         if admitted {
             channel.closeFuture.whenComplete { [open] _ in open.release() }
         } else {

@@ -9,25 +9,37 @@ import Shared
 ///
 /// It writes the rows with plain SQL on a connection of its own, after the server's code has
 /// created and migrated the database: a bench tool, it needs none of the server's rules.
-enum LoadTestSeeder {
-    struct Plan: Sendable {
+public enum LoadTestSeeder {
+    public struct Plan: Sendable {
         /// One hall per load level, so that every level books seats nobody has taken.
-        var halls: Int
-        var seatsPerHall: Int
-        var attendees: Int
+        public var halls: Int
+        public var seatsPerHall: Int
+        public var attendees: Int
+        /// Each hall's general-admission class (class 2) holds this many.
+        public var generalAdmission = 300
+        /// Tickets one attendee may hold per hall; nil: enough that the limit is never what is measured.
+        public var perPersonLimit: Int?
+
+        public init(halls: Int, seatsPerHall: Int, attendees: Int, generalAdmission: Int = 300, perPersonLimit: Int? = nil) {
+            self.halls = halls
+            self.seatsPerHall = seatsPerHall
+            self.attendees = attendees
+            self.generalAdmission = generalAdmission
+            self.perPersonLimit = perPersonLimit
+        }
     }
 
-    struct Seeded: Sendable {
+    public struct Seeded: Sendable {
         /// Per hall: its event id and its seat ids, in order.
-        let halls: [(eventID: UInt32, seatIDs: [Int64])]
+        public let halls: [(eventID: UInt32, seatIDs: [Int64])]
         /// The 240-seat demo-sized hall whose availability is read.
-        let readEventID: UInt32
+        public let readEventID: UInt32
         /// Bearer tokens of the attendees, in account order.
-        let sessionTokens: [String]
-        let accountIDs: [Int64]
+        public let sessionTokens: [String]
+        public let accountIDs: [Int64]
     }
 
-    static func seed(databasePath: String, plan: Plan) throws -> Seeded {
+    public static func seed(databasePath: String, plan: Plan) throws -> Seeded {
         let database = try SQLiteDatabase(path: databasePath, durability: .normal)
         guard try database.scalar("SELECT COUNT(*) FROM event", as: Int.self) == 0 else {
             throw SeedError(description: "\(databasePath) already holds events; a load test needs a fresh data directory")
@@ -36,7 +48,7 @@ enum LoadTestSeeder {
         let day: Int64 = 24 * 3600
         let startsAt = (now / day + 30) * day + 16 * 3600
         // Every attendee may book all the seats that fall to them; the limit is not what is measured.
-        let limit = max(10, plan.halls * plan.seatsPerHall / max(1, plan.attendees) + 10)
+        let limit = plan.perPersonLimit ?? max(10, plan.halls * plan.seatsPerHall / max(1, plan.attendees) + 10)
         return try database.transaction { database in
             func event(_ name: String, seats: Int, seatsPerRow: Int) throws -> (eventID: UInt32, seatIDs: [Int64]) {
                 try database.run(
@@ -49,8 +61,8 @@ enum LoadTestSeeder {
                 try database.run(
                     "INSERT INTO ticket_class (event_id, ticket_class, name, price_cents, capacity) VALUES (?, 1, 'Stalls', 3000, NULL)", eventID)
                 try database.run(
-                    "INSERT INTO ticket_class (event_id, ticket_class, name, price_cents, capacity) VALUES (?, 2, 'Meadow (general admission)', 2000, 300)",
-                    eventID)
+                    "INSERT INTO ticket_class (event_id, ticket_class, name, price_cents, capacity) VALUES (?, 2, 'Meadow (general admission)', 2000, ?)",
+                    eventID, plan.generalAdmission)
                 var seatIDs: [Int64] = []
                 for index in 0..<seats {
                     let row = "R\(index / seatsPerRow + 1)", seat = String(index % seatsPerRow + 1)
@@ -80,7 +92,7 @@ enum LoadTestSeeder {
         }
     }
 
-    struct SeedError: Error, CustomStringConvertible {
-        let description: String
+    public struct SeedError: Error, CustomStringConvertible {
+        public let description: String
     }
 }
