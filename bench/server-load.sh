@@ -25,7 +25,7 @@ export LOAD_DIR="$work" LOAD_THREADS="$threads" LOAD_SCRIPTS="$PWD/bench/wrk"
 
 # Enough seats that even 10,000 bookings/s never runs out within a run.
 "$bin/server-load" seed --data "$work/data" --out "$work" --halls 2 --seats $((seconds * 10000)) --attendees 4000
-"$bin/ticket-server" serve --data "$work/data" --port "$port" >"$work/server.log" 2>&1 &
+"$bin/ticket-server" serve --data "$work/data" --port "$port" --bookings-per-account 1000000 --polls-per-account 1000000 >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
 event_of_hall() { sed -n "s/.*{ event = \([0-9]*\), seats.*/\1/p" "$work/load.lua" | sed -n "${1}p"; }

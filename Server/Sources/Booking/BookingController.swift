@@ -35,7 +35,7 @@ struct BookingController {
         let desk = BookingDesk(writer: writer, readers: readers, keys: keys, clock: clock, metrics: metrics, throttles: throttles)
         let result = try await desk.book(order, eventID: eventID, account: account, idempotencyKey: key)
         // Only now, with the commit on disk, does anyone hear "booked".
-        return StoredJSON(text: result.body, status: .created, headers: result.replayed ? [.idempotencyReplayed: "true"] : [:])
+        return StoredJSON(text: try result.body(), status: .created, headers: result.replayed ? [.idempotencyReplayed: "true"] : [:])
     }
 
     static func order(from body: BookRequest) throws -> BookingOrder {

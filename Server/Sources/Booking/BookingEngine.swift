@@ -29,11 +29,19 @@ public enum BookingOrder: Sendable, Equatable {
 /// The outcome of a booking: every ticket it issued, as the client was (or will again be) told.
 public struct BookingResult: Sendable {
     public let bookingID: Int64
-    /// The response body, stored so a retry with the same idempotency key gets it verbatim.
-    public let body: String
+    public let eventID: UInt32
+    /// The answer's JSON when it was written inside the transaction: with an idempotency key it
+    /// is stored there, so a retry gets it verbatim. Without one nobody can ask again, and the
+    /// JSON is written after the commit, off the writer's thread (`body()`).
+    let storedBody: String?
+    let tickets: [Ticket]
     /// True when this is the stored answer to an earlier request with the same key.
     public let replayed: Bool
-    public let eventID: UInt32
+
+    /// The answer's JSON text.
+    func body() throws -> String {
+        try storedBody ?? BookingResponse(bookingID: bookingID, eventID: eventID, tickets: tickets.map(TicketResponse.init)).json()
+    }
 }
 
 /// Books tickets all-or-nothing inside the writer's transaction. Every rule is checked against
@@ -87,7 +95,7 @@ enum BookingEngine {
             guard try earlier["request"] == order.fingerprint, try earlier["event_id"] == Int64(eventID) else {
                 throw BookingError.idempotencyKeyReused
             }
-            return BookingResult(bookingID: try earlier["id"], body: try earlier["response"], replayed: true, eventID: eventID)
+            return BookingResult(bookingID: try earlier["id"], eventID: eventID, storedBody: try earlier["response"], tickets: [], replayed: true)
         }
 
         guard let event = try EventRepository.event(id: eventID, in: transaction) else { throw BookingError.eventNotFound }
@@ -138,8 +146,11 @@ enum BookingEngine {
         }
 
         try WaitingRooms.booked(event, account: account, holding: held + order.count, now: now, in: transaction)
-        let body = try APIJSON.string(BookingResponse(bookingID: bookingID, eventID: eventID, tickets: tickets.map(TicketResponse.init)))
+        guard idempotencyKey != nil else {
+            return BookingResult(bookingID: bookingID, eventID: eventID, storedBody: nil, tickets: tickets, replayed: false)
+        }
+        let body = try BookingResponse(bookingID: bookingID, eventID: eventID, tickets: tickets.map(TicketResponse.init)).json()
         try transaction.run("UPDATE booking SET response = ? WHERE id = ?", body, bookingID)
-        return BookingResult(bookingID: bookingID, body: body, replayed: false, eventID: eventID)
+        return BookingResult(bookingID: bookingID, eventID: eventID, storedBody: body, tickets: tickets, replayed: false)
     }
 }

@@ -4,4 +4,9 @@ struct BookingResponse: Encodable, Sendable {
     let bookingID: Int64
     let eventID: UInt32
     let tickets: [TicketResponse]
+
+    /// The API's JSON, the same bytes whenever it is written (`APIJSON` sorts keys).
+    func json() throws -> String {
+        try APIJSON.string(self)
+    }
 }
