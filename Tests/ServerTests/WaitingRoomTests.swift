@@ -163,6 +163,40 @@ struct WaitingRoomTests {
         }
     }
 
+    @Test("leaving: a turn ended early passes at once to the next in line, a waiting person steps out, and leaving again changes nothing")
+    func leaving() async throws {
+        try await LiveServer.run(.router) { server in
+            let scene = try await Scene.make(server, activeBuyers: 1)
+            let (people, drawn) = try await scene.lineUp(4)
+            let (first, second, third, fourth) = (people[drawn[0] - 1], people[drawn[1] - 1], people[drawn[2] - 1], people[drawn[3] - 1])
+            let leave = { (token: String) in
+                try await server.client.send(.DELETE, "/api/v1/events/\(scene.eventID)/queue/me", token: token)
+            }
+
+            // One ticket of two is all the first wanted: they end the turn, the second's begins.
+            #expect(try await scene.book(first).status == 201)
+            let left = try await leave(first)
+            let leftEntry = try left.field("entry", as: [String: Any].self)
+            #expect(left.status == 200 && leftEntry["status"] as? String == "done", "\(left.text)")
+            #expect(try await scene.mine(second)["status"] as? String == "turn")
+            let after = try await scene.book(first)
+            #expect(after.errorCode == "not_your_turn", "a turn ended is over")
+
+            // The third steps out while waiting: the fourth is next after the second.
+            #expect(try await scene.mine(fourth)["position"] as? Int == 2)
+            #expect((try await leave(third)).status == 200)
+            #expect(try await scene.mine(third)["status"] as? String == "done")
+            #expect(try await scene.mine(fourth)["position"] as? Int == 1)
+
+            let again = try await leave(first)
+            let againEntry = try again.field("entry", as: [String: Any].self)
+            #expect(again.status == 200 && againEntry["status"] as? String == "done")
+            let stranger = try await server.client.signUp(email: "never@example.com", name: "N")
+            let never = try await leave(stranger)
+            #expect(never.status == 404 && never.errorCode == "not_in_line")
+        }
+    }
+
     @Test("sold out: everyone still waiting is told at once")
     func soldOutTellsEveryone() async throws {
         try await LiveServer.run(.router) { server in
@@ -299,6 +333,16 @@ extension WaitingRoomTests {
             browser.language = "en"
             browser.cookies["fg_lang"] = "en"
             #expect(try await browser.get("/events/\(scene.eventID)").text.contains("Paused for a moment."))
+
+            // Done early: the turn's button ends it, and the waiting page says so.
+            _ = try await server.client.send(.POST, "/api/v1/events/\(scene.eventID)/resume", token: scene.organiser)
+            page = try await browser.get("/events/\(scene.eventID)")
+            #expect(page.text.contains("action=\"/events/\(scene.eventID)/queue/leave\"") && page.text.contains("end my turn"))
+            let left = try await browser.post("/events/\(scene.eventID)/queue/leave", [])
+            #expect(left.status == 303 && left.header("Location") == "/events/\(scene.eventID)/queue", "\(left.status)")
+            page = try await browser.get("/events/\(scene.eventID)/queue")
+            #expect(page.status == 200 && page.text.contains("Your turn is over"))
+            #expect(!(try await browser.get("/events/\(scene.eventID)")).text.contains("action=\"/events/\(scene.eventID)/book\""))
         }
     }
 }

@@ -111,11 +111,24 @@ public struct ConnectionBurst: Sendable {
 
     /// One request on a connection of its own, timed from when it is sent.
     public func once(_ request: Request) async -> Outcome {
+        await exchange(request).outcome
+    }
+
+    /// An answer with what a client acts on: its body and `Retry-After`.
+    public struct Answer: Sendable {
+        public let outcome: Outcome
+        public let body: String
+        public let retryAfter: Int?
+    }
+
+    /// One request on a connection of its own, with the answer's body.
+    public func exchange(_ request: Request) async -> Answer {
         do {
             let connection = try await connect().get()
-            return (try? await connection.send(request, start: .now()).get()) ?? .silent
+            let outcome = (try? await connection.send(request, start: .now()).get()) ?? .silent
+            return connection.reader.answer(outcome)
         } catch {
-            return .notConnected(String(describing: error))
+            return Answer(outcome: .notConnected(String(describing: error)), body: "", retryAfter: nil)
         }
     }
 
@@ -167,6 +180,9 @@ private final class AnswerReader: ChannelInboundHandler, @unchecked Sendable {
     private var promise: EventLoopPromise<ConnectionBurst.Outcome>?
     private var start = NIODeadline.now()
     private var status: Int?
+    private var retryAfter: Int?
+    /// The answer's body, up to a megabyte.
+    private var body = ByteBuffer()
     /// What happened before the request went out (a close while connected and idle).
     private var early: ConnectionBurst.Outcome?
     private var timeout: Scheduled<Void>?
@@ -187,8 +203,11 @@ private final class AnswerReader: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let head): status = Int(head.status.code)
-        case .body: break
+        case .head(let head):
+            status = Int(head.status.code)
+            retryAfter = head.headers.first(name: "Retry-After").flatMap { Int($0) }
+        case .body(var part):
+            if body.readableBytes < 1 << 20 { body.writeBuffer(&part) }
         case .end:
             if let status {
                 let seconds = Double((NIODeadline.now() - start).nanoseconds) / 1e9
@@ -206,6 +225,12 @@ private final class AnswerReader: ChannelInboundHandler, @unchecked Sendable {
     func channelInactive(context: ChannelHandlerContext) {
         finish(.closedWithoutAnswer("closed by the server"))
         context.fireChannelInactive()
+    }
+
+    /// The answer as read, once `outcome` is known (the promise completed on the event loop,
+    /// after which nothing here changes).
+    func answer(_ outcome: ConnectionBurst.Outcome) -> ConnectionBurst.Answer {
+        ConnectionBurst.Answer(outcome: outcome, body: String(buffer: body), retryAfter: retryAfter)
     }
 
     private func finish(_ outcome: ConnectionBurst.Outcome) {

@@ -19,6 +19,10 @@ public enum LoadTestSeeder {
         public var generalAdmission = 300
         /// Tickets one attendee may hold per hall; nil: enough that the limit is never what is measured.
         public var perPersonLimit: Int?
+        /// When the halls' sale opens (Unix seconds); nil: an hour ago, on sale now.
+        public var saleOpensAt: Int64?
+        /// A waiting room in front of every hall's sale, opening then (its seed drawn here).
+        public var waitingRoom: (opensAt: Int64, activeBuyers: Int, turnSeconds: Int)?
 
         public init(halls: Int, seatsPerHall: Int, attendees: Int, generalAdmission: Int = 300, perPersonLimit: Int? = nil) {
             self.halls = halls
@@ -56,8 +60,13 @@ public enum LoadTestSeeder {
                     INSERT INTO event (name, venue, starts_at, ends_at, gates_open_at, sale_opens_at, sale_closes_at,
                                        per_person_limit, created_at, changed_at)
                     VALUES (?, 'Load Test Arena', ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, name, startsAt, startsAt + 8 * 3600, startsAt - 2 * 3600, now - 3600, startsAt, limit, now, now)
+                    """, name, startsAt, startsAt + 8 * 3600, startsAt - 2 * 3600, plan.saleOpensAt ?? now - 3600, startsAt, limit, now, now)
                 let eventID = UInt32(database.lastInsertRowID)
+                if let room = plan.waitingRoom {
+                    try database.run(
+                        "INSERT INTO waiting_room (event_id, opens_at, active_buyers, turn_seconds, seed) VALUES (?, ?, ?, ?, ?)",
+                        eventID, room.opensAt, room.activeBuyers, room.turnSeconds, SecureRandom.bytes(count: 32))
+                }
                 try database.run(
                     "INSERT INTO ticket_class (event_id, ticket_class, name, price_cents, capacity) VALUES (?, 1, 'Stalls', 3000, NULL)", eventID)
                 try database.run(

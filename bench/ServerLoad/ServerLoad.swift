@@ -12,7 +12,7 @@ struct ServerLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server-load",
         abstract: "Prepares and checks ticket-server load tests (see bench/server-load.sh).",
-        subcommands: [Seed.self, QRTargets.self, Verify.self, Rush.self])
+        subcommands: [Seed.self, QRTargets.self, Verify.self, Rush.self, OpeningMinute.self])
 }
 
 struct Seed: AsyncParsableCommand {
@@ -25,13 +25,20 @@ struct Seed: AsyncParsableCommand {
     @Option(help: "Signed-in attendees.") var attendees = 4_000
     @Option(help: "General-admission tickets in each hall.") var generalAdmission = 300
     @Option(help: "Tickets one attendee may hold per hall (default: more than a run books).") var perPersonLimit: Int?
+    @Option(help: "The sale opens this many seconds from now (default: it opened an hour ago).") var saleOpensIn: Int64?
+    @Option(help: "A waiting room opens this many seconds from now, in front of every hall.") var waitingRoomOpensIn: Int64?
+    @Option(help: "The waiting room's turns held at once.") var activeBuyers = 200
+    @Option(help: "The waiting room's turn length in seconds.") var turnSeconds = 600
 
     func run() async throws {
         // The server's own opening creates the directory, the keys and the migrated database.
         let environment = try ServerEnvironment.open(dataDirectory: data, passwordHasher: .fast, logger: Logger(label: "server-load"))
-        let seeded = try LoadTestSeeder.seed(
-            databasePath: environment.dataDirectory.databasePath, plan: .init(
-                halls: halls, seatsPerHall: seats, attendees: attendees, generalAdmission: generalAdmission, perPersonLimit: perPersonLimit))
+        let now = Int64(Date().timeIntervalSince1970)
+        var plan = LoadTestSeeder.Plan(
+            halls: halls, seatsPerHall: seats, attendees: attendees, generalAdmission: generalAdmission, perPersonLimit: perPersonLimit)
+        plan.saleOpensAt = saleOpensIn.map { now + $0 }
+        plan.waitingRoom = waitingRoomOpensIn.map { (now + $0, activeBuyers, turnSeconds) }
+        let seeded = try LoadTestSeeder.seed(databasePath: environment.dataDirectory.databasePath, plan: plan)
         var lua = "-- Written by server-load seed.\nreturn {\n  read_event = \(seeded.readEventID),\n  tokens = {\n"
         for token in seeded.sessionTokens { lua += "    \"\(token)\",\n" }
         lua += "  },\n  halls = {\n"

@@ -20,6 +20,7 @@ struct EventPages {
         routes.post("events/:eventID/book", use: book)
         routes.post("events/:eventID/queue", use: joinLine)
         routes.get("events/:eventID/queue", use: waitingPage)
+        routes.post("events/:eventID/queue/leave", use: leaveLine)
         return routes
     }
 
@@ -33,6 +34,16 @@ struct EventPages {
         } catch EventError.waitingRoomNotOpen {
             return PageKit.redirect(to: "/events/\(eventID)")
         }
+        return PageKit.redirect(to: "/events/\(eventID)/queue")
+    }
+
+    /// "I have what I wanted": ends the person's turn (or their wait) from the event page's or
+    /// the waiting page's button, so the next in line need not wait for the turn to run out.
+    @Sendable func leaveLine(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        _ = try await kit.submittedForm(request, context: context)
+        let eventID = try EventController.eventID(context)
+        _ = try await queue.leave(eventID: eventID, account: account)
         return PageKit.redirect(to: "/events/\(eventID)/queue")
     }
 
@@ -219,6 +230,7 @@ struct EventPages {
             if site.account != nil, sale != .closed, now >= waitingRoom.opensAt {
                 if hasTurn, let ends = lineEntry?.turnEndsAt {
                     roomValues["turnText"] = messages.format("event_room_turn", ["time": format.time(ends)])
+                    roomValues["canLeave"] = true
                 } else if lineEntry == nil {
                     roomValues["canJoin"] = true
                 } else {

@@ -10,6 +10,7 @@ struct QueueController {
         let routes = RouteCollection(context: AppRequestContext.self)
         routes.post("events/:eventID/queue", use: join)
         routes.get("events/:eventID/queue/me", use: mine)
+        routes.delete("events/:eventID/queue/me", use: leave)
         routes.get("events/:eventID/queue", use: overview)
         routes.post("events/:eventID/pause", use: pause)
         routes.post("events/:eventID/resume", use: resume)
@@ -25,10 +26,21 @@ struct QueueController {
     @Sendable func mine(request: Request, context: AppRequestContext) async throws -> EntryResponse {
         let account = try context.requireAccount()
         let id = try EventController.eventID(context)
-        guard let place = try await desk.place(eventID: id, account: account) else {
-            throw APIError(.notFound, "not_in_line", "you have not joined this event's waiting room: POST /api/v1/events/\(id)/queue")
-        }
+        guard let place = try await desk.place(eventID: id, account: account) else { throw Self.notInLine(id) }
         return EntryResponse(place)
+    }
+
+    /// Leaves the line, or ends one's turn early: the entry is `done` and the next person is
+    /// let through. Leaving again answers the same.
+    @Sendable func leave(request: Request, context: AppRequestContext) async throws -> EntryResponse {
+        let account = try context.requireAccount()
+        let id = try EventController.eventID(context)
+        guard let place = try await desk.leave(eventID: id, account: account) else { throw Self.notInLine(id) }
+        return EntryResponse(place)
+    }
+
+    private static func notInLine(_ eventID: UInt32) -> APIError {
+        APIError(.notFound, "not_in_line", "you have not joined this event's waiting room: POST /api/v1/events/\(eventID)/queue")
     }
 
     /// The public view: anyone can check the draw from it (docs/FAIRNESS.md).

@@ -38,6 +38,17 @@ struct QueueDesk {
         }
     }
 
+    /// Leaves the line, or ends a turn early, letting the next person in; nil when the person
+    /// never joined.
+    func leave(eventID: UInt32, account: Account) async throws -> Place? {
+        let now = clock.now()
+        return try await writer.write { transaction in
+            let (event, room) = try Self.eventWithRoom(eventID, in: transaction)
+            return try WaitingRooms.leave(event, room: room, account: account, now: now, in: transaction)
+                .map { try Self.place($0, event: event, room: room, now: now, in: transaction) }
+        }
+    }
+
     /// The line as anyone may see it.
     func overview(eventID: UInt32) async throws -> QueueResponse {
         let now = clock.now()

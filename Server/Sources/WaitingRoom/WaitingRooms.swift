@@ -184,6 +184,20 @@ enum WaitingRooms {
         try advance(try EventRepository.existing(id: event.id, in: transaction), room: room, now: now, in: transaction)
     }
 
+    /// The person steps out of the line, or ends their turn early ("I have what I wanted"): their
+    /// entry is done and the next in line is let through at once. An entry already over stays as
+    /// it is. Nil when they never joined.
+    static func leave(_ event: Event, room: WaitingRoom, account: Account, now: Int64, in transaction: WriteTransaction) throws -> Entry? {
+        try advance(event, room: room, now: now, in: transaction)
+        try transaction.run(
+            """
+            UPDATE queue_entry SET status = 'done', turn_ends_at = CASE WHEN status = 'turn' THEN ? ELSE turn_ends_at END
+            WHERE event_id = ? AND account_id = ? AND status IN ('waiting', 'turn')
+            """, now, event.id, account.id)
+        try advance(event, room: try self.room(eventID: event.id, in: transaction) ?? room, now: now, in: transaction)
+        return try entry(eventID: event.id, accountID: account.id, in: transaction)
+    }
+
     /// How many wait, and how many were let through, for the public view.
     static func counts(eventID: UInt32, in database: some SQLiteQuerying) throws -> (waiting: Int, admitted: Int) {
         let row = try database.row(
