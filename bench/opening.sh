@@ -29,9 +29,9 @@ event="$(sed -n "s/.*{ event = \([0-9]*\), seats.*/\1/p" "$work/load.lua" | head
 "$bin/ticket-server" serve --data "$work/data" --port "$port" --max-connections 20000 >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-"$bin/server-load" opening --data "$work/data" --out "$work" --event "$event" --port "$port" --clients "$clients"
+"$bin/server-load" opening --data "$work/data" --out "$work" --event "$event" --port "$port" --clients "$clients" | tee "$work/opening.txt"
 echo "server peak RSS: $(grep VmHWM "/proc/$server_pid/status" | awk '{print $2, $3}')"
-booked="$(sqlite3 "$work/data/festivalgate.sqlite" "SELECT COUNT(*) FROM ticket WHERE event_id = $event AND status = 'valid'" 2>/dev/null || echo 0)"
+booked="$(sed -n 's/^tickets booked: \([0-9]*\);.*/\1/p' "$work/opening.txt")"
 "$bin/server-load" verify --data "$work/data" --event "$event" --acknowledged "$booked" --in-flight 0
 curl -s "http://127.0.0.1:$port/api/v1/events/$event/queue" | head -c 300; echo
 grep -i "warning\|error" "$work/server.log" | head -5 || true

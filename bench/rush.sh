@@ -27,7 +27,8 @@ event="$(sed -n "s/.*{ event = \([0-9]*\), seats.*/\1/p" "$work/load.lua" | head
 "$bin/ticket-server" serve --data "$work/data" --port "$port" --max-connections 20000 >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-"$bin/server-load" rush --data "$work/data" --out "$work" --event "$event" --port "$port" --connections "$connections"
+"$bin/server-load" rush --data "$work/data" --out "$work" --event "$event" --port "$port" --connections "$connections" | tee "$work/rush.txt"
 echo "server peak RSS: $(grep VmHWM "/proc/$server_pid/status" | awk '{print $2, $3}')"
-"$bin/server-load" verify --data "$work/data" --event "$event" --acknowledged 2500 --in-flight 0
+booked="$(sed -n 's/^answers: .*201: \([0-9]*\).*/\1/p' "$work/rush.txt")"
+"$bin/server-load" verify --data "$work/data" --event "$event" --acknowledged "${booked:-0}" --in-flight 0
 grep -i "warning\|error" "$work/server.log" | head -5 || true

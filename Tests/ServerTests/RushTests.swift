@@ -27,9 +27,12 @@ struct RushTests {
         let seeded = try Self.seed(directory.path)
         let hall = try #require(seeded.halls.first)
 
+        // Opening 10,000 connections beside the rest of the suite can take longer than the 10 s a
+        // connection normally has to send its request: the first ones would be closed, rightly,
+        // before the rush begins. Their deadline is its own test (AbuseTests).
         let (server, base) = try CrashDurabilityTests.start([
             "serve", "--data", directory.path, "--port", "0", "--max-connections", "20000",
-            "--bookings-per-account", "10",
+            "--bookings-per-account", "10", "--header-timeout", "300",
         ])
         defer { server.stop() }
         let port = try #require(Int(base.split(separator: ":").last ?? ""))
@@ -63,11 +66,12 @@ struct RushTests {
         print("rush: \(statuses.sorted { $0.key < $1.key }), unanswered \(unanswered.count), slowest answer \(slowest) s; "
             + "probes \(probes.outcomes.count), slowest probe \(probes.outcomes.compactMap(\.seconds).max() ?? 0) s, "
             + "bookings answered before each probe \(probes.bookingsAnsweredBefore)")
-        #expect(unanswered.isEmpty, "every connection gets an HTTP answer: \(Array(unanswered.prefix(5)))")
+        #expect(unanswered.count == 0, "every connection gets an HTTP answer: \(unanswered.count) did not, such as \(unanswered.first.map { "\($0)" } ?? "")")
         #expect(statuses.keys.allSatisfy { $0 < 500 }, "no 5xx: \(statuses)")
         #expect(statuses[201] == Self.seats + Self.generalAdmission, "exactly the capacity is booked: \(statuses)")
         #expect(Set(statuses.keys).isSubset(of: [201, 409]), "the rest are told it is taken or sold out: \(statuses)")
-        #expect(!probes.outcomes.isEmpty && probes.outcomes.allSatisfy { $0.status == 200 }, "every health probe answered: \(probes.outcomes)")
+        let probeStatuses = probes.outcomes.map { $0.status ?? 0 }
+        #expect(!probeStatuses.isEmpty && probeStatuses.allSatisfy { $0 == 200 }, "every health probe answered: \(probeStatuses)")
         // How long a probe waited is a figure for the release build (bench/rush.sh, in
         // docs/BENCHMARKS.md): in this debug build NIO itself is several times slower, and the
         // event loops, not the queue of requests, are what a probe waits for.
