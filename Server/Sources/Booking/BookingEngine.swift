@@ -146,10 +146,9 @@ enum BookingEngine {
         }
 
         try WaitingRooms.booked(event, account: account, holding: held + order.count, now: now, in: transaction)
-        guard idempotencyKey != nil else {
-            return BookingResult(bookingID: bookingID, eventID: eventID, storedBody: nil, tickets: tickets, replayed: false)
-        }
-        let body = try BookingResponse(bookingID: bookingID, eventID: eventID, tickets: tickets.map(TicketResponse.init)).json()
+        let issued = BookingResult(bookingID: bookingID, eventID: eventID, storedBody: nil, tickets: tickets, replayed: false)
+        guard idempotencyKey != nil else { return issued }
+        let body = try issued.body()
         try transaction.run("UPDATE booking SET response = ? WHERE id = ?", body, bookingID)
         return BookingResult(bookingID: bookingID, eventID: eventID, storedBody: body, tickets: tickets, replayed: false)
     }
