@@ -127,6 +127,7 @@ public func buildRouter(
             metrics: environment.metrics, throttles: environment.throttles
         ).endpoints)
     api.addRoutes(QueueController(desk: QueueDesk(writer: environment.writer, clock: environment.clock)).endpoints)
+    api.addRoutes(WaitlistController(writer: environment.writer, readers: environment.readers, clock: environment.clock).endpoints)
     api.addRoutes(
         DeviceController(writer: environment.writer, readers: environment.readers, clock: environment.clock, publicURL: publicURL).endpoints)
     api.addRoutes(

@@ -300,6 +300,63 @@ enum ServerSchema {
                     resume_at INTEGER
                 );
                 """),
+        .init(
+            "the waitlist",
+            sql: """
+                -- How long a waitlist offer is held for the person it is made to.
+                ALTER TABLE event ADD COLUMN offer_minutes INTEGER NOT NULL DEFAULT 30
+                    CHECK (offer_minutes BETWEEN 1 AND 10080);
+                -- General-admission tickets held back for open offers: between them, sales and
+                -- offers never pass the capacity.
+                ALTER TABLE ticket_class ADD COLUMN held INTEGER NOT NULL DEFAULT 0
+                    CHECK (held >= 0 AND (capacity IS NULL OR sold + held <= capacity));
+                -- People waiting for a sold-out class, first come first served (by id). One live
+                -- entry (waiting, or with an offer out) per account and class.
+                CREATE TABLE waitlist_entry (
+                    id INTEGER PRIMARY KEY,
+                    event_id INTEGER NOT NULL,
+                    ticket_class INTEGER NOT NULL,
+                    account_id INTEGER NOT NULL REFERENCES account(id),
+                    count INTEGER NOT NULL CHECK (count BETWEEN 1 AND 100),
+                    accept_fewer INTEGER NOT NULL DEFAULT 0 CHECK (accept_fewer IN (0, 1)),
+                    status TEXT NOT NULL DEFAULT 'waiting' CHECK (status IN ('waiting', 'offered', 'booked', 'left')),
+                    joined_at INTEGER NOT NULL,
+                    changed_at INTEGER NOT NULL,
+                    FOREIGN KEY (event_id, ticket_class) REFERENCES ticket_class(event_id, ticket_class) ON DELETE CASCADE
+                );
+                CREATE UNIQUE INDEX waitlist_entry_live ON waitlist_entry(event_id, ticket_class, account_id)
+                    WHERE status IN ('waiting', 'offered');
+                CREATE INDEX waitlist_line ON waitlist_entry(event_id, ticket_class, status, id);
+                CREATE INDEX waitlist_entry_account ON waitlist_entry(account_id, status);
+                -- Tickets held for the head of a line until `expires_at`. At most one open offer
+                -- per entry.
+                CREATE TABLE waitlist_offer (
+                    id INTEGER PRIMARY KEY,
+                    entry_id INTEGER NOT NULL REFERENCES waitlist_entry(id) ON DELETE CASCADE,
+                    count INTEGER NOT NULL CHECK (count BETWEEN 1 AND 100),
+                    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'declined', 'expired')),
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    changed_at INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX waitlist_offer_open ON waitlist_offer(entry_id) WHERE status = 'open';
+                CREATE INDEX waitlist_offer_expiry ON waitlist_offer(status, expires_at);
+                -- The seats open offers hold, each by one offer at most; a row goes when its
+                -- offer closes. A seat is never both held and sold: the triggers refuse a live
+                -- ticket on a held seat, and a hold on a seat with a live ticket.
+                CREATE TABLE offer_seat (
+                    seat_id INTEGER PRIMARY KEY REFERENCES seat(id),
+                    offer_id INTEGER NOT NULL REFERENCES waitlist_offer(id) ON DELETE CASCADE
+                );
+                CREATE INDEX offer_seat_offer ON offer_seat(offer_id);
+                CREATE TRIGGER ticket_not_on_held_seat BEFORE INSERT ON ticket
+                    WHEN NEW.seat_id IS NOT NULL AND NEW.status = 'valid'
+                        AND EXISTS (SELECT 1 FROM offer_seat WHERE seat_id = NEW.seat_id)
+                    BEGIN SELECT RAISE(ABORT, 'seat held by a waitlist offer'); END;
+                CREATE TRIGGER hold_not_on_sold_seat BEFORE INSERT ON offer_seat
+                    WHEN EXISTS (SELECT 1 FROM ticket WHERE seat_id = NEW.seat_id AND status = 'valid')
+                    BEGIN SELECT RAISE(ABORT, 'seat has a live ticket'); END;
+                """),
     ])
 
     /// Brings `database` to the newest schema, then fills what SQL alone cannot (email keys).

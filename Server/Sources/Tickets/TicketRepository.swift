@@ -19,7 +19,7 @@ enum TicketRepository {
                 """, signed.id, facts.eventID, facts.ticketClass, seatID, accountID, bookingID, facts.holder, signed.token, reissuedFrom, now, now)
         } catch let error as SQLiteError where error.code == .constraintPrimaryKey {
             throw TicketError.idCollision
-        } catch let error as SQLiteError where error.isUniqueViolation(on: "ticket.seat_id") {
+        } catch let error as SQLiteError where error.isUniqueViolation(on: "ticket.seat_id") || error.isHeldSeat {
             throw BookingError.seatTaken(seat: facts.seatLabel)
         }
         var detail: [(String, JSONValue)] = [("ticket_class", .unsigned(UInt64(facts.ticketClass)))]
@@ -128,4 +128,9 @@ enum TicketRepository {
             detail: .object([("reason", .string(reason))]), in: transaction)
         return try existing(id: ticket.id, in: transaction)
     }
+}
+
+extension SQLiteError {
+    /// The schema's trigger refused a ticket on a seat an open waitlist offer holds.
+    var isHeldSeat: Bool { isConstraintViolation && message.contains("seat held by a waitlist offer") }
 }

@@ -27,6 +27,15 @@ extension BookingError: APIErrorConvertible {
     }
 }
 
+extension WaitlistError: APIErrorConvertible {
+    var apiError: APIError {
+        switch self {
+        case .notFound: APIError(.notFound, "not_found", description)
+        case .notSoldOut: APIError(.conflict, "not_sold_out", description)
+        }
+    }
+}
+
 extension TicketError: APIErrorConvertible {
     var apiError: APIError {
         switch self {
