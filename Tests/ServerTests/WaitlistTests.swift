@@ -92,4 +92,156 @@ struct WaitlistTests {
             #expect(taken.status >= 400 && taken.status < 500, "a held seat cannot be sold: \(taken.status) \(taken.text)")
         }
     }
+
+    /// A sold-out standing class of `capacity` (four a person) and `people` who hold its tickets
+    /// or wait for them: the first `capacity` hold one each.
+    struct SoldOut {
+        let server: LiveServer
+        let eventID: UInt32
+        let holders: [String]
+        let tickets: [String]
+
+        static func make(_ server: LiveServer, capacity: Int = 3, offerMinutes: Int? = nil) async throws -> SoldOut {
+            let organiser = try await server.organiser()
+            let eventID = try await server.event(
+                organiser: organiser, classes: [["ticket_class": 1, "name": "Meadow", "capacity": capacity]], perPersonLimit: 4)
+            let holders = try await server.attendees(capacity, prefix: "holder")
+            var tickets: [String] = []
+            for holder in holders {
+                let booked = try await server.client.send(
+                    .POST, "/api/v1/events/\(eventID)/bookings", token: holder, json: ["ticket_class": 1, "count": 1])
+                try #require(booked.status == 201, "\(booked.text)")
+                tickets.append(try #require((try booked.field("tickets", as: [[String: Any]].self)).first?["id"] as? String))
+            }
+            return SoldOut(server: server, eventID: eventID, holders: holders, tickets: tickets)
+        }
+
+        func join(_ token: String, count: Int = 1, acceptFewer: Bool = false) async throws {
+            let joined = try await server.client.send(
+                .POST, "/api/v1/events/\(eventID)/waitlist", token: token, json: ["ticket_class": 1, "count": count, "accept_fewer": acceptFewer])
+            try #require(joined.status == 201, "\(joined.text)")
+        }
+
+        func cancel(_ index: Int) async throws {
+            let cancelled = try await server.client.send(.POST, "/api/v1/tickets/\(tickets[index])/cancel", token: holders[index])
+            try #require(cancelled.status == 200, "\(cancelled.text)")
+        }
+
+        func offers(_ token: String) async throws -> [[String: Any]] {
+            try await server.client.send(.GET, "/api/v1/waitlist", token: token).field("offers", as: [[String: Any]].self)
+        }
+
+        func remaining() async throws -> Int? {
+            let classes = try await server.client.send(.GET, "/api/v1/events/\(eventID)/availability").field("classes", as: [[String: Any]].self)
+            return classes.first?["remaining"] as? Int
+        }
+    }
+
+    @Test("a cancelled ticket goes to the first in line, not back on sale; accept books it, decline and expiry pass it on, a late accept is 410")
+    func offersInOrder() async throws {
+        try await LiveServer.run(.router) { server in
+            let sale = try await SoldOut.make(server)
+            let waiting = try await server.attendees(3, prefix: "waiting")
+            let loop = try await server.client.signUp(email: "loop@example.com", name: "Loop")
+            for person in waiting { try await sale.join(person) }
+
+            try await sale.cancel(0)
+            let offered = try await sale.offers(waiting[0])
+            #expect(offered.count == 1 && offered.first?["count"] as? Int == 1 && offered.first?["seats"] is NSNull, "\(offered)")
+            #expect(try await sale.offers(waiting[1]).isEmpty, "only the first in line")
+            #expect(try await sale.remaining() == 0, "nothing on public sale while people wait")
+            let loopTry = try await server.client.send(
+                .POST, "/api/v1/events/\(sale.eventID)/bookings", token: loop, json: ["ticket_class": 1, "count": 1])
+            #expect(loopTry.status == 409 && loopTry.errorCode == "sold_out", "a loop gets nothing: \(loopTry.text)")
+
+            // The first declines: the second gets it. The second lets it run out: the third.
+            let firstOffer = try #require(offered.first?["id"] as? Int)
+            let declined = try await server.client.send(.POST, "/api/v1/offers/\(firstOffer)/decline", token: waiting[0])
+            #expect(declined.status == 200 && declined.object["status"] as? String == "declined")
+            let secondOffer = try #require(try await sale.offers(waiting[1]).first?["id"] as? Int)
+            #expect(try await server.client.send(.POST, "/api/v1/offers/\(secondOffer)/accept", token: waiting[0]).status == 404, "not theirs")
+            server.clock.advance(by: 30 * 60)
+            let thirdOffers = try await sale.offers(waiting[2])
+            #expect(thirdOffers.count == 1, "expiry passed it on: \(thirdOffers)")
+            let late = try await server.client.send(.POST, "/api/v1/offers/\(secondOffer)/accept", token: waiting[1])
+            #expect(late.status == 410 && late.errorCode == "offer_expired", "\(late.text)")
+
+            let thirdOffer = try #require(thirdOffers.first?["id"] as? Int)
+            let accepted = try await server.client.send(.POST, "/api/v1/offers/\(thirdOffer)/accept", token: waiting[2])
+            let issued = try accepted.field("tickets", as: [Any].self)
+            #expect(accepted.status == 201 && issued.count == 1, "\(accepted.text)")
+            #expect(try await server.client.send(.POST, "/api/v1/offers/\(thirdOffer)/accept", token: waiting[2]).status == 410, "once")
+            let waitlist = try await server.client.send(.GET, "/api/v1/waitlist", token: waiting[2])
+            let (entriesLeft, offersLeft) = (try waitlist.field("entries", as: [Any].self), try waitlist.field("offers", as: [Any].self))
+            #expect(entriesLeft.isEmpty && offersLeft.isEmpty)
+
+            // The line is empty now: a freed ticket goes back on sale.
+            try await sale.cancel(1)
+            #expect(try await sale.remaining() == 1)
+            #expect(try await server.client.send(
+                .POST, "/api/v1/events/\(sale.eventID)/bookings", token: loop, json: ["ticket_class": 1, "count": 1]).status == 201)
+        }
+    }
+
+    @Test("a group entry waits until enough are free, holding back what is freed meanwhile; one that accepts fewer takes what there is")
+    func groups() async throws {
+        try await LiveServer.run(.router) { server in
+            let sale = try await SoldOut.make(server)
+            let (group, behind) = (try await server.client.signUp(email: "group@example.com", name: "Group"),
+                                   try await server.client.signUp(email: "behind@example.com", name: "Behind"))
+            try await sale.join(group, count: 2)
+            try await sale.join(behind)
+            try await sale.cancel(0)
+            let (groupOffers, behindOffers) = (try await sale.offers(group), try await sale.offers(behind))
+            #expect(groupOffers.isEmpty && behindOffers.isEmpty, "held back for the head of the line")
+            #expect(try await sale.remaining() == 0)
+            try await sale.cancel(1)
+            #expect(try await sale.offers(group).first?["count"] as? Int == 2)
+            #expect(try await sale.offers(behind).isEmpty)
+        }
+        try await LiveServer.run(.router) { server in
+            let sale = try await SoldOut.make(server)
+            let fewer = try await server.client.signUp(email: "fewer@example.com", name: "Fewer")
+            try await sale.join(fewer, count: 3, acceptFewer: true)
+            try await sale.cancel(2)
+            let offer = try #require(try await sale.offers(fewer).first)
+            #expect(offer["count"] as? Int == 1, "one of three, as it said it would take: \(offer)")
+            let accepted = try await server.client.send(.POST, "/api/v1/offers/\(try #require(offer["id"] as? Int))/accept", token: fewer)
+            #expect(accepted.status == 201)
+        }
+    }
+
+    @Test("seats: the offer names the seats freed, accepting books exactly those, and nobody else can book them meanwhile")
+    func seats() async throws {
+        try await LiveServer.run(.router) { server in
+            let organiser = try await server.organiser()
+            let eventID = try await server.event(
+                organiser: organiser, classes: [["ticket_class": 1, "name": "Stalls"]], seatMapCSV: LiveServer.seatMap(rows: 1, seatsPerRow: 3, ticketClass: 1),
+                perPersonLimit: 4)
+            let seats = try await server.client.send(.GET, "/api/v1/events/\(eventID)/availability").field("seats", as: [[String: Any]].self)
+            let seatIDs = seats.compactMap { $0["id"] as? Int }
+            let holder = try await server.client.signUp(email: "holder@example.com", name: "Holder")
+            let booked = try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: holder, json: ["seats": seatIDs])
+            try #require(booked.status == 201, "\(booked.text)")
+            let tickets = try booked.field("tickets", as: [[String: Any]].self)
+            let (waiting, loop) = (try await server.client.signUp(email: "w@example.com", name: "W"), try await server.client.signUp(email: "l@example.com", name: "L"))
+            #expect(try await server.client.send(.POST, "/api/v1/events/\(eventID)/waitlist", token: waiting, json: ["ticket_class": 1]).status == 201)
+
+            let freed = try #require(tickets[1]["id"] as? String)
+            #expect(try await server.client.send(.POST, "/api/v1/tickets/\(freed)/cancel", token: holder).status == 200)
+            let offer = try #require(try await server.client.send(.GET, "/api/v1/waitlist", token: waiting).field("offers", as: [[String: Any]].self).first)
+            let offeredSeats = try #require(offer["seats"] as? [[String: Any]])
+            #expect(offeredSeats.count == 1 && offeredSeats.first?["id"] as? Int == seatIDs[1] && offeredSeats.first?["label"] as? String == tickets[1]["seat"] as? String)
+            let grab = try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: loop, json: ["seats": [seatIDs[1]]])
+            #expect(grab.status == 409, "held for the offer: \(grab.text)")
+            let free = try await server.client.send(.GET, "/api/v1/events/\(eventID)/availability").field("seats", as: [[String: Any]].self)
+            #expect(free.allSatisfy { $0["free"] as? Bool == false })
+
+            let accepted = try await server.client.send(.POST, "/api/v1/offers/\(try #require(offer["id"] as? Int))/accept", token: waiting)
+            #expect(accepted.status == 201, "\(accepted.text)")
+            let seatBooked = try accepted.field("tickets", as: [[String: Any]].self).first?["seat"] as? String
+            #expect(seatBooked == tickets[1]["seat"] as? String)
+        }
+    }
 }
+

@@ -70,7 +70,7 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(options.host, port: options.port), serverName: "festivalgate", backlog: backlog,
             availableConnectionsDelegate: EagerAccept()),
-        services: [environment.writer, watcher],
+        services: [environment.writer, watcher, OfferExpiry(writer: environment.writer, readers: environment.readers, clock: environment.clock)],
         logger: logger)
     if let beforeServerStarts { application.beforeServerStarts(perform: beforeServerStarts) }
     return application
@@ -127,7 +127,8 @@ public func buildRouter(
             metrics: environment.metrics, throttles: environment.throttles
         ).endpoints)
     api.addRoutes(QueueController(desk: QueueDesk(writer: environment.writer, clock: environment.clock)).endpoints)
-    api.addRoutes(WaitlistController(writer: environment.writer, readers: environment.readers, clock: environment.clock).endpoints)
+    api.addRoutes(
+        WaitlistController(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock).endpoints)
     api.addRoutes(
         DeviceController(writer: environment.writer, readers: environment.readers, clock: environment.clock, publicURL: publicURL).endpoints)
     api.addRoutes(

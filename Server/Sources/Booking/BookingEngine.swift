@@ -84,9 +84,11 @@ enum BookingEngine {
         return try PresignedTickets(signing: facts, with: issuer)
     }
 
+    /// Books `order`. `fromOffer`: the tickets are a waitlist offer's, released to this person in
+    /// the same transaction: no waiting-room turn is needed, and the class's line is theirs.
     static func book(
         _ order: BookingOrder, eventID: UInt32, account: Account, idempotencyKey: String?, presigned: PresignedTickets,
-        issuer: TicketIssuer, now: Int64, in transaction: WriteTransaction
+        issuer: TicketIssuer, now: Int64, in transaction: WriteTransaction, fromOffer: Bool = false
     ) throws -> BookingResult {
         if let idempotencyKey, let earlier = try transaction.row(
             "SELECT id, request, response, event_id FROM booking WHERE account_id = ? AND idempotency_key = ?", account.id, idempotencyKey)
@@ -101,7 +103,16 @@ enum BookingEngine {
         guard let event = try EventRepository.event(id: eventID, in: transaction) else { throw BookingError.eventNotFound }
         guard now >= event.saleOpensAt else { throw BookingError.saleNotOpen(event: event.name, opensAt: event.saleOpensAt) }
         guard now < event.saleClosesAt else { throw BookingError.saleClosed(event: event.name) }
-        try WaitingRooms.requireTurn(event, account: account, now: now, in: transaction)
+        if !fromOffer { try WaitingRooms.requireTurn(event, account: account, now: now, in: transaction) }
+        // While anyone waits for a class, nothing of it is on public sale: what is freed is theirs.
+        var checkedLines: Set<UInt16> = []
+        func requireNoLine(_ ticketClass: UInt16) throws {
+            guard !fromOffer, checkedLines.insert(ticketClass).inserted,
+                try WaitlistOffers.hasLine(eventID: eventID, ticketClass: ticketClass, in: transaction)
+            else { return }
+            let name = event.classes.first { $0.ticketClass == ticketClass }?.name ?? "class \(ticketClass)"
+            throw BookingError.soldOut(className: name, left: 0)
+        }
 
         guard order.count > 0 else { throw BookingError.invalidCount("book at least one ticket") }
         let held = try TicketRepository.liveCount(accountID: account.id, eventID: eventID, in: transaction)
@@ -124,6 +135,7 @@ enum BookingEngine {
                 }
                 let (label, ticketClass): (String, UInt16) = (try seat["label"], try seat["ticket_class"])
                 if let wantedClass, wantedClass != ticketClass { throw BookingError.classMismatch(seat: label, ticketClass: ticketClass, wanted: wantedClass) }
+                try requireNoLine(ticketClass)
                 let signed = try presigned.take(TokenFacts(event: event, ticketClass: ticketClass, seatLabel: label, holder: account.displayName), issuer: issuer)
                 tickets.append(
                     try TicketRepository.insert(signed, seatID: seatID, accountID: account.id, bookingID: bookingID, now: now, in: transaction))
@@ -133,10 +145,11 @@ enum BookingEngine {
                 throw BookingError.unknownClass(ticketClass: ticketClass, eventID: eventID)
             }
             guard let capacity = bookedClass.capacity else { throw BookingError.classIsSeated(ticketClass: ticketClass) }
+            try requireNoLine(ticketClass)
             do {
                 try transaction.run("UPDATE ticket_class SET sold = sold + ? WHERE event_id = ? AND ticket_class = ?", count, eventID, ticketClass)
             } catch let error as SQLiteError where error.isConstraintViolation {
-                throw BookingError.soldOut(className: bookedClass.name, left: max(0, capacity - bookedClass.sold))
+                throw BookingError.soldOut(className: bookedClass.name, left: max(0, capacity - bookedClass.sold - bookedClass.held))
             }
             for _ in 0..<count {
                 let signed = try presigned.take(TokenFacts(event: event, ticketClass: ticketClass, seatLabel: "", holder: account.displayName), issuer: issuer)

@@ -8,12 +8,17 @@ enum TicketLifecycle {
         guard ticket.accountID == account.id else { throw TicketError.notFound }
         let event = try EventRepository.existing(id: ticket.eventID, in: transaction)
         guard now < event.startsAt else { throw TicketError.eventStarted }
-        return try TicketRepository.end(ticket, as: .cancelled, reason: "cancelled by holder", now: now, in: transaction)
+        let ended = try TicketRepository.end(ticket, as: .cancelled, reason: "cancelled by holder", now: now, in: transaction)
+        try WaitlistOffers.serve(eventID: ticket.eventID, ticketClass: ticket.ticketClass, now: now, in: transaction)
+        return ended
     }
 
+    /// The ticket is void; its place goes to the class's waitlist first, if anyone waits.
     static func revoke(ticketID: UInt64, now: Int64, in transaction: WriteTransaction) throws -> Ticket {
         let ticket = try TicketRepository.existing(id: ticketID, in: transaction)
-        return try TicketRepository.end(ticket, as: .revoked, reason: "revoked by organiser", now: now, in: transaction)
+        let ended = try TicketRepository.end(ticket, as: .revoked, reason: "revoked by organiser", now: now, in: transaction)
+        try WaitlistOffers.serve(eventID: ticket.eventID, ticketClass: ticket.ticketClass, now: now, in: transaction)
+        return ended
     }
 
     /// Signs the replacement for `ticketID` ahead of the write job, from what a reader sees.

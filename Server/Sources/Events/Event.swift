@@ -50,8 +50,10 @@ public struct TicketClass: Sendable, Equatable {
     /// Nil for a seated class.
     public let capacity: Int?
     public let sold: Int
+    /// Standing tickets held for open waitlist offers: neither sold nor on sale.
+    public let held: Int
 
-    static let columns = "ticket_class, name, price_cents, capacity, sold"
+    static let columns = "ticket_class, name, price_cents, capacity, sold, held"
 
     init(row: SQLiteRow) throws {
         ticketClass = try row["ticket_class"]
@@ -59,6 +61,7 @@ public struct TicketClass: Sendable, Equatable {
         priceCents = try row["price_cents"]
         capacity = try row["capacity"]
         sold = try row["sold"]
+        held = try row["held"]
     }
 
 }

@@ -121,28 +121,33 @@ enum EventRepository {
         return seats.count
     }
 
-    /// Every class with what is left, and every seat with whether it is free.
+    /// Every class with what is left, and every seat with whether it is free. A seat held for a
+    /// waitlist offer is not free, and while anyone waits for a class nothing of it is.
     static func availability(eventID: UInt32, in database: some SQLiteQuerying) throws -> Availability {
         let event = try existing(id: eventID, in: database)
+        let lined: Set<UInt16> = Set(try database.rows(
+            "SELECT DISTINCT ticket_class FROM waitlist_entry WHERE event_id = ? AND status = 'waiting'", eventID
+        ).map { try $0["ticket_class"] })
         let seats = try database.rows(
             """
-            SELECT s.id, s.row_label, s.seat_label, s.label, s.ticket_class, t.id IS NULL AS free FROM seat s
+            SELECT s.id, s.row_label, s.seat_label, s.label, s.ticket_class,
+                   t.id IS NULL AND NOT EXISTS (SELECT 1 FROM offer_seat o WHERE o.seat_id = s.id) AS free FROM seat s
             LEFT JOIN ticket t ON t.seat_id = s.id AND t.status = 'valid'
             WHERE s.event_id = ? ORDER BY s.id
             """, eventID
         ).map { row in
             Availability.Seat(
                 id: try row["id"], row: try row["row_label"], seat: try row["seat_label"], label: try row["label"],
-                ticketClass: try row["ticket_class"], free: try row["free"])
+                ticketClass: try row["ticket_class"], free: try row["free"] && !lined.contains(try row["ticket_class"]))
         }
         let seatsTaken = Dictionary(grouping: seats.filter { !$0.free }, by: \.ticketClass).mapValues(\.count)
         let seatTotals = Dictionary(grouping: seats, by: \.ticketClass).mapValues(\.count)
         let classes = event.classes.map { eventClass in
             let total = eventClass.capacity ?? seatTotals[eventClass.ticketClass, default: 0]
-            let sold = eventClass.capacity == nil ? seatsTaken[eventClass.ticketClass, default: 0] : eventClass.sold
+            let unavailable = eventClass.capacity == nil ? seatsTaken[eventClass.ticketClass, default: 0] : eventClass.sold + eventClass.held
             return Availability.Class(
                 ticketClass: eventClass.ticketClass, name: eventClass.name, generalAdmission: eventClass.capacity != nil, total: total,
-                remaining: total - sold)
+                remaining: lined.contains(eventClass.ticketClass) ? 0 : max(0, total - unavailable))
         }
         return Availability(eventID: eventID, classes: classes, seats: seats)
     }

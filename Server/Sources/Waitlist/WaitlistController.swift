@@ -1,10 +1,12 @@
 import Hummingbird
 import Shared
 
-/// The waitlist's API: joining a sold-out class's line, one's entries and offers, and leaving.
+/// The waitlist's API: joining a sold-out class's line, one's entries and offers, leaving, and
+/// accepting or declining an offer.
 struct WaitlistController {
     let writer: DatabaseWriter
     let readers: DatabaseReaders
+    let keys: ServerKeys
     let clock: ServerClock
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -12,6 +14,8 @@ struct WaitlistController {
         routes.post("events/:eventID/waitlist", use: join)
         routes.get("waitlist", use: mine)
         routes.delete("waitlist/:entryID", use: leave)
+        routes.post("offers/:offerID/accept", use: accept)
+        routes.post("offers/:offerID/decline", use: decline)
         return routes
     }
 
@@ -39,12 +43,53 @@ struct WaitlistController {
 
     @Sendable func mine(request: Request, context: AppRequestContext) async throws -> WaitlistResponse {
         let account = try context.requireAccount()
-        let entries = try readers.read { database in
-            try Waitlists.liveEntries(accountID: account.id, in: database).map { entry in
+        let now = clock.now()
+        // An offer whose time is up passes on before anyone is shown it as open.
+        if try readers.read({ try WaitlistOffers.anyDue(now: now, in: $0) }) {
+            try await writer.write { try WaitlistOffers.expireDue(now: now, in: $0) }
+        }
+        return try readers.read { database in
+            let entries = try Waitlists.liveEntries(accountID: account.id, in: database).map { entry in
                 WaitlistEntryResponse(entry, position: try Waitlists.position(of: entry, in: database))
             }
+            return WaitlistResponse(entries: entries, offers: try WaitlistOffers.openOffers(accountID: account.id, in: database).map(OfferResponse.init))
         }
-        return WaitlistResponse(entries: entries, offers: [])
+    }
+
+    /// Books the offer's tickets: exactly its seats, or its count of standing tickets.
+    @Sendable func accept(request: Request, context: AppRequestContext) async throws -> StoredJSON {
+        let account = try context.requireAccount()
+        let offer = try offer(context, of: account)
+        let order: BookingOrder =
+            offer.seats.map { .seats($0.map(\.id), ticketClass: offer.ticketClass) } ?? .generalAdmission(ticketClass: offer.ticketClass, count: offer.count)
+        let issuer = keys.issuer
+        let result = try await TicketLifecycle.retryingIDCollisions {
+            let presigned = try BookingEngine.presign(order, eventID: offer.eventID, holder: account.displayName, issuer: issuer, readers: readers)
+            let now = clock.now()
+            return try await writer.write { transaction in
+                try WaitlistOffers.accept(offerID: offer.id, account: account, now: now, in: transaction)
+                return try BookingEngine.book(
+                    order, eventID: offer.eventID, account: account, idempotencyKey: nil, presigned: presigned, issuer: issuer, now: now,
+                    in: transaction, fromOffer: true)
+            }
+        }
+        return StoredJSON(text: try result.body(), status: .created)
+    }
+
+    /// Passes the offer on to the next in line; the person leaves the line.
+    @Sendable func decline(request: Request, context: AppRequestContext) async throws -> OfferResponse {
+        let account = try context.requireAccount()
+        let offer = try offer(context, of: account)
+        let now = clock.now()
+        return OfferResponse(try await writer.write { try WaitlistOffers.decline(offerID: offer.id, account: account, now: now, in: $0) })
+    }
+
+    /// The offer in the path, if it is this person's.
+    private func offer(_ context: AppRequestContext, of account: Account) throws -> WaitlistOffers.Offer {
+        guard let id = context.parameters.get("offerID", as: Int64.self),
+            let offer = try readers.read({ try WaitlistOffers.offer(id: id, in: $0) }), offer.accountID == account.id
+        else { throw WaitlistError.offerNotFound }
+        return offer
     }
 
     @Sendable func leave(request: Request, context: AppRequestContext) async throws -> Response {
@@ -80,9 +125,35 @@ struct WaitlistEntryResponse: ResponseEncodable, Sendable {
     }
 }
 
+/// Tickets held for a person until `expires_at`.
+struct OfferResponse: ResponseEncodable, Sendable {
+    struct Seat: Encodable, Sendable {
+        let id: Int64
+        let label: String
+    }
+
+    let id: Int64
+    let eventID: UInt32
+    let ticketClass: UInt16
+    let count: Int
+    /// The seats held, for a seated class; null for standing tickets.
+    let seats: Nullable<[Seat]>
+    let expiresAt: Int64
+    let status: String
+
+    init(_ offer: WaitlistOffers.Offer) {
+        id = offer.id
+        eventID = offer.eventID
+        ticketClass = offer.ticketClass
+        count = offer.count
+        seats = Nullable(offer.seats?.map { Seat(id: $0.id, label: $0.label) })
+        expiresAt = offer.expiresAt
+        status = offer.status.rawValue
+    }
+}
+
 /// `GET /api/v1/waitlist`: the person's places in lines and their open offers.
 struct WaitlistResponse: ResponseEncodable, Sendable {
     let entries: [WaitlistEntryResponse]
-    /// Offers of freed tickets; none are made yet (the next part of issue 23).
-    let offers: [WaitlistEntryResponse]
+    let offers: [OfferResponse]
 }

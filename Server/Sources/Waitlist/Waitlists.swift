@@ -2,8 +2,7 @@ import Shared
 
 /// The waitlist of a sold-out class (issue 23): people line up per class and are served in the
 /// order they joined. This part keeps the line itself: joining, one's entries and places, and
-/// leaving. Offers of freed tickets come next; the schema already keeps them (`waitlist_offer`,
-/// `offer_seat`, `ticket_class.held`).
+/// leaving. Offers of freed tickets are `WaitlistOffers`.
 enum Waitlists {
     struct Entry: Sendable, Equatable {
         enum Status: String, Sendable {
@@ -116,8 +115,15 @@ enum Waitlists {
     }
 
     /// Leaves the line. Only the person's own entry; one already out of the line stays as it is.
+    /// An offer out to them is declined, and passes on.
     static func leave(entryID: Int64, account: Account, now: Int64, in transaction: WriteTransaction) throws {
         guard let entry = try entry(id: entryID, in: transaction), entry.accountID == account.id else { throw WaitlistError.notFound }
+        if let openOffer = try transaction.scalar(
+            "SELECT id FROM waitlist_offer WHERE entry_id = ? AND status = 'open'", entryID, as: Int64.self),
+            let offer = try WaitlistOffers.offer(id: openOffer, in: transaction)
+        {
+            try WaitlistOffers.close(offer, as: .declined, now: now, in: transaction)
+        }
         try transaction.run(
             "UPDATE waitlist_entry SET status = 'left', changed_at = ? WHERE id = ? AND status IN ('waiting', 'offered')", now, entryID)
     }
@@ -128,11 +134,16 @@ enum WaitlistError: Error, Equatable, Sendable, CustomStringConvertible {
     case notFound
     /// Tickets of the class are on sale: book them instead.
     case notSoldOut(className: String)
+    case offerNotFound
+    /// The offer ran out, was declined, or was accepted already.
+    case offerExpired
 
     var description: String {
         switch self {
         case .notFound: "no such waitlist entry of yours"
         case .notSoldOut(let className): "\(className) is not sold out: book it instead of waiting"
+        case .offerNotFound: "no such offer of yours"
+        case .offerExpired: "this offer is no longer open: it ran out, was declined or was accepted"
         }
     }
 }

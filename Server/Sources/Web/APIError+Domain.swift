@@ -32,6 +32,8 @@ extension WaitlistError: APIErrorConvertible {
         switch self {
         case .notFound: APIError(.notFound, "not_found", description)
         case .notSoldOut: APIError(.conflict, "not_sold_out", description)
+        case .offerNotFound: APIError(.notFound, "not_found", description)
+        case .offerExpired: APIError(.gone, "offer_expired", description)
         }
     }
 }
