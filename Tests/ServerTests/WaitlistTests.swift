@@ -211,6 +211,28 @@ struct WaitlistTests {
         }
     }
 
+    @Test("organisers raise a standing class's capacity: the new tickets are offered to the line at once; not below what is sold")
+    func capacityRaised() async throws {
+        try await LiveServer.run(.router) { server in
+            let sale = try await SoldOut.make(server)
+            let organiser = try await server.client.logIn(email: "boss@example.com", password: "organiser password")
+            let waiting = try await server.attendees(3, prefix: "waiting")
+            for person in waiting { try await sale.join(person) }
+            let raised = try await server.client.send(
+                .PATCH, "/api/v1/events/\(sale.eventID)/classes/1", token: organiser, json: ["capacity": 5])
+            #expect(raised.status == 200, "\(raised.text)")
+            let (first, second, third) = (try await sale.offers(waiting[0]), try await sale.offers(waiting[1]), try await sale.offers(waiting[2]))
+            #expect(first.count == 1 && second.count == 1 && third.isEmpty, "two new tickets, two offers, in order")
+            let lower = try await server.client.send(.PATCH, "/api/v1/events/\(sale.eventID)/classes/1", token: organiser, json: ["capacity": 4])
+            #expect(lower.status == 409 && lower.errorCode == "capacity_below_sold", "3 sold and 2 held: \(lower.text)")
+            let kinds = try server.environment.readers.read { database in
+                try database.rows("SELECT kind FROM change_log WHERE event_id = ? ORDER BY seq", sale.eventID).map { try $0["kind"] as String }
+            }
+            #expect(kinds.filter { $0 == "waitlist_joined" }.count == 3 && kinds.filter { $0 == "offer_made" }.count == 2)
+            #expect(kinds.contains("capacity_changed"), "every step is in the change log: \(kinds)")
+        }
+    }
+
     @Test("seats: the offer names the seats freed, accepting books exactly those, and nobody else can book them meanwhile")
     func seats() async throws {
         try await LiveServer.run(.router) { server in

@@ -20,6 +20,15 @@ public enum ChangeLog {
         /// Organisers paused the event's sale, with a notice; and resumed it (now or at a time).
         case salePaused = "sale_paused"
         case saleResumed = "sale_resumed"
+        /// Organisers changed a standing class's capacity.
+        case capacityChanged = "capacity_changed"
+        /// The waitlist of a sold-out class (no names: entry and offer ids, class, count).
+        case waitlistJoined = "waitlist_joined"
+        case waitlistLeft = "waitlist_left"
+        case offerMade = "offer_made"
+        case offerAccepted = "offer_accepted"
+        case offerDeclined = "offer_declined"
+        case offerExpired = "offer_expired"
     }
 
     public struct Entry: Sendable {

@@ -17,6 +17,7 @@ struct EventController {
         routes.get("events/:eventID", use: show)
         routes.put("events/:eventID", use: update)
         routes.post("events/:eventID/classes", use: addClass)
+        routes.patch("events/:eventID/classes/:ticketClass", use: changeClass)
         routes.put("events/:eventID/seatmap", use: importSeatMap)
         routes.get("events/:eventID/availability", use: availability)
         return routes
@@ -54,6 +55,19 @@ struct EventController {
         let id = try Self.eventID(context)
         let input = try await request.decodeJSON(as: ClassInput.self, context: context)
         return EditedResponse(status: .created, response: EventResponse(try await editor.addClass(input, eventID: id)))
+    }
+
+    struct ClassChange: Decodable {
+        let capacity: Int
+    }
+
+    /// A standing class's capacity (organisers); raising it makes waitlist offers at once.
+    @Sendable func changeClass(request: Request, context: AppRequestContext) async throws -> EventResponse {
+        _ = try context.require(.organiser)
+        let id = try Self.eventID(context)
+        guard let ticketClass = context.parameters.get("ticketClass", as: UInt16.self) else { throw EventError.classNotFound(ticketClass: 0) }
+        let change = try await request.decodeJSON(as: ClassChange.self, context: context)
+        return EventResponse(try await editor.changeCapacity(change.capacity, eventID: id, ticketClass: ticketClass))
     }
 
     /// Takes a CSV body (`row,seat,label,ticket_class`); any bad line fails the whole import.

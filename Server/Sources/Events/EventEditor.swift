@@ -72,6 +72,18 @@ struct EventEditor {
         }
     }
 
+    /// A standing class's new capacity; what it adds is offered to the waitlist at once.
+    func changeCapacity(_ capacity: Int, eventID: UInt32, ticketClass: UInt16) async throws -> Event {
+        guard (0...1_000_000).contains(capacity) else {
+            throw APIError(.unprocessableContent, "invalid_capacity", "capacity must be 0 to 1000000")
+        }
+        let now = clock.now()
+        return try await writer.write { transaction in
+            try EventRepository.changeCapacity(capacity, eventID: eventID, ticketClass: ticketClass, now: now, in: transaction)
+            return try EventRepository.existing(id: eventID, in: transaction)
+        }
+    }
+
     /// Replaces the seat map with a CSV's (`row,seat,label,ticket_class`); any bad line fails the
     /// whole import, and the error lists every bad line by number.
     func replaceSeatMap(csv text: String, eventID: UInt32) async throws -> Int {

@@ -59,6 +59,20 @@ enum EventRepository {
         try ChangeLog.append(.classAdded, eventID: eventID, at: now, detail: .object(detail), in: transaction)
     }
 
+    /// A standing class's new capacity; never below what is sold and held. What it adds goes to
+    /// the class's waitlist first.
+    static func changeCapacity(_ capacity: Int, eventID: UInt32, ticketClass: UInt16, now: Int64, in transaction: WriteTransaction) throws {
+        let event = try existing(id: eventID, in: transaction)
+        guard let changed = event.classes.first(where: { $0.ticketClass == ticketClass }) else { throw EventError.classNotFound(ticketClass: ticketClass) }
+        guard changed.capacity != nil else { throw EventError.classIsSeated(ticketClass: ticketClass) }
+        guard capacity >= changed.sold + changed.held else { throw EventError.capacityBelowSold(sold: changed.sold + changed.held) }
+        try transaction.run("UPDATE ticket_class SET capacity = ? WHERE event_id = ? AND ticket_class = ?", capacity, eventID, ticketClass)
+        try ChangeLog.append(
+            .capacityChanged, eventID: eventID, at: now,
+            detail: .object([("ticket_class", .unsigned(UInt64(ticketClass))), ("capacity", .integer(Int64(capacity)))]), in: transaction)
+        try WaitlistOffers.serve(eventID: eventID, ticketClass: ticketClass, now: now, in: transaction)
+    }
+
     static func update(_ event: NewEvent, id: UInt32, now: Int64, in transaction: WriteTransaction) throws -> Event {
         try transaction.run(
             """

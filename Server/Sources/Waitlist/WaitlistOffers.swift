@@ -68,7 +68,7 @@ enum WaitlistOffers {
                     "UPDATE ticket_class SET held = held + ? WHERE event_id = ? AND ticket_class = ?", count, eventID, ticketClass)
             }
             try transaction.run("UPDATE waitlist_entry SET status = 'offered', changed_at = ? WHERE id = ?", now, head.id)
-            transaction.changed(event: eventID)
+            try Waitlists.log(.offerMade, head, offerID: offerID, now: now, in: transaction)
             if let offer = try offer(id: offerID, in: transaction) { made.append(offer) }
         }
         return made
@@ -100,7 +100,14 @@ enum WaitlistOffers {
         }
         try transaction.run(
             "UPDATE waitlist_entry SET status = ?, changed_at = ? WHERE id = ?", status == .accepted ? "booked" : "left", now, offer.entryID)
-        transaction.changed(event: offer.eventID)
+        if let entry = try Waitlists.entry(id: offer.entryID, in: transaction) {
+            let kind: ChangeLog.Kind = switch status {
+            case .accepted: .offerAccepted
+            case .declined: .offerDeclined
+            case .expired, .open: .offerExpired
+            }
+            try Waitlists.log(kind, entry, offerID: offer.id, now: now, in: transaction)
+        }
         if status != .accepted { try serve(eventID: offer.eventID, ticketClass: offer.ticketClass, now: now, in: transaction) }
     }
 

@@ -64,6 +64,7 @@ enum Waitlists {
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """, eventID, request.ticketClass, account.id, count, request.acceptFewer, now, now)
         guard let entry = try entry(id: transaction.lastInsertRowID, in: transaction) else { throw WaitlistError.notFound }
+        try log(.waitlistJoined, entry, now: now, in: transaction)
         return (entry, true)
     }
 
@@ -126,6 +127,16 @@ enum Waitlists {
         }
         try transaction.run(
             "UPDATE waitlist_entry SET status = 'left', changed_at = ? WHERE id = ? AND status IN ('waiting', 'offered')", now, entryID)
+        if transaction.changes > 0 { try log(.waitlistLeft, entry, now: now, in: transaction) }
+    }
+
+    /// A step of the line in the change log: which entry, class and count, never who.
+    static func log(_ kind: ChangeLog.Kind, _ entry: Entry, offerID: Int64? = nil, now: Int64, in transaction: WriteTransaction) throws {
+        var detail: [(String, JSONValue)] = [
+            ("entry", .integer(entry.id)), ("ticket_class", .unsigned(UInt64(entry.ticketClass))), ("count", .integer(Int64(entry.count))),
+        ]
+        if let offerID { detail.append(("offer", .integer(offerID))) }
+        try ChangeLog.append(kind, eventID: entry.eventID, at: now, detail: .object(detail), in: transaction)
     }
 }
 

@@ -58,6 +58,9 @@ extension EventError: APIErrorConvertible {
         case .seatsSold: APIError(.conflict, "seats_sold", description)
         case .notPaused: APIError(.conflict, "not_paused", description)
         case .waitingRoomNotOpen: APIError(.conflict, "waiting_room_not_open", description)
+        case .classNotFound: APIError(.notFound, "not_found", description)
+        case .classIsSeated: APIError(.conflict, "class_is_seated", description)
+        case .capacityBelowSold: APIError(.conflict, "capacity_below_sold", description)
         }
     }
 }
