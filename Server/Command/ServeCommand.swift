@@ -61,6 +61,10 @@ struct ServerRunOptions: ParsableArguments {
         "A reverse proxy (address or ADDRESS/PREFIX, repeatable) whose X-Forwarded-For is believed: throttles then count the client it forwards for. Nobody else's is.",
         valueName: "range"))
     var trustedProxy: [String] = []
+    @Option(help: ArgumentHelp(
+        "A shell command run once per waitlist offer, the offer as JSON on standard input (to send an e-mail or a message); retried until it exits 0.",
+        valueName: "command"))
+    var notifyCommand: String?
     @Option(help: ArgumentHelp("Booking attempts one account may make at once, then one every 6 s.", valueName: "n"))
     var bookingsPerAccount = 10
     @Option(help: ArgumentHelp("Availability requests one signed-in account may make at once, then one every 2 s.", valueName: "n"))
@@ -106,6 +110,7 @@ struct ServerRunOptions: ParsableArguments {
             connectionLimits: ConnectionLimits(
                 headerTimeout: .seconds(headerTimeout), idleTimeout: .seconds(idleTimeout), maxConnections: connections))
         options.trustedProxies = trustedProxy.compactMap(IPPrefix.init)
+        options.notifyCommand = notifyCommand.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 }
         if let metricsTokenFile {
             options.metricsToken = try Self.metricsToken(from: metricsTokenFile)
         }

@@ -233,6 +233,47 @@ struct WaitlistTests {
         }
     }
 
+    @Test("--notify-command runs once per offer with the offer as JSON, off every request; a failing command is tried again")
+    func notifyCommand() async throws {
+        let outbox = TemporaryDirectory("festivalgate-notify")
+        var options = ServerOptions(host: "127.0.0.1", port: 0)
+        options.notifyCommand = "cat > \(outbox.path)/offer-$$.json"
+        try await LiveServer.run(.live, options: options) { server in
+            let sale = try await SoldOut.make(server)
+            let waiting = try await server.client.signUp(email: "waiting@example.com", name: "Waiting 대기")
+            try await sale.join(waiting)
+            try await sale.cancel(0)
+            let offerID = try #require(try await sale.offers(waiting).first?["id"] as? Int)
+            // The notifier looks every second; wait for its file, boundedly.
+            var files: [String] = []
+            for _ in 0..<100 where files.isEmpty {
+                try await Task.sleep(for: .milliseconds(100))
+                files = (try? FileManager.default.contentsOfDirectory(atPath: outbox.path)) ?? []
+            }
+            try #require(files.count == 1, "one notice: \(files)")
+            let notice = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: outbox.file(files[0])))) as? [String: Any])
+            #expect(notice["offer_id"] as? Int == offerID && notice["email"] as? String == "waiting@example.com")
+            #expect(notice["display_name"] as? String == "Waiting 대기" && notice["count"] as? Int == 1 && notice["seats"] is NSNull)
+            #expect(notice["accept"] as? String == "/api/v1/offers/\(offerID)/accept")
+            try await Task.sleep(for: .seconds(2))
+            #expect((try FileManager.default.contentsOfDirectory(atPath: outbox.path)).count == 1, "once")
+        }
+        options.notifyCommand = "exit 3"
+        try await LiveServer.run(.live, options: options) { server in
+            let sale = try await SoldOut.make(server)
+            let waiting = try await server.client.signUp(email: "waiting@example.com", name: "Waiting")
+            try await sale.join(waiting)
+            try await sale.cancel(0)
+            var attempts = 0
+            for _ in 0..<100 where attempts == 0 {
+                try await Task.sleep(for: .milliseconds(100))
+                attempts = try server.environment.readers.read { try $0.scalar("SELECT notify_attempts FROM waitlist_offer", as: Int.self) } ?? 0
+            }
+            let notified = try server.environment.readers.read { try $0.scalar("SELECT notified_at FROM waitlist_offer", as: Int64.self) }
+            #expect(attempts >= 1 && notified == nil, "tried, failed, to be tried again")
+        }
+    }
+
     @Test("seats: the offer names the seats freed, accepting books exactly those, and nobody else can book them meanwhile")
     func seats() async throws {
         try await LiveServer.run(.router) { server in

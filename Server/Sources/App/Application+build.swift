@@ -20,6 +20,9 @@ public struct ServerOptions: Sendable {
     public var metricsToken: String?
     /// Reverse proxies whose `X-Forwarded-For` is believed (`--trusted-proxy`).
     public var trustedProxies: [IPPrefix] = []
+    /// Run through `/bin/sh -c` once per waitlist offer, the offer as JSON on standard input
+    /// (`--notify-command`, `OfferNotifier`).
+    public var notifyCommand: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./festivalgate-data", publicURL: String? = nil,
@@ -70,7 +73,10 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(options.host, port: options.port), serverName: "festivalgate", backlog: backlog,
             availableConnectionsDelegate: EagerAccept()),
-        services: [environment.writer, watcher, OfferExpiry(writer: environment.writer, readers: environment.readers, clock: environment.clock)],
+        services: [environment.writer, watcher, OfferExpiry(writer: environment.writer, readers: environment.readers, clock: environment.clock)]
+            + (options.notifyCommand.map { command in
+                [OfferNotifier(command: command, writer: environment.writer, readers: environment.readers, clock: environment.clock, logger: logger)]
+            } ?? []),
         logger: logger)
     if let beforeServerStarts { application.beforeServerStarts(perform: beforeServerStarts) }
     return application

@@ -337,8 +337,14 @@ enum ServerSchema {
                     status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'accepted', 'declined', 'expired')),
                     created_at INTEGER NOT NULL,
                     expires_at INTEGER NOT NULL,
-                    changed_at INTEGER NOT NULL
+                    changed_at INTEGER NOT NULL,
+                    -- The --notify-command's run for this offer: when it succeeded, how often it
+                    -- was tried, and when to try again.
+                    notified_at INTEGER,
+                    notify_attempts INTEGER NOT NULL DEFAULT 0,
+                    notify_after INTEGER NOT NULL DEFAULT 0
                 );
+                CREATE INDEX waitlist_offer_unnotified ON waitlist_offer(notify_after) WHERE notified_at IS NULL;
                 CREATE UNIQUE INDEX waitlist_offer_open ON waitlist_offer(entry_id) WHERE status = 'open';
                 CREATE INDEX waitlist_offer_expiry ON waitlist_offer(status, expires_at);
                 -- The seats open offers hold, each by one offer at most; a row goes when its
