@@ -162,6 +162,7 @@ struct WaitlistTests {
             #expect(try await server.client.send(.POST, "/api/v1/offers/\(secondOffer)/accept", token: waiting[0]).status == 404, "not theirs")
             server.clock.advance(by: 30 * 60)
             let thirdOffers = try await sale.offers(waiting[2])
+            #expect(thirdOffers.first?["expires_at"] as? Int == Int(server.clock.now()) + 30 * 60, "held for the event's offer_minutes")
             #expect(thirdOffers.count == 1, "expiry passed it on: \(thirdOffers)")
             let late = try await server.client.send(.POST, "/api/v1/offers/\(secondOffer)/accept", token: waiting[1])
             #expect(late.status == 410 && late.errorCode == "offer_expired", "\(late.text)")
@@ -180,6 +181,31 @@ struct WaitlistTests {
             #expect(try await sale.remaining() == 1)
             #expect(try await server.client.send(
                 .POST, "/api/v1/events/\(sale.eventID)/bookings", token: loop, json: ["ticket_class": 1, "count": 1]).status == 201)
+        }
+    }
+
+    @Test("offer_minutes: 30 by default, set on the event (1 minute to a week), kept when an edit leaves it out")
+    func offerMinutes() async throws {
+        try await LiveServer.run(.router) { server in
+            let sale = try await SoldOut.make(server)
+            let organiser = try await server.client.logIn(email: "boss@example.com", password: "organiser password")
+            var event = try await server.client.send(.GET, "/api/v1/events/\(sale.eventID)").object
+            #expect(event["offer_minutes"] as? Int == 30)
+            for key in ["id", "classes", "waiting_room", "paused", "offer_minutes"] { event[key] = nil }
+            event["offer_minutes"] = 10
+            let changed = try await server.client.send(.PUT, "/api/v1/events/\(sale.eventID)", token: organiser, json: event)
+            #expect(changed.status == 200 && changed.object["offer_minutes"] as? Int == 10, "\(changed.text)")
+            event["offer_minutes"] = nil
+            let kept = try await server.client.send(.PUT, "/api/v1/events/\(sale.eventID)", token: organiser, json: event)
+            #expect(kept.object["offer_minutes"] as? Int == 10, "\(kept.text)")
+            event["offer_minutes"] = 0
+            let refused = try await server.client.send(.PUT, "/api/v1/events/\(sale.eventID)", token: organiser, json: event)
+            #expect(refused.status == 422 && refused.errorCode == "invalid_offer_minutes")
+
+            let waiting = try await server.client.signUp(email: "waiting@example.com", name: "W")
+            try await sale.join(waiting)
+            try await sale.cancel(0)
+            #expect(try await sale.offers(waiting).first?["expires_at"] as? Int == Int(server.clock.now()) + 10 * 60)
         }
     }
 

@@ -20,8 +20,11 @@ public struct Event: Sendable, Equatable {
     public var waitingRoom: WaitingRoomSettings?
     /// Set while its organisers have paused the sale.
     public var pause: SalePause?
+    /// How long a waitlist offer is held for the person it is made to.
+    public let offerMinutes: Int
 
-    static let columns = "id, name, venue, starts_at, ends_at, gates_open_at, sale_opens_at, sale_closes_at, per_person_limit, time_zone, currency"
+    static let columns =
+        "id, name, venue, starts_at, ends_at, gates_open_at, sale_opens_at, sale_closes_at, per_person_limit, time_zone, currency, offer_minutes"
 
     init(row: SQLiteRow, classes: [TicketClass]) throws {
         id = try row["id"]
@@ -35,6 +38,7 @@ public struct Event: Sendable, Equatable {
         perPersonLimit = try row["per_person_limit"]
         timeZone = try row["time_zone"]
         currency = try row["currency"]
+        offerMinutes = try row["offer_minutes"]
         self.classes = classes
     }
 

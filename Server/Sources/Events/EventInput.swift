@@ -18,6 +18,8 @@ struct EventInput: Decodable, Sendable {
     var classes: [ClassInput]?
     /// Absent: left as it is (none for a new event); `null`: no waiting room; or its settings.
     var waitingRoom: SettingChange<WaitingRoomInput>? = nil
+    /// Minutes a waitlist offer is held; absent: 30 for a new event, unchanged for an edited one.
+    var offerMinutes: Int? = nil
 
     /// The event as it will be stored, or the first rule it breaks. `current` is the event
     /// being edited, whose zone and currency stay unless new ones are given.
@@ -36,6 +38,10 @@ struct EventInput: Decodable, Sendable {
         guard (1...100).contains(perPersonLimit) else {
             throw APIError(.unprocessableContent, "invalid_limit", "per_person_limit must be 1 to 100")
         }
+        let offerMinutes = offerMinutes ?? current?.offerMinutes ?? 30
+        guard (1...10_080).contains(offerMinutes) else {
+            throw APIError(.unprocessableContent, "invalid_offer_minutes", "offer_minutes must be 1 to 10080 (a week)")
+        }
         let validatedClasses = try (classes ?? []).map { try $0.validated() }
         guard Set(validatedClasses.map(\.ticketClass)).count == validatedClasses.count else {
             throw APIError(.unprocessableContent, "duplicate_class", "two classes share one ticket_class number")
@@ -45,7 +51,7 @@ struct EventInput: Decodable, Sendable {
             saleClosesAt: saleClosesAt, perPersonLimit: perPersonLimit,
             timeZone: try Self.timeZone(timeZone ?? current?.timeZone ?? "UTC"),
             currency: try Self.currency(currency ?? current?.currency ?? "EUR"), classes: validatedClasses,
-            waitingRoom: try (waitingRoom ?? .unchanged).map { try $0.validated(saleOpensAt: saleOpensAt) })
+            waitingRoom: try (waitingRoom ?? .unchanged).map { try $0.validated(saleOpensAt: saleOpensAt) }, offerMinutes: offerMinutes)
     }
 
     /// An IANA zone name this machine knows (`Asia/Seoul`, `Europe/Berlin`, `UTC`).

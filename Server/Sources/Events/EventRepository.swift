@@ -15,6 +15,8 @@ enum EventRepository {
         var currency: String
         var classes: [NewClass]
         var waitingRoom: SettingChange<WaitingRoomSettings> = .unchanged
+        /// How long a waitlist offer is held (`offer_minutes`).
+        var offerMinutes = 30
     }
 
     struct NewClass: Sendable {
@@ -35,10 +37,10 @@ enum EventRepository {
         try transaction.run(
             """
             INSERT INTO event (name, venue, starts_at, ends_at, gates_open_at, sale_opens_at, sale_closes_at, per_person_limit,
-                               time_zone, currency, created_at, changed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                               time_zone, currency, offer_minutes, created_at, changed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, event.name, event.venue, event.startsAt, event.endsAt, event.gatesOpenAt, event.saleOpensAt,
-            event.saleClosesAt, event.perPersonLimit, event.timeZone, event.currency, now, now)
+            event.saleClosesAt, event.perPersonLimit, event.timeZone, event.currency, event.offerMinutes, now, now)
         let id = UInt32(transaction.lastInsertRowID)
         try ChangeLog.append(.eventCreated, eventID: id, at: now, in: transaction)
         for newClass in event.classes { try addClass(newClass, eventID: id, now: now, in: transaction) }
@@ -77,10 +79,10 @@ enum EventRepository {
         try transaction.run(
             """
             UPDATE event SET name = ?, venue = ?, starts_at = ?, ends_at = ?, gates_open_at = ?, sale_opens_at = ?,
-                             sale_closes_at = ?, per_person_limit = ?, time_zone = ?, currency = ?, changed_at = ?
+                             sale_closes_at = ?, per_person_limit = ?, time_zone = ?, currency = ?, offer_minutes = ?, changed_at = ?
             WHERE id = ?
             """, event.name, event.venue, event.startsAt, event.endsAt, event.gatesOpenAt, event.saleOpensAt,
-            event.saleClosesAt, event.perPersonLimit, event.timeZone, event.currency, now, id)
+            event.saleClosesAt, event.perPersonLimit, event.timeZone, event.currency, event.offerMinutes, now, id)
         guard transaction.changes == 1 else { throw EventError.notFound }
         try WaitingRooms.configure(event.waitingRoom, eventID: id, in: transaction)
         try ChangeLog.append(.eventChanged, eventID: id, at: now, in: transaction)

@@ -11,6 +11,7 @@ struct EventResponse: ResponseEncodable, Sendable {
     let saleOpensAt: Int64
     let saleClosesAt: Int64
     let perPersonLimit: Int
+    let offerMinutes: Int
     let timeZone: String
     let currency: String
     let classes: [TicketClassResponse]
@@ -40,6 +41,7 @@ struct EventResponse: ResponseEncodable, Sendable {
         saleOpensAt = event.saleOpensAt
         saleClosesAt = event.saleClosesAt
         perPersonLimit = event.perPersonLimit
+        offerMinutes = event.offerMinutes
         timeZone = event.timeZone
         currency = event.currency
         classes = event.classes.map(TicketClassResponse.init)

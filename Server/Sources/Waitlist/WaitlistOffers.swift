@@ -37,7 +37,7 @@ enum WaitlistOffers {
         guard let event = try EventRepository.event(id: eventID, in: transaction),
             let bookedClass = event.classes.first(where: { $0.ticketClass == ticketClass })
         else { return [] }
-        let offerSeconds = try transaction.scalar("SELECT offer_minutes FROM event WHERE id = ?", eventID, as: Int64.self).map { $0 * 60 } ?? 1800
+        let offerSeconds = Int64(event.offerMinutes) * 60
         var made: [Offer] = []
         while let head = try transaction.row(
             """
