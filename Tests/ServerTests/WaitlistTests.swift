@@ -153,6 +153,7 @@ struct WaitlistTests {
             let loopTry = try await server.client.send(
                 .POST, "/api/v1/events/\(sale.eventID)/bookings", token: loop, json: ["ticket_class": 1, "count": 1])
             #expect(loopTry.status == 409 && loopTry.errorCode == "sold_out", "a loop gets nothing: \(loopTry.text)")
+            #expect((loopTry.object["error"] as? [String: Any])?["waitlist"] as? String == "/api/v1/events/\(sale.eventID)/waitlist", "the error says where the line is")
 
             // The first declines: the second gets it. The second lets it run out: the third.
             let firstOffer = try #require(offered.first?["id"] as? Int)

@@ -33,9 +33,24 @@ struct BookingController {
         let order = try Self.order(from: body)
         let key = try Self.idempotencyKey(header: request.headers[.idempotencyKey], field: body.idempotencyKey)
         let desk = BookingDesk(writer: writer, readers: readers, keys: keys, clock: clock, metrics: metrics, throttles: throttles)
-        let result = try await desk.book(order, eventID: eventID, account: account, idempotencyKey: key)
+        let result: BookingResult
+        do {
+            result = try await desk.book(order, eventID: eventID, account: account, idempotencyKey: key)
+        } catch let refusal as BookingError where refusal.code == "sold_out" || refusal.code == "seat_taken" {
+            throw Self.pointingToWaitlist(refusal, eventID: eventID)
+        }
         // Only now, with the commit on disk, does anyone hear "booked".
         return StoredJSON(text: try result.body(), status: .created, headers: result.replayed ? [.idempotencyReplayed: "true"] : [:])
+    }
+
+    /// A sold-out or taken refusal says where the line for freed tickets is: `waitlist` in the
+    /// error is the path to join it.
+    static func pointingToWaitlist(_ refusal: BookingError, eventID: UInt32) -> APIError {
+        let error = refusal.apiError
+        let path = "/api/v1/events/\(eventID)/waitlist"
+        return APIError(
+            error.status, error.code, error.message + "; freed tickets go to the waitlist: POST \(path)", headers: error.headers,
+            details: .object([("waitlist", .string(path))]))
     }
 
     static func order(from body: BookRequest) throws -> BookingOrder {
