@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 @testable import Server
 import Shared
 import Testing
@@ -331,6 +332,80 @@ struct WaitlistTests {
             #expect(accepted.status == 201, "\(accepted.text)")
             let seatBooked = try accepted.field("tickets", as: [[String: Any]].self).first?["seat"] as? String
             #expect(seatBooked == tickets[1]["seat"] as? String)
+        }
+    }
+
+    @Test("a loop booking four times a second from three accounts while ten people wait: eight freed tickets go to the people, in their order; the loop gets nothing")
+    func loopGetsNothing() async throws {
+        try await LiveServer.run(.router) { server in
+            let sale = try await SoldOut.make(server, capacity: 8)
+            let people = try await server.attendees(10, prefix: "person")
+            for person in people { try await sale.join(person) }
+            let loops = try await server.attendees(3, prefix: "loop")
+            let loopBooked = Atomic<Int>(0)
+            for freed in 0..<8 {
+                try await sale.cancel(freed)
+                // A second of the loop: four tries from each of its accounts, as fast as it can.
+                _ = try await LiveServer.all(12) { attempt in
+                    let reply = try await server.client.send(
+                        .POST, "/api/v1/events/\(sale.eventID)/bookings", token: loops[attempt % 3], json: ["ticket_class": 1, "count": 1])
+                    if reply.status == 201 { loopBooked.add(1, ordering: .relaxed) }
+                }
+                let offer = try #require(try await sale.offers(people[freed]).first, "the ticket freed \(freed + 1). goes to person \(freed + 1)")
+                #expect(try await server.client.send(.POST, "/api/v1/offers/\(try #require(offer["id"] as? Int))/accept", token: people[freed]).status == 201)
+                server.clock.advance(by: 1)
+            }
+            #expect(loopBooked.load(ordering: .relaxed) == 0)
+            for person in people.suffix(2) {
+                #expect(try await server.client.send(.GET, "/api/v1/waitlist", token: person).field("entries", as: [[String: Any]].self).first?["status"] as? String == "waiting")
+            }
+            let holders = try server.environment.readers.read { database in
+                try database.rows("SELECT account_id, COUNT(*) AS n FROM ticket WHERE event_id = ? AND status = 'valid' GROUP BY account_id", sale.eventID)
+                    .map { (try $0["account_id"] as Int64, try $0["n"] as Int) }
+            }
+            #expect(holders.count == 8 && holders.allSatisfy { $0.1 == 1 }, "eight people hold one each: \(holders)")
+        }
+    }
+
+    @Test("cancels, accepts, declines and expiries racing: nobody in line gets more than they asked, never past capacity, holds and sales add up")
+    func racing() async throws {
+        try await LiveServer.run(.router) { server in
+            let sale = try await SoldOut.make(server, capacity: 20)
+            let people = try await server.attendees(24, prefix: "racer")
+            for person in people { try await sale.join(person) }
+            let loops = try await server.attendees(2, prefix: "loop")
+            _ = try await LiveServer.all(60, inFlight: 30) { index in
+                switch index % 3 {
+                case 0 where index / 3 < 20:
+                    _ = try await server.client.send(.POST, "/api/v1/tickets/\(sale.tickets[index / 3])/cancel", token: sale.holders[index / 3])
+                case 1:
+                    let person = people[(index / 3) % people.count]
+                    for _ in 0..<3 {
+                        guard let offer = try await sale.offers(person).first, let id = offer["id"] as? Int else { continue }
+                        let verb = index % 4 == 1 ? "decline" : "accept"
+                        _ = try await server.client.send(.POST, "/api/v1/offers/\(id)/\(verb)", token: person)
+                    }
+                default:
+                    _ = try await server.client.send(
+                        .POST, "/api/v1/events/\(sale.eventID)/bookings", token: loops[index % 2], json: ["ticket_class": 1, "count": 1])
+                    if index % 9 == 2 { server.clock.advance(by: 31 * 60) }  // some offers run out meanwhile
+                }
+            }
+            let counts = try #require(try server.environment.readers.read { database in
+                try database.row(
+                    """
+                    SELECT c.sold, c.held, c.capacity,
+                           (SELECT COUNT(*) FROM ticket t WHERE t.event_id = c.event_id AND t.status = 'valid') AS live,
+                           (SELECT COALESCE(SUM(o.count), 0) FROM waitlist_offer o JOIN waitlist_entry e ON e.id = o.entry_id
+                            WHERE e.event_id = c.event_id AND o.status = 'open') AS offered,
+                           (SELECT COUNT(*) FROM (SELECT account_id FROM ticket WHERE event_id = c.event_id AND status = 'valid'
+                            AND account_id IN (SELECT account_id FROM waitlist_entry) GROUP BY account_id HAVING COUNT(*) > 1)) AS doubled
+                    FROM ticket_class c WHERE c.event_id = ? AND c.ticket_class = 1
+                    """, sale.eventID)
+            })
+            let (sold, held, capacity, live, offered, doubled): (Int, Int, Int, Int, Int, Int) =
+                (try counts["sold"], try counts["held"], try counts["capacity"], try counts["live"], try counts["offered"], try counts["doubled"])
+            #expect(sold + held <= capacity && live == sold && held == offered && doubled == 0, "sold \(sold), held \(held), live \(live), offered \(offered)")
         }
     }
 }
