@@ -408,5 +408,40 @@ struct WaitlistTests {
             #expect(sold + held <= capacity && live == sold && held == offered && doubled == 0, "sold \(sold), held \(held), live \(live), offered \(offered)")
         }
     }
+
+    @Test("the pages: a sold-out class offers its waitlist with how many wait; My tickets shows the place, then the offer with Accept and Decline, in Korean and English")
+    func pages() async throws {
+        try await LiveServer.run(.router) { server in
+            let sale = try await SoldOut.make(server)
+            let browser = PageBrowser(server.client, language: "en")
+            try await browser.signUp(name: "Minji", email: "minji@example.com")
+            let someone = try await server.client.signUp(email: "first@example.com", name: "First")
+            try await sale.join(someone)
+
+            var page = try await browser.get("/events/\(sale.eventID)")
+            #expect(page.text.contains("Join the waitlist") && page.text.contains("1 waiting"), "the sold-out class's line")
+            let joined = try await browser.post("/events/\(sale.eventID)/waitlist", [("ticket_class", "1"), ("count", "1")])
+            #expect(joined.status == 303 && joined.header("Location") == "/tickets#waitlist", "\(joined.status) \(joined.text)")
+            page = try await browser.get("/tickets")
+            #expect(page.text.contains("You are number 2 in line."))
+            page = try await browser.get("/events/\(sale.eventID)")
+            #expect(page.text.contains("You are number 2 in line.") && !page.text.contains("action=\"/events/\(sale.eventID)/waitlist\""))
+
+            // Two tickets come back: the first in line's, then Minji's offer.
+            try await sale.cancel(0)
+            try await sale.cancel(1)
+            browser.language = "ko"
+            browser.cookies["fg_lang"] = "ko"
+            page = try await browser.get("/tickets")
+            #expect(page.text.contains("내 대기 명단") && page.text.contains("수락하고 예매"), "the offer, in Korean")
+            let offerID = try #require(PageBrowser.firstMatch(#"action="/offers/(\d+)/accept""#, in: page.text))
+            let accepted = try await browser.post("/offers/\(offerID)/accept", [])
+            #expect(accepted.status == 303 && accepted.header("Location")?.hasPrefix("/tickets?booked=") == true, "\(accepted.status)")
+            page = try await browser.get(try #require(accepted.header("Location")))
+            #expect(!page.text.contains("내 대기 명단"), "nothing left to wait for")
+            let again = try await browser.post("/offers/\(offerID)/accept", [])
+            #expect(again.status == 410)
+        }
+    }
 }
 

@@ -133,8 +133,7 @@ public func buildRouter(
             metrics: environment.metrics, throttles: environment.throttles
         ).endpoints)
     api.addRoutes(QueueController(desk: QueueDesk(writer: environment.writer, clock: environment.clock)).endpoints)
-    api.addRoutes(
-        WaitlistController(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock).endpoints)
+    api.addRoutes(WaitlistController(desk: WaitlistDesk(environment)).endpoints)
     api.addRoutes(
         DeviceController(writer: environment.writer, readers: environment.readers, clock: environment.clock, publicURL: publicURL).endpoints)
     api.addRoutes(
@@ -160,9 +159,14 @@ private func addPages(to router: Router<AppRequestContext>, environment: ServerE
     router.get("static/:file") { request, context in try StaticFiles.serve(request, context: context) }
     let queueDesk = QueueDesk(writer: environment.writer, clock: environment.clock)
     router.addRoutes(
-        EventPages(readers: environment.readers, seatMaps: seatMaps, desk: bookingDesk, queue: queueDesk, clock: environment.clock, kit: kit).endpoints)
+        EventPages(
+            readers: environment.readers, seatMaps: seatMaps, desk: bookingDesk, queue: queueDesk, waitlist: WaitlistDesk(environment),
+            clock: environment.clock, kit: kit
+        ).endpoints)
+    let waitlistPages = WaitlistPages(readers: environment.readers, desk: WaitlistDesk(environment), kit: kit)
+    router.addRoutes(waitlistPages.endpoints)
     router.addRoutes(AccountPages(desk: accountDesk, sessions: environment.sessions, kit: kit).endpoints)
-    router.addRoutes(TicketPages(readers: environment.readers, desk: bookingDesk, kit: kit).endpoints)
+    router.addRoutes(TicketPages(readers: environment.readers, desk: bookingDesk, waitlist: waitlistPages, kit: kit).endpoints)
     let editor = EventEditor(writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock)
     router.addRoutes(EventAdminPages(readers: environment.readers, editor: editor, queue: queueDesk, clock: environment.clock, kit: kit).endpoints)
     router.addRoutes(TicketAdminPages(readers: environment.readers, desk: bookingDesk, kit: kit).endpoints)

@@ -9,6 +9,7 @@ struct EventPages {
     let seatMaps: SeatMapCache
     let desk: BookingDesk
     let queue: QueueDesk
+    let waitlist: WaitlistDesk
     let clock: ServerClock
     let kit: PageKit
 
@@ -21,6 +22,7 @@ struct EventPages {
         routes.post("events/:eventID/queue", use: joinLine)
         routes.get("events/:eventID/queue", use: waitingPage)
         routes.post("events/:eventID/queue/leave", use: leaveLine)
+        routes.post("events/:eventID/waitlist", use: joinWaitlist)
         return routes
     }
 
@@ -35,6 +37,23 @@ struct EventPages {
             return PageKit.redirect(to: "/events/\(eventID)")
         }
         return PageKit.redirect(to: "/events/\(eventID)/queue")
+    }
+
+    /// Joins a sold-out class's waitlist from the event page; the person's places and offers are
+    /// on My tickets.
+    @Sendable func joinWaitlist(request: Request, context: AppRequestContext) async throws -> Response {
+        let account = try context.requireAccount()
+        let (fields, _) = try await kit.submittedForm(request, context: context)
+        let eventID = try EventController.eventID(context)
+        guard let ticketClass = fields["ticket_class"].flatMap(UInt16.init) else { throw PageError(.unprocessableContent, "error_bad_form") }
+        let request = Waitlists.Request(
+            ticketClass: ticketClass, count: fields["count"].flatMap { Int($0) } ?? 1, acceptFewer: fields["accept_fewer"] == "1")
+        do {
+            _ = try await waitlist.join(request, eventID: eventID, account: account)
+        } catch WaitlistError.notSoldOut {
+            throw PageError(.conflict, "waitlist_not_sold_out")
+        }
+        return PageKit.redirect(to: "/tickets#waitlist")
     }
 
     /// "I have what I wanted": ends the person's turn (or their wait) from the event page's or
@@ -168,11 +187,11 @@ struct EventPages {
     ) throws -> Response {
         let messages = site.messages
         let now = clock.now()
-        let (event, held, lineEntry) = try readers.read { database in
+        let (event, held, lineEntry, waitlist) = try readers.read { database in
             let event = try EventRepository.existing(id: eventID, in: database)
             let held = try site.account.map { try TicketRepository.liveCount(accountID: $0.id, eventID: eventID, in: database) } ?? 0
             let entry = try site.account.flatMap { try WaitingRooms.entry(eventID: eventID, accountID: $0.id, in: database) }
-            return (event, held, entry)
+            return (event, held, entry, try WaitlistView(eventID: eventID, account: site.account, in: database))
         }
         let entry = try seatMaps.entry(eventID: eventID)
         let availability = entry.availability
@@ -225,6 +244,24 @@ struct EventPages {
             "currency": "\(event.currency):\(EventFormatting.minorDigits(event.currency))", "room": room,
         ]
         if paused, let pause = event.pause { values["pauseNotice"] = pause.notice.text(site.language) }
+        // A sold-out class's waitlist: its length, and a way in (or the person's place in it).
+        let soldOut = availability.classes.filter { $0.remaining == 0 }
+        if sale != .closed, !soldOut.isEmpty {
+            values["hasWaitlists"] = true
+            values["waitlists"] = soldOut.map { item -> [String: Any] in
+                var line: [String: Any] = [
+                    "number": item.ticketClass, "name": item.name,
+                    "waiting": messages.format("waitlist_waiting", ["count": String(waitlist.waiting[item.ticketClass, default: 0])]),
+                ]
+                if let position = waitlist.mine[item.ticketClass] {
+                    line["place"] = position.map { messages.format("waitlist_place", ["position": String($0)]) } ?? messages["waitlist_offered"]
+                } else if site.account != nil, room > 0 {
+                    line["canJoin"] = true
+                    line["counts"] = (1...min(room, 10)).map { ["n": $0] }
+                }
+                return line
+            }
+        }
         if let waitingRoom = event.waitingRoom {
             var roomValues: [String: Any] = ["opens": format.dateTime(waitingRoom.opensAt), "note": messages["event_room_note"]]
             if site.account != nil, sale != .closed, now >= waitingRoom.opensAt {
@@ -323,5 +360,25 @@ struct BookingRefusal {
         case .notYourTurn(let position):
             position.map { messages.format("book_not_your_turn_position", ["position": String($0)]) } ?? messages["book_not_your_turn"]
         }
+    }
+}
+
+/// What the event page shows of its waitlists: how many wait per class, and where the reader
+/// stands (their place, or nil while an offer is out to them).
+struct WaitlistView {
+    let waiting: [UInt16: Int]
+    let mine: [UInt16: Int?]
+
+    init(eventID: UInt32, account: Account?, in database: some SQLiteQuerying) throws {
+        waiting = Dictionary(uniqueKeysWithValues: try database.rows(
+            "SELECT ticket_class, COUNT(*) AS n FROM waitlist_entry WHERE event_id = ? AND status = 'waiting' GROUP BY ticket_class", eventID
+        ).map { (try $0["ticket_class"] as UInt16, try $0["n"] as Int) })
+        var mine: [UInt16: Int?] = [:]
+        if let account {
+            for entry in try Waitlists.liveEntries(accountID: account.id, in: database) where entry.eventID == eventID {
+                mine[entry.ticketClass] = try Waitlists.position(of: entry, in: database)
+            }
+        }
+        self.mine = mine
     }
 }

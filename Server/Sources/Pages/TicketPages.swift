@@ -8,6 +8,7 @@ import Shared
 struct TicketPages {
     let readers: DatabaseReaders
     let desk: BookingDesk
+    let waitlist: WaitlistPages
     let kit: PageKit
 
     var endpoints: RouteCollection<AppRequestContext> {
@@ -37,6 +38,7 @@ struct TicketPages {
             values["booked"] = booked == 1 ? messages["tickets_booked_one"] : messages.format("tickets_booked", ["count": String(booked)])
         }
         if request.uri.queryParameters["cancelled"] != nil { values["notice"] = messages["tickets_cancelled"] }
+        values.merge(try await waitlist.section(account: account, site: site)) { _, new in new }
         return kit.render("tickets", title: messages["tickets_title"], values: values, site: site)
     }
 

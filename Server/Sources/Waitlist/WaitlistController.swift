@@ -4,10 +4,7 @@ import Shared
 /// The waitlist's API: joining a sold-out class's line, one's entries and offers, leaving, and
 /// accepting or declining an offer.
 struct WaitlistController {
-    let writer: DatabaseWriter
-    let readers: DatabaseReaders
-    let keys: ServerKeys
-    let clock: ServerClock
+    let desk: WaitlistDesk
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -32,72 +29,39 @@ struct WaitlistController {
         guard let ticketClass = UInt16(exactly: body.ticketClass) else {
             throw APIError(.unprocessableContent, "unknown_class", "ticket_class must be 0 to 65535")
         }
-        let asked = Waitlists.Request(ticketClass: ticketClass, count: body.count, acceptFewer: body.acceptFewer ?? false)
-        let now = clock.now()
-        let (entry, position, created) = try await writer.write { transaction in
-            let (entry, created) = try Waitlists.join(asked, eventID: eventID, account: account, now: now, in: transaction)
-            return (entry, try Waitlists.position(of: entry, in: transaction), created)
-        }
-        return EditedResponse(status: created ? .created : .ok, response: WaitlistEntryResponse(entry, position: position))
+        let (place, created) = try await desk.join(
+            Waitlists.Request(ticketClass: ticketClass, count: body.count, acceptFewer: body.acceptFewer ?? false), eventID: eventID, account: account)
+        return EditedResponse(status: created ? .created : .ok, response: WaitlistEntryResponse(place))
     }
 
     @Sendable func mine(request: Request, context: AppRequestContext) async throws -> WaitlistResponse {
+        let (places, offers) = try await desk.mine(account: try context.requireAccount())
+        return WaitlistResponse(entries: places.map(WaitlistEntryResponse.init), offers: offers.map(OfferResponse.init))
+    }
+
+    @Sendable func leave(request: Request, context: AppRequestContext) async throws -> Response {
         let account = try context.requireAccount()
-        let now = clock.now()
-        // An offer whose time is up passes on before anyone is shown it as open.
-        if try readers.read({ try WaitlistOffers.anyDue(now: now, in: $0) }) {
-            try await writer.write { try WaitlistOffers.expireDue(now: now, in: $0) }
-        }
-        return try readers.read { database in
-            let entries = try Waitlists.liveEntries(accountID: account.id, in: database).map { entry in
-                WaitlistEntryResponse(entry, position: try Waitlists.position(of: entry, in: database))
-            }
-            return WaitlistResponse(entries: entries, offers: try WaitlistOffers.openOffers(accountID: account.id, in: database).map(OfferResponse.init))
-        }
+        guard let entryID = context.parameters.get("entryID", as: Int64.self) else { throw WaitlistError.notFound }
+        try await desk.leave(entryID: entryID, account: account)
+        return Response(status: .noContent, headers: .noStore)
     }
 
     /// Books the offer's tickets: exactly its seats, or its count of standing tickets.
     @Sendable func accept(request: Request, context: AppRequestContext) async throws -> StoredJSON {
         let account = try context.requireAccount()
-        let offer = try offer(context, of: account)
-        let order: BookingOrder =
-            offer.seats.map { .seats($0.map(\.id), ticketClass: offer.ticketClass) } ?? .generalAdmission(ticketClass: offer.ticketClass, count: offer.count)
-        let issuer = keys.issuer
-        let result = try await TicketLifecycle.retryingIDCollisions {
-            let presigned = try BookingEngine.presign(order, eventID: offer.eventID, holder: account.displayName, issuer: issuer, readers: readers)
-            let now = clock.now()
-            return try await writer.write { transaction in
-                try WaitlistOffers.accept(offerID: offer.id, account: account, now: now, in: transaction)
-                return try BookingEngine.book(
-                    order, eventID: offer.eventID, account: account, idempotencyKey: nil, presigned: presigned, issuer: issuer, now: now,
-                    in: transaction, fromOffer: true)
-            }
-        }
+        let result = try await desk.accept(offerID: try Self.offerID(context), account: account)
         return StoredJSON(text: try result.body(), status: .created)
     }
 
     /// Passes the offer on to the next in line; the person leaves the line.
     @Sendable func decline(request: Request, context: AppRequestContext) async throws -> OfferResponse {
         let account = try context.requireAccount()
-        let offer = try offer(context, of: account)
-        let now = clock.now()
-        return OfferResponse(try await writer.write { try WaitlistOffers.decline(offerID: offer.id, account: account, now: now, in: $0) })
+        return OfferResponse(try await desk.decline(offerID: try Self.offerID(context), account: account))
     }
 
-    /// The offer in the path, if it is this person's.
-    private func offer(_ context: AppRequestContext, of account: Account) throws -> WaitlistOffers.Offer {
-        guard let id = context.parameters.get("offerID", as: Int64.self),
-            let offer = try readers.read({ try WaitlistOffers.offer(id: id, in: $0) }), offer.accountID == account.id
-        else { throw WaitlistError.offerNotFound }
-        return offer
-    }
-
-    @Sendable func leave(request: Request, context: AppRequestContext) async throws -> Response {
-        let account = try context.requireAccount()
-        guard let entryID = context.parameters.get("entryID", as: Int64.self) else { throw WaitlistError.notFound }
-        let now = clock.now()
-        try await writer.write { try Waitlists.leave(entryID: entryID, account: account, now: now, in: $0) }
-        return Response(status: .noContent, headers: .noStore)
+    static func offerID(_ context: AppRequestContext) throws -> Int64 {
+        guard let id = context.parameters.get("offerID", as: Int64.self) else { throw WaitlistError.offerNotFound }
+        return id
     }
 }
 
@@ -113,7 +77,9 @@ struct WaitlistEntryResponse: ResponseEncodable, Sendable {
     let status: String
     let joinedAt: Int64
 
-    init(_ entry: Waitlists.Entry, position: Int?) {
+    init(_ place: WaitlistDesk.Place) {
+        let entry = place.entry
+        let position = place.position
         id = entry.id
         eventID = entry.eventID
         ticketClass = entry.ticketClass
