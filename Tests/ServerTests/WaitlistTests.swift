@@ -258,6 +258,9 @@ struct WaitlistTests {
             }
             #expect(kinds.filter { $0 == "waitlist_joined" }.count == 3 && kinds.filter { $0 == "offer_made" }.count == 2)
             #expect(kinds.contains("capacity_changed"), "every step is in the change log: \(kinds)")
+            // The organisers' event page shows each class's line.
+            let sales = try await server.client.send(.GET, "/manage/events/\(sale.eventID)/sale", token: organiser)
+            #expect(sales.text.contains("Meadow") && sales.text.contains("1 waiting, 2 offers out, 0 accepted, 0 expired"), "\(sales.text)")
         }
     }
 

@@ -31,6 +31,28 @@ enum SaleFigures {
                 event.id)
             values["room"] = ["waiting": try line?["waiting"] ?? 0, "turns": try line?["turns"] ?? 0] as [String: Any]
         }
+        let lines = try database.rows(
+            """
+            SELECT e.ticket_class,
+                   count(*) FILTER (WHERE e.status = 'waiting') AS waiting,
+                   (SELECT count(*) FROM waitlist_offer o JOIN waitlist_entry x ON x.id = o.entry_id
+                    WHERE x.event_id = e.event_id AND x.ticket_class = e.ticket_class AND o.status = 'open') AS open,
+                   (SELECT count(*) FROM waitlist_offer o JOIN waitlist_entry x ON x.id = o.entry_id
+                    WHERE x.event_id = e.event_id AND x.ticket_class = e.ticket_class AND o.status = 'accepted') AS accepted,
+                   (SELECT count(*) FROM waitlist_offer o JOIN waitlist_entry x ON x.id = o.entry_id
+                    WHERE x.event_id = e.event_id AND x.ticket_class = e.ticket_class AND o.status = 'expired') AS expired
+            FROM waitlist_entry e WHERE e.event_id = ? GROUP BY e.ticket_class ORDER BY e.ticket_class
+            """, event.id)
+        if !lines.isEmpty {
+            values["waitlists"] = try lines.map { row -> [String: Any] in
+                let ticketClass: UInt16 = try row["ticket_class"]
+                return [
+                    "className": event.classes.first { $0.ticketClass == ticketClass }?.name ?? String(ticketClass),
+                    "waiting": try row["waiting"] as Int, "open": try row["open"] as Int, "accepted": try row["accepted"] as Int,
+                    "expired": try row["expired"] as Int,
+                ]
+            }
+        }
         if let pause = event.pause, pause.isActive(at: now) { values["pausedNotice"] = pause.notice.text(language) }
         return values
     }
