@@ -10,16 +10,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 clients="${1:-10000}"
 port=18082
-build() { swift build -c release --product "$1" >"/tmp/opening-build.log" 2>&1 || { grep error: /tmp/opening-build.log >&2; exit 1; }; }
-build ticket-server
-build server-load
+source bench/lib.sh
+bench_build ticket-server
+bench_build server-load
 bin="$(swift build -c release --show-bin-path)"
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$work/data"
+bench_work
 ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 # The room opens in 5 s; the sale 65 s later.
@@ -28,7 +24,7 @@ ulimit -n 20000 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 event="$(sed -n "s/.*{ event = \([0-9]*\), seats.*/\1/p" "$work/load.lua" | head -1)"
 "$bin/ticket-server" serve --data "$work/data" --port "$port" --max-connections 20000 >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
+bench_wait_for "http://127.0.0.1:$port"
 "$bin/server-load" opening --data "$work/data" --out "$work" --event "$event" --port "$port" --clients "$clients" | tee "$work/opening.txt"
 echo "server peak RSS: $(grep VmHWM "/proc/$server_pid/status" | awk '{print $2, $3}')"
 booked="$(sed -n 's/^tickets booked: \([0-9]*\);.*/\1/p' "$work/opening.txt")"

@@ -11,23 +11,19 @@ port=18080
 base="http://127.0.0.1:$port"
 
 command -v wrk >/dev/null || { echo "server-load: wrk is missing (apt-get install -y wrk)" >&2; exit 2; }
-build() { swift build -c release --product "$1" >"/tmp/server-load-build.log" 2>&1 || { grep error: /tmp/server-load-build.log >&2; exit 1; }; }
-build ticket-server
-build server-load
+source bench/lib.sh
+bench_build ticket-server
+bench_build server-load
 bin="$(swift build -c release --show-bin-path)"
 
-work="$(mktemp -d)"
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$work/data"
+bench_work
 export LOAD_DIR="$work" LOAD_THREADS="$threads" LOAD_SCRIPTS="$PWD/bench/wrk"
 
 # Enough seats that even 10,000 bookings/s never runs out within a run.
 "$bin/server-load" seed --data "$work/data" --out "$work" --halls 2 --seats $((seconds * 10000)) --attendees 4000
 "$bin/ticket-server" serve --data "$work/data" --port "$port" --bookings-per-account 1000000 --polls-per-account 1000000 >"$work/server.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
+bench_wait_for "$base"
 event_of_hall() { sed -n "s/.*{ event = \([0-9]*\), seats.*/\1/p" "$work/load.lua" | sed -n "${1}p"; }
 
 run_bookings() {  # hall, connections

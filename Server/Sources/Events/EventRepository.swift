@@ -141,8 +141,12 @@ enum EventRepository {
     /// waitlist offer is not free, and while anyone waits for a class nothing of it is.
     static func availability(eventID: UInt32, in database: some SQLiteQuerying) throws -> Availability {
         let event = try existing(id: eventID, in: database)
+        // One indexed look per class, however long its line.
         let lined: Set<UInt16> = Set(try database.rows(
-            "SELECT DISTINCT ticket_class FROM waitlist_entry WHERE event_id = ? AND status = 'waiting'", eventID
+            """
+            SELECT c.ticket_class FROM ticket_class c WHERE c.event_id = ? AND EXISTS (
+                SELECT 1 FROM waitlist_entry w WHERE w.event_id = c.event_id AND w.ticket_class = c.ticket_class AND w.status = 'waiting')
+            """, eventID
         ).map { try $0["ticket_class"] })
         let seats = try database.rows(
             """
