@@ -149,8 +149,9 @@ let package = Package(
 
         // MARK: Benchmarks (run in release mode; see docs/BENCHMARKS.md).
         .executableTarget(name: "TokenBench", dependencies: ["Shared"], path: "bench/TokenBench"),
-        /// What the load benchmarks and the rush test share: seeding a data directory with halls
-        /// and signed-in attendees, and a burst of connections that all ask at once.
+        /// What the load benchmarks share: seeding a data directory with halls and signed-in
+        /// attendees, and a burst of connections that all ask at once (the rush test runs them
+        /// through `server-load`).
         .target(
             name: "LoadTesting",
             dependencies: [
@@ -187,7 +188,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Shared", "QRCodes", "TestSupport", "Kiosk", "GateScenes", "LoadTesting",
+                "Server", "Shared", "QRCodes", "TestSupport", "Kiosk", "GateScenes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,5 +1,4 @@
 import Foundation
-import LoadTesting
 import Logging
 import Server
 import Shared
@@ -20,58 +19,39 @@ struct RushTests {
     @Test("10,000 connections book at once: every one answered, no 5xx, exactly the capacity sold, /healthz answered throughout",
           .timeLimit(.minutes(8)))
     func tenThousandAtOnce() async throws {
-        // The test holds one end of every connection, the server the other.
-        let descriptors = FileDescriptorLimit.raise(toFit: Self.connections + 1_024)
-        try #require(descriptors >= Self.connections + 1_024, "the open-file limit (\(descriptors)) is too low for the test's own sockets")
+        // Seeder, server and the 10,000 clients are processes of their own: the test process never
+        // holds the sockets, which other tests' process spawning must not meet.
         let directory = TemporaryDirectory("festivalgate-rush")
-        let seeded = try Self.seed(directory.path)
-        let hall = try #require(seeded.halls.first)
+        let data = directory.file("data")
+        let seeded = try await Self.load([
+            "seed", "--data", data, "--out", directory.path, "--halls", "1", "--seats", String(Self.seats),
+            "--general-admission", String(Self.generalAdmission), "--attendees", String(Self.accounts), "--per-person-limit", "10",
+        ])
+        try #require(seeded.status == 0, "\(seeded.standardError)")
+        let eventID = try #require(PageBrowser.firstMatch(#"events \[(\d+)\]"#, in: seeded.standardOutput))
 
         // Opening 10,000 connections beside the rest of the suite can take longer than the 10 s a
         // connection normally has to send its request: the first ones would be closed, rightly,
         // before the rush begins. Their deadline is its own test (AbuseTests).
         let (server, base) = try CrashDurabilityTests.start([
-            "serve", "--data", directory.path, "--port", "0", "--max-connections", "20000",
-            "--bookings-per-account", "10", "--header-timeout", "300",
+            "serve", "--data", data, "--port", "0", "--max-connections", "20000", "--bookings-per-account", "10", "--header-timeout", "300",
         ])
         defer { server.stop() }
-        let port = try #require(Int(base.split(separator: ":").last ?? ""))
-
-        // Every account asks ten times, half for a seat (each seat asked for ten times over),
-        // half for a general-admission ticket: four times what is on sale.
-        let requests = (0..<Self.connections).map { index in
-            let token = seeded.sessionTokens[index % Self.accounts]
-            let body = index.isMultiple(of: 2)
-                ? #"{"seats":[\#(hall.seatIDs[(index / 2) % Self.seats])]}"#
-                : #"{"ticket_class":2,"count":1}"#
-            return ConnectionBurst.Request(
-                method: .POST, path: "/api/v1/events/\(hall.eventID)/bookings",
-                headers: [("Authorization", "Bearer \(token)"), ("Content-Type", "application/json")], body: body)
-        }
-        let burst = ConnectionBurst(host: "127.0.0.1", port: port)
-        let probes = ProbeLog()
-        let outcomes = await burst.run(requests) { progress in
-            // A load balancer's health check, on a fresh connection every 200 ms during the rush,
-            // noting how many bookings had been answered when it was.
-            repeat {
-                let outcome = await burst.once(.init(path: "/healthz"))
-                probes.add(outcome, bookingsAnsweredBefore: progress.answered)
-                try? await Task.sleep(for: .milliseconds(200))
-            } while !progress.isOver
-        }
-
-        let statuses = Dictionary(grouping: outcomes.compactMap(\.status), by: { $0 }).mapValues(\.count)
-        let unanswered = outcomes.filter { $0.status == nil }
-        let slowest = outcomes.compactMap(\.seconds).max() ?? 0
-        print("rush: \(statuses.sorted { $0.key < $1.key }), unanswered \(unanswered.count), slowest answer \(slowest) s; "
-            + "probes \(probes.outcomes.count), slowest probe \(probes.outcomes.compactMap(\.seconds).max() ?? 0) s, "
-            + "bookings answered before each probe \(probes.bookingsAnsweredBefore)")
-        #expect(unanswered.count == 0, "every connection gets an HTTP answer: \(unanswered.count) did not, such as \(unanswered.first.map { "\($0)" } ?? "")")
-        #expect(statuses.keys.allSatisfy { $0 < 500 }, "no 5xx: \(statuses)")
-        #expect(statuses[201] == Self.seats + Self.generalAdmission, "exactly the capacity is booked: \(statuses)")
-        #expect(Set(statuses.keys).isSubset(of: [201, 409]), "the rest are told it is taken or sold out: \(statuses)")
-        let probeStatuses = probes.outcomes.map { $0.status ?? 0 }
-        #expect(!probeStatuses.isEmpty && probeStatuses.allSatisfy { $0 == 200 }, "every health probe answered: \(probeStatuses)")
+        let port = try #require(base.split(separator: ":").last.map(String.init))
+        let rush = try await Self.load([
+            "rush", "--data", data, "--out", directory.path, "--event", eventID, "--port", port, "--connections", String(Self.connections),
+            "--accounts", String(Self.accounts), "--json",
+        ])
+        try #require(rush.status == 0, "\(rush.standardError)")
+        print("rush: \(rush.standardOutput)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(rush.standardOutput.utf8)) as? [String: Any])
+        let statuses = try #require(summary["statuses"] as? [String: Int])
+        #expect(summary["unanswered"] as? Int == 0, "every connection gets an HTTP answer; one did not: \(summary["first_unanswered"] ?? "")")
+        #expect(statuses.keys.allSatisfy { !$0.hasPrefix("5") }, "no 5xx: \(statuses)")
+        #expect(statuses["201"] == Self.seats + Self.generalAdmission, "exactly the capacity is booked: \(statuses)")
+        #expect(Set(statuses.keys).isSubset(of: ["201", "409"]), "the rest are told it is taken or sold out: \(statuses)")
+        let probes = try #require(summary["probes"] as? Int)
+        #expect(probes > 0 && summary["probes_answered"] as? Int == probes, "every health probe answered: \(summary)")
         // How long a probe waited is a figure for the release build (bench/rush.sh, in
         // docs/BENCHMARKS.md): in this debug build NIO itself is several times slower, and the
         // event loops, not the queue of requests, are what a probe waits for.
@@ -81,15 +61,23 @@ struct RushTests {
         #expect(peakKiB < 1_024 * 1_024, "memory stays bounded: \(peakKiB / 1024) MiB")
 
         server.stop()
-        let database = try SQLiteDatabase(path: directory.file("festivalgate.sqlite"), readOnly: true)
+        let database = try SQLiteDatabase(path: "\(data)/festivalgate.sqlite", readOnly: true)
+        let event = try #require(UInt32(eventID))
         let counts = try #require(try database.row(
             """
             SELECT COUNT(*) AS tickets, COUNT(seat_id) AS seated, COUNT(DISTINCT seat_id) AS seats FROM ticket
             WHERE event_id = ? AND status = 'valid'
-            """, hall.eventID))
+            """, event))
         #expect(try counts["tickets"] as Int == Self.seats + Self.generalAdmission)
         #expect(try counts["seated"] as Int == Self.seats && counts["seats"] as Int == Self.seats, "no seat sold twice")
-        #expect(try database.scalar("SELECT COUNT(*) FROM ticket_class WHERE event_id = ? AND sold > capacity", hall.eventID, as: Int.self) == 0)
+        #expect(try database.scalar("SELECT COUNT(*) FROM ticket_class WHERE sold > capacity", as: Int.self) == 0)
+    }
+
+    /// `server-load` (bench/ServerLoad), waited for on a thread of its own.
+    static func load(_ arguments: [String]) async throws -> ProductRunner.Outcome {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try ProductRunner(product: "server-load").run(arguments) }) }
+        }
     }
 
     @Test("/healthz over HTTP is answered ahead of the router, as the router answers it: GET, HEAD, private, keep-alive")
@@ -113,30 +101,10 @@ struct RushTests {
         }
     }
 
-    /// A fresh data directory with one hall (500 seats, 2,000 standing) and 1,000 signed-in accounts.
-    static func seed(_ path: String) throws -> LoadTestSeeder.Seeded {
-        let environment = try ServerEnvironment.open(dataDirectory: path, passwordHasher: .fast, logger: Logger(label: "rush"))
-        return try LoadTestSeeder.seed(
-            databasePath: environment.dataDirectory.databasePath,
-            plan: .init(halls: 1, seatsPerHall: seats, attendees: accounts, generalAdmission: generalAdmission, perPersonLimit: 10))
-    }
-
     /// The process's peak resident memory (VmHWM), in KiB.
     static func peakResidentKiB(of pid: Int32) throws -> Int {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
         let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") })
         return try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
     }
-}
-
-/// The health probes' outcomes, collected while the rush is answered.
-private final class ProbeLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var collected: [(outcome: ConnectionBurst.Outcome, bookingsAnsweredBefore: Int)] = []
-
-    func add(_ outcome: ConnectionBurst.Outcome, bookingsAnsweredBefore: Int) {
-        lock.withLock { collected.append((outcome, bookingsAnsweredBefore)) }
-    }
-    var outcomes: [ConnectionBurst.Outcome] { lock.withLock { collected.map(\.outcome) } }
-    var bookingsAnsweredBefore: [Int] { lock.withLock { collected.map(\.bookingsAnsweredBefore) } }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoadTesting
+import Server
 import Shared
 import Synchronization
 
@@ -17,8 +18,12 @@ struct Rush: AsyncParsableCommand {
     @Option(help: "The server's port on 127.0.0.1.") var port: Int
     @Option(help: "Connections, all booking at once.") var connections = 10_000
     @Option(help: "Accounts the connections book for, in turn.") var accounts = 1_000
+    @Flag(help: "Print one JSON object with the counts instead of the report (for the tests).") var json = false
 
     func run() async throws {
+        // One descriptor per connection, beside the probes'.
+        let limit = FileDescriptorLimit.raise(toFit: connections + 512)
+        guard limit >= connections + 512 else { throw ValidationError("the open-file limit (\(limit)) is too low for \(connections) connections") }
         let tokens = try String(contentsOfFile: "\(out)/accounts.tsv", encoding: .utf8).split(separator: "\n")
             .map { String($0.split(separator: "\t")[1]) }.prefix(accounts)
         let database = try SQLiteDatabase(path: "\(data)/festivalgate.sqlite", readOnly: true)
@@ -47,10 +52,20 @@ struct Rush: AsyncParsableCommand {
         func percentile(_ p: Double, _ values: [Double]) -> String {
             values.isEmpty ? "-" : String(format: "%.0f ms", values[min(values.count - 1, Int(Double(values.count) * p))] * 1000)
         }
+        let probeLog = probes.withLock { $0 }
+        if json {
+            let summary = JSONValue.object([
+                ("statuses", .object(statuses.map { ("\($0.key)", JSONValue.integer(Int64($0.value))) })),
+                ("unanswered", .integer(Int64(outcomes.count { $0.status == nil }))),
+                ("first_unanswered", .string(outcomes.first { $0.status == nil }.map { "\($0)" } ?? "")),
+                ("probes", .integer(Int64(probeLog.count))), ("probes_answered", .integer(Int64(probeLog.count { $0.seconds != nil }))),
+            ])
+            print(summary.description)
+            return
+        }
         print("rush: \(connections) connections from \(tokens.count) accounts, all answered in \(String(format: "%.2f", elapsed)) s")
         print("answers: \(statuses.map { "\($0.key): \($0.value)" }.joined(separator: ", ")); without an answer: \(failures.isEmpty ? "none" : "\(failures)")")
         print("answer times: p50 \(percentile(0.5, times)), p99 \(percentile(0.99, times)), max \(percentile(1, times))")
-        let probeLog = probes.withLock { $0 }
         let probeTimes = probeLog.compactMap(\.seconds).sorted()
         print("health probes: \(probeLog.count), answered \(probeTimes.count), p50 \(percentile(0.5, probeTimes)), max \(percentile(1, probeTimes)); "
             + "bookings answered before each: \(probeLog.map(\.answeredBefore))")
