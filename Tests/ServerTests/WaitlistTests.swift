@@ -437,6 +437,9 @@ struct WaitlistTests {
             browser.cookies["fg_lang"] = "ko"
             page = try await browser.get("/tickets")
             #expect(page.text.contains("내 대기 명단") && page.text.contains("수락하고 예매"), "the offer, in Korean")
+            let eventPage = try await browser.get("/events/\(sale.eventID)")
+            #expect(eventPage.text.contains("티켓이 잡혀 있습니다") && !eventPage.text.contains("action=\"/events/\(sale.eventID)/waitlist\""),
+                    "the event page says a ticket is held, and offers no second place in line")
             let offerID = try #require(PageBrowser.firstMatch(#"action="/offers/(\d+)/accept""#, in: page.text))
             let accepted = try await browser.post("/offers/\(offerID)/accept", [])
             #expect(accepted.status == 303 && accepted.header("Location")?.hasPrefix("/tickets?booked=") == true, "\(accepted.status)")

@@ -27,6 +27,15 @@ struct OpeningMinute: AsyncParsableCommand {
     @Option(help: "Clients join within this many seconds before the opening.") var joinSeconds = 60.0
     @Option(help: "Clients look at their place every this many seconds at least (and at most twice that).") var pollSeconds = 10.0
 
+    func validate() throws {
+        guard (1...1_000_000).contains(clients), (1...1_000_000).contains(accounts) else {
+            throw ValidationError("--clients and --accounts must be 1 to 1000000")
+        }
+        guard joinSeconds.isFinite, joinSeconds > 0, pollSeconds.isFinite, (0.1...3_600).contains(pollSeconds) else {
+            throw ValidationError("--join-seconds must be above 0 and --poll-seconds 0.1 to 3600")
+        }
+    }
+
     func run() async throws {
         let tokens = Array(try String(contentsOfFile: "\(out)/accounts.tsv", encoding: .utf8).split(separator: "\n")
             .map { String($0.split(separator: "\t")[1]) }.prefix(accounts))

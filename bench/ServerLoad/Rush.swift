@@ -20,6 +20,12 @@ struct Rush: AsyncParsableCommand {
     @Option(help: "Accounts the connections book for, in turn.") var accounts = 1_000
     @Flag(help: "Print one JSON object with the counts instead of the report (for the tests).") var json = false
 
+    func validate() throws {
+        guard (1...1_000_000).contains(connections), (1...1_000_000).contains(accounts) else {
+            throw ValidationError("--connections and --accounts must be 1 to 1000000")
+        }
+    }
+
     func run() async throws {
         // One descriptor per connection, beside the probes'.
         let limit = FileDescriptorLimit.raise(toFit: connections + 512)

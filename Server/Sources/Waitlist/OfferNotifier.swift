@@ -6,10 +6,12 @@ import Shared
 
 /// Runs `--notify-command` once per waitlist offer, with a JSON description of the offer on its
 /// standard input, so a festival can send an e-mail or a messenger message. The command runs
-/// on NIO's blocking pool, never on the writer's thread or a request's; an offer is marked
+/// on a blocking thread of its own, never on the writer's thread or a request's; an offer is marked
 /// notified only once the command exits 0, and a failure is tried again later (5 s, then twice
 /// as long each time, at most 5 minutes apart) for as long as the offer is open. The marks are in
-/// the database, so a restart neither loses nor repeats a notice that succeeded.
+/// the database, so a restart neither loses nor repeats a notice that succeeded. The command
+/// waits on a thread of the notifier's own: one that hangs for its 30 s keeps no thread from
+/// the health probes or the pages' exports, which share NIO's pool.
 struct OfferNotifier: Service {
     let command: String
     let writer: DatabaseWriter
@@ -20,9 +22,11 @@ struct OfferNotifier: Service {
     var timeout: Duration = .seconds(30)
 
     func run() async {
+        let thread = NIOThreadPool(numberOfThreads: 1)
+        thread.start()
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await notifyDue()
+                await notifyDue(on: thread)
                 do {
                     try await Task.sleep(for: .seconds(1))
                 } catch {
@@ -30,14 +34,15 @@ struct OfferNotifier: Service {
                 }
             }
         }
+        try? await thread.shutdownGracefully()
     }
 
     /// Notifies every open offer whose notice is due, one at a time.
-    func notifyDue() async {
+    func notifyDue(on thread: NIOThreadPool) async {
         let now = clock.now()
         guard let due = try? readers.read({ try OfferNotice.due(now: now, in: $0) }) else { return }
         for notice in due {
-            let succeeded = await runCommand(input: notice.json)
+            let succeeded = await runCommand(input: notice.json, on: thread)
             let finished = clock.now()
             _ = try? await writer.write { try OfferNotice.record(offerID: notice.offerID, succeeded: succeeded, now: finished, in: $0) }
             if !succeeded { logger.warning("--notify-command failed for waitlist offer \(notice.offerID); it will be tried again") }
@@ -45,9 +50,9 @@ struct OfferNotifier: Service {
     }
 
     /// Runs the command through `/bin/sh -c` with `input` on standard input; whether it exited 0.
-    private func runCommand(input: String) async -> Bool {
+    private func runCommand(input: String, on thread: NIOThreadPool) async -> Bool {
         let command = self.command, seconds = Double(timeout.components.seconds)
-        return (try? await NIOThreadPool.singleton.runIfActive {
+        return (try? await thread.runIfActive {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", command]
