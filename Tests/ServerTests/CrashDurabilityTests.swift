@@ -155,3 +155,75 @@ extension CrashDurabilityTests {
         }
     }
 }
+
+extension CrashDurabilityTests {
+    @Test("kill -9 with waitlist offers open: they and their deadlines are there after the restart; one that ran out while the server was down passes on at start")
+    func waitlistOffersSurviveKill() async throws {
+        let directory = TemporaryDirectory("festivalgate-crash-waitlist")
+        try await LiveServer.withHTTPClient(connections: 8, connectTimeout: .seconds(10)) { http in
+            let first = try Self.start(["serve", "--data", directory.path, "--port", "0", "--signups-per-address", "100"])
+            let created = try Self.runner.run(["accounts", "create-organiser", "--data", directory.path, "--email", "boss@example.com"])
+            try #require(created.status == 0, "\(created.standardError)")
+            let password = try #require(created.standardOutput.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
+            var client = APIClient(http: http, base: first.base)
+            let organiser = try await client.logIn(email: "boss@example.com", password: password)
+            let now = Int64(Date().timeIntervalSince1970)
+            let event = try await client.send(
+                .POST, "/api/v1/events", token: organiser,
+                json: [
+                    "name": "Sold Out Festival", "venue": "Hall", "starts_at": now + 86_400, "ends_at": now + 90_000,
+                    "gates_open_at": now + 80_000, "sale_opens_at": now - 60, "sale_closes_at": now + 80_000, "per_person_limit": 2,
+                    "offer_minutes": 10, "classes": [["ticket_class": 1, "name": "Meadow", "capacity": 2]],
+                ])
+            let eventID = try event.field("id", as: Int.self)
+            var people: [String] = []
+            for index in 0..<5 { people.append(try await client.signUp(email: "person\(index)@example.com", name: "Person \(index)")) }
+            var tickets: [String] = []
+            for holder in people.prefix(2) {
+                let booked = try await client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: holder, json: ["ticket_class": 1, "count": 1])
+                tickets.append(try #require(try booked.field("tickets", as: [[String: Any]].self).first?["id"] as? String))
+            }
+            let waiting = Array(people.suffix(3))
+            for person in waiting {
+                let joined = try await client.send(.POST, "/api/v1/events/\(eventID)/waitlist", token: person, json: ["ticket_class": 1])
+                try #require(joined.status == 201, "\(joined.text)")
+            }
+            // Both tickets are given back: the first two in line hold offers.
+            for (holder, ticket) in zip(people, tickets) {
+                try #require(try await client.send(.POST, "/api/v1/tickets/\(ticket)/cancel", token: holder).status == 200)
+            }
+            let before = try await client.send(.GET, "/api/v1/waitlist", token: waiting[0]).field("offers", as: [[String: Any]].self)
+            let kept = try await client.send(.GET, "/api/v1/waitlist", token: waiting[1]).field("offers", as: [[String: Any]].self)
+            try #require(before.count == 1 && kept.count == 1, "\(before) \(kept)")
+            first.process.killHard()
+
+            // While the server is down, the first offer's time runs out (moved back here, rather
+            // than waiting its ten minutes).
+            let expiredID = try #require(before.first?["id"] as? Int)
+            let database = try SQLiteDatabase(path: directory.file("festivalgate.sqlite"))
+            try database.run("UPDATE waitlist_offer SET expires_at = ? WHERE id = ?", Int64(Date().timeIntervalSince1970) - 5, expiredID)
+
+            let second = try Self.start(["serve", "--data", directory.path, "--port", "0"])
+            defer { second.process.stop() }
+            client = APIClient(http: http, base: second.base)
+            let after = try await client.send(.GET, "/api/v1/waitlist", token: waiting[1]).field("offers", as: [[String: Any]].self)
+            #expect(after.first?["id"] as? Int == kept.first?["id"] as? Int, "the open offer is kept: \(after)")
+            #expect(after.first?["expires_at"] as? Int == kept.first?["expires_at"] as? Int, "with its deadline")
+            // The expiry pass runs as the server starts: the third in line holds the ticket at once.
+            var passedOn: [[String: Any]] = []
+            for _ in 0..<50 where passedOn.isEmpty {
+                passedOn = try await client.send(.GET, "/api/v1/waitlist", token: waiting[2]).field("offers", as: [[String: Any]].self)
+                if passedOn.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(passedOn.count == 1, "the offer that ran out while the server was down passed on")
+            let late = try await client.send(.POST, "/api/v1/offers/\(expiredID)/accept", token: waiting[0])
+            #expect(late.status == 410 && late.errorCode == "offer_expired", "\(late.text)")
+            let keptID = try #require(kept.first?["id"] as? Int)
+            let accepted = try await client.send(.POST, "/api/v1/offers/\(keptID)/accept", token: waiting[1])
+            #expect(accepted.status == 201, "\(accepted.text)")
+            let expiries = try database.scalar(
+                "SELECT COUNT(*) FROM change_log WHERE kind = 'offer_expired' AND event_id = ?", eventID, as: Int.self)
+            #expect(expiries == 1, "the expiry is in the change log, once")
+        }
+    }
+}

@@ -251,6 +251,11 @@ struct PageTests {
             let badTimes = try await organiser.post("/manage/events/\(event.id)", fields.map { $0.0 == "ends_at" ? ($0.0, "2027-03-20T17:30") : $0 })
             #expect(badTimes.status == 422)
             #expect(badTimes.text.contains("Check the times"))
+            let longOffers = try await organiser.post("/manage/events/\(event.id)", fields + [("offer_minutes", "90")])
+            #expect(longOffers.status == 303)
+            #expect(try server.environment.readers.read { try EventRepository.existing(id: event.id, in: $0) }.offerMinutes == 90)
+            let tooLong = try await organiser.post("/manage/events/\(event.id)", fields + [("offer_minutes", "10081")])
+            #expect(tooLong.status == 422 && tooLong.text.contains("1 to 10080 minutes") && tooLong.text.contains(#"value="10081""#))
 
             try await organiser.get("/manage/events/\(event.id)")
             #expect(try await organiser.post("/manage/events/\(event.id)/classes", [("ticket_class", "1"), ("class_name", "Seats"), ("price", "15,000"), ("kind", "seated")]).status == 303)

@@ -422,6 +422,9 @@ struct WaitlistTests {
             try await sale.join(someone)
 
             var page = try await browser.get("/events/\(sale.eventID)")
+            // Booking the sold-out class from its page says the waitlist is the way in.
+            let refused = try await browser.post("/events/\(sale.eventID)/book", [("ticket_class", "1"), ("count", "1")])
+            #expect(refused.status == 409 && refused.text.contains("Join its waitlist below"), "\(refused.status)")
             #expect(page.text.contains("Join the waitlist") && page.text.contains("1 waiting"), "the sold-out class's line")
             let joined = try await browser.post("/events/\(sale.eventID)/waitlist", [("ticket_class", "1"), ("count", "1")])
             #expect(joined.status == 303 && joined.header("Location") == "/tickets#waitlist", "\(joined.status) \(joined.text)")
@@ -437,6 +440,10 @@ struct WaitlistTests {
             browser.cookies["fg_lang"] = "ko"
             page = try await browser.get("/tickets")
             #expect(page.text.contains("내 대기 명단") && page.text.contains("수락하고 예매"), "the offer, in Korean")
+            // The countdown starts from the server's clock, and counts the event's 30 minutes.
+            let expires = Int(server.clock.now()) + 30 * 60
+            #expect(page.text.contains("data-expires=\"\(expires)\" data-now=\"\(Int(server.clock.now()))\""), "the countdown's times")
+            #expect(page.text.contains("수락까지 30:00 남음"), "the time left, drawn with the page")
             let eventPage = try await browser.get("/events/\(sale.eventID)")
             #expect(eventPage.text.contains("티켓이 잡혀 있습니다") && !eventPage.text.contains("action=\"/events/\(sale.eventID)/waitlist\""),
                     "the event page says a ticket is held, and offers no second place in line")

@@ -235,6 +235,7 @@ struct EventAdminPages {
         case "invalid_time_zone": "zone"
         case "invalid_currency": "currency"
         case "invalid_waiting_room": "room"
+        case "invalid_offer_minutes": "offerMinutes"
         default: "times"
         }
     }
@@ -304,6 +305,8 @@ struct EventForm {
     var saleClosesAt: Int64
     var perPersonLimit: Int
     var waitingRoom: WaitingRoomSettings?
+    /// How long a waitlist offer is held.
+    var offerMinutes = 30
 
     init(
         name: String, venue: String, timeZone: String, currency: String, startsAt: Int64, endsAt: Int64, gatesOpenAt: Int64, saleOpensAt: Int64,
@@ -320,6 +323,7 @@ struct EventForm {
             name: event.name, venue: event.venue, timeZone: event.timeZone, currency: event.currency, startsAt: event.startsAt,
             endsAt: event.endsAt, gatesOpenAt: event.gatesOpenAt, saleOpensAt: event.saleOpensAt, saleClosesAt: event.saleClosesAt,
             perPersonLimit: event.perPersonLimit, waitingRoom: event.waitingRoom)
+        offerMinutes = event.offerMinutes
     }
 
     func values() -> [String: Any] {
@@ -332,6 +336,7 @@ struct EventForm {
             "roomOpensAt": waitingRoom.map { local($0.opensAt) } ?? "",
             "roomBuyers": waitingRoom?.activeBuyers ?? WaitingRoomSettings.defaultActiveBuyers,
             "roomTurnMinutes": (waitingRoom?.turnSeconds ?? WaitingRoomSettings.defaultTurnSeconds) / 60,
+            "offerMinutes": offerMinutes,
         ]
     }
 
@@ -342,7 +347,7 @@ struct EventForm {
             ("name", "name"), ("venue", "venue"), ("timeZone", "time_zone"), ("currency", "currency"), ("startsAt", "starts_at"),
             ("endsAt", "ends_at"), ("gatesOpenAt", "gates_open_at"), ("saleOpensAt", "sale_opens_at"), ("saleClosesAt", "sale_closes_at"),
             ("limit", "per_person_limit"), ("roomOpensAt", "room_opens_at"), ("roomBuyers", "room_buyers"),
-            ("roomTurnMinutes", "room_turn_minutes"),
+            ("roomTurnMinutes", "room_turn_minutes"), ("offerMinutes", "offer_minutes"),
         ] { values[key] = fields[field] ?? "" }
         return values
     }
@@ -359,6 +364,8 @@ struct EventForm {
         guard let limit = try fields.integer("per_person_limit"), let perPerson = Int(exactly: limit) else {
             throw APIError(.unprocessableContent, "invalid_limit", "per_person_limit must be 1 to 100")
         }
+        // Left out (an older form), the event keeps what it had; a number out of range is the rules' to refuse.
+        let offerMinutes = try fields.integer("offer_minutes").map { Int(clamping: $0) }
         // An empty opening time is no waiting room; the form always says which.
         let room: SettingChange<WaitingRoomInput> =
             if (fields["room_opens_at"] ?? "").isEmpty { .off } else {
@@ -373,6 +380,7 @@ struct EventForm {
         return EventInput(
             name: fields["name"] ?? "", venue: fields["venue"] ?? "", startsAt: try time("starts_at"), endsAt: try time("ends_at"),
             gatesOpenAt: try time("gates_open_at"), saleOpensAt: try time("sale_opens_at"), saleClosesAt: try time("sale_closes_at"),
-            perPersonLimit: perPerson, timeZone: zone, currency: fields["currency"] ?? "", classes: nil, waitingRoom: room)
+            perPersonLimit: perPerson, timeZone: zone, currency: fields["currency"] ?? "", classes: nil, waitingRoom: room,
+            offerMinutes: offerMinutes)
     }
 }

@@ -21,6 +21,7 @@ struct WaitlistPages {
         let (places, offers) = try await desk.mine(account: account)
         guard !places.isEmpty || !offers.isEmpty else { return [:] }
         let messages = site.messages
+        let now = desk.clock.now()
         return try readers.read { database in
             var events: [UInt32: Event] = [:]
             func event(_ id: UInt32) throws -> Event? {
@@ -40,7 +41,11 @@ struct WaitlistPages {
                         ?? messages.format("waitlist_offer_count", ["count": String(offer.count)]),
                     "until": messages.format("waitlist_offer_until", ["time": format?.dateTime(offer.expiresAt) ?? ""]),
                 ]
+                // The time left as the page is drawn; app.js counts it down from there, by the
+                // server's clock rather than the phone's, which may be minutes off.
                 row["expiresAt"] = offer.expiresAt
+                row["now"] = now
+                row["left"] = messages.format("waitlist_countdown", ["time": Self.minutesAndSeconds(offer.expiresAt - now)])
                 return row
             }
             let placeRows: [[String: Any]] = try places.filter { $0.entry.status == .waiting }.map { place in
@@ -53,6 +58,13 @@ struct WaitlistPages {
             }
             return ["hasWaitlist": true, "offers": offerRows, "places": placeRows]
         }
+    }
+
+    /// "29:05": what is left of an offer, as the countdown shows it (never below zero).
+    static func minutesAndSeconds(_ seconds: Int64) -> String {
+        let seconds = max(0, seconds)
+        let rest = seconds % 60
+        return "\(seconds / 60):\(rest < 10 ? "0" : "")\(rest)"
     }
 
     @Sendable func accept(request: Request, context: AppRequestContext) async throws -> Response {

@@ -164,6 +164,30 @@ function setUpRefreshing() {
   });
 }
 
+// A waitlist offer's time left, by the second. The page says when it was drawn by the server's
+// clock (data-now), so a phone whose clock is off still counts the server's time. Once it runs
+// out the buttons go: the offer has passed to the next in line.
+function setUpCountdowns() {
+  const drawnAt = Date.now() / 1000;
+  document.querySelectorAll(".countdown[data-expires]").forEach((clock) => {
+    const ends = Number(clock.dataset.expires) - Number(clock.dataset.now) + drawnAt;
+    function tick() {
+      const left = Math.max(0, Math.ceil(ends - Date.now() / 1000));
+      if (left === 0) {
+        clock.textContent = clock.dataset.over;
+        clock.classList.add("over");
+        clock.parentElement.querySelectorAll("form").forEach((form) => form.remove());
+        return;
+      }
+      const seconds = left % 60;
+      clock.textContent = fill(clock.dataset.text, { time: Math.floor(left / 60) + ":" + (seconds < 10 ? "0" : "") + seconds });
+      setTimeout(tick, 1000 - (Date.now() % 1000));
+    }
+    tick();
+  });
+}
+
 document.querySelectorAll("[data-print]").forEach((button) => button.addEventListener("click", () => window.print()));
 setUpSeatMap();
 setUpRefreshing();
+setUpCountdowns();
