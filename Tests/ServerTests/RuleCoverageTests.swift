@@ -92,7 +92,7 @@ struct RuleCoverageTests {
     func writerBatchWithFailingJob() async throws {
         try await LiveServer.run(.router) { server in
             let writer = server.environment.writer
-            try await writer.write { try $0.run("CREATE TABLE probe (id INTEGER PRIMARY KEY, note TEXT NOT NULL)") }
+            _ = try await writer.write { try $0.run("CREATE TABLE probe (id INTEGER PRIMARY KEY, note TEXT NOT NULL)") }
             struct Refused: Error {}
             // Enough jobs at once that many share a batch with the failing ones.
             let results = try await LiveServer.all(60) { index -> Bool in

@@ -41,6 +41,8 @@ public enum LoadTestSeeder {
         /// Bearer tokens of the attendees, in account order.
         public let sessionTokens: [String]
         public let accountIDs: [Int64]
+        /// Bearer token of an organiser, for what only organisers may do (raising a capacity).
+        public let organiserToken: String
     }
 
     public static func seed(databasePath: String, plan: Plan) throws -> Seeded {
@@ -97,7 +99,14 @@ public enum LoadTestSeeder {
                     SHA256.hash(Array(token.utf8)), accountID, now, now + 30 * day)
                 accountIDs.append(accountID)
             }
-            return Seeded(halls: halls, readEventID: readEventID, sessionTokens: tokens, accountIDs: accountIDs)
+            let organiserToken = Hex.encode(SecureRandom.bytes(count: 32))
+            try database.run(
+                "INSERT INTO account (email, display_name, password_hash, role, created_at) VALUES ('office@load.example', 'Office', ?, 'organiser', ?)",
+                passwordHash, now)
+            try database.run(
+                "INSERT INTO session (token_hash, account_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+                SHA256.hash(Array(organiserToken.utf8)), database.lastInsertRowID, now, now + 30 * day)
+            return Seeded(halls: halls, readEventID: readEventID, sessionTokens: tokens, accountIDs: accountIDs, organiserToken: organiserToken)
         }
     }
 

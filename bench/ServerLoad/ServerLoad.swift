@@ -12,7 +12,7 @@ struct ServerLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "server-load",
         abstract: "Prepares and checks ticket-server load tests (see bench/server-load.sh).",
-        subcommands: [Seed.self, QRTargets.self, Verify.self, Rush.self, OpeningMinute.self])
+        subcommands: [Seed.self, QRTargets.self, Verify.self, Rush.self, OpeningMinute.self, WaitlistLoad.self])
 }
 
 struct Seed: AsyncParsableCommand {
@@ -49,6 +49,7 @@ struct Seed: AsyncParsableCommand {
         try lua.write(toFile: "\(out)/load.lua", atomically: true, encoding: .utf8)
         let accounts = zip(seeded.accountIDs, seeded.sessionTokens).map { "\($0)\t\($1)\n" }.joined()
         try accounts.write(toFile: "\(out)/accounts.tsv", atomically: true, encoding: .utf8)
+        try (seeded.organiserToken + "\n").write(toFile: "\(out)/organiser.token", atomically: true, encoding: .utf8)
         print("seeded \(seeded.halls.count) halls of \(seats) seats (events \(seeded.halls.map(\.eventID))), "
             + "read event \(seeded.readEventID), \(attendees) attendees")
     }

@@ -5,6 +5,8 @@ local data = dofile(os.getenv("LOAD_DIR") .. "/load.lua")
 local hall = data.halls[tonumber(os.getenv("LOAD_HALL"))]
 local thread_count = tonumber(os.getenv("LOAD_THREADS"))
 local path = "/api/v1/events/" .. hall.event .. "/bookings"
+-- A later run in the same hall starts past the seats an earlier one booked.
+local offset = tonumber(os.getenv("LOAD_OFFSET") or "0")
 
 dofile(os.getenv("LOAD_SCRIPTS") .. "/threads.lua")
 
@@ -15,7 +17,7 @@ function request()
    local index = sent * thread_count + thread_id
    sent = sent + 1
    -- Past the last seat the requests would repeat seats: the run is sized so that it never does.
-   local seat = hall.seats[(index % #hall.seats) + 1]
+   local seat = hall.seats[((offset + index) % #hall.seats) + 1]
    local token = data.tokens[(index % #data.tokens) + 1]
    return wrk.format("POST", path, {
       ["Authorization"] = "Bearer " .. token,

@@ -75,7 +75,8 @@ public func buildApplication(
             availableConnectionsDelegate: EagerAccept()),
         services: [environment.writer, watcher, OfferExpiry(writer: environment.writer, readers: environment.readers, clock: environment.clock)]
             + (options.notifyCommand.map { command in
-                [OfferNotifier(command: command, writer: environment.writer, readers: environment.readers, clock: environment.clock, logger: logger)]
+                [OfferNotifier(command: command, writer: environment.writer, readers: environment.readers, clock: environment.clock,
+                    changeBell: environment.changeBell, logger: logger)]
             } ?? []),
         logger: logger)
     if let beforeServerStarts { application.beforeServerStarts(perform: beforeServerStarts) }

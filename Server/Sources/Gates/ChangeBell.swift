@@ -11,6 +11,8 @@ public final class ChangeBell: Sendable {
     private struct State {
         var nextID: UInt64 = 0
         var waiters: [UInt32: [UInt64: Waiter]] = [:]
+        /// Waiters for a change to any event (the waitlist's notifier).
+        var anyEvent: [UInt64: Waiter] = [:]
     }
 
     private let state = Mutex(State())
@@ -19,8 +21,11 @@ public final class ChangeBell: Sendable {
 
     /// Wakes every waiter of every event in `events`.
     public func ring(_ events: Set<UInt32>) {
+        guard !events.isEmpty else { return }
         let woken = state.withLock { state in
-            events.flatMap { state.waiters.removeValue(forKey: $0).map { Array($0.values) } ?? [] }
+            let any = Array(state.anyEvent.values)
+            state.anyEvent = [:]
+            return any + events.flatMap { state.waiters.removeValue(forKey: $0).map { Array($0.values) } ?? [] }
         }
         for waiter in woken { waiter.wake() }
     }
@@ -36,8 +41,23 @@ public final class ChangeBell: Sendable {
         }
     }
 
-    private func forget(_ id: UInt64, of eventID: UInt32) {
+    /// A waiter for the next change to any event, registered now.
+    func waiterForAnyEvent() -> Waiter {
         state.withLock { state in
+            let id = state.nextID
+            state.nextID += 1
+            let waiter = Waiter { [weak self] in self?.forget(id, of: nil) }
+            state.anyEvent[id] = waiter
+            return waiter
+        }
+    }
+
+    private func forget(_ id: UInt64, of eventID: UInt32?) {
+        state.withLock { state in
+            guard let eventID else {
+                state.anyEvent[id] = nil
+                return
+            }
             state.waiters[eventID]?[id] = nil
             if state.waiters[eventID]?.isEmpty == true { state.waiters[eventID] = nil }
         }

@@ -17,6 +17,8 @@ struct OfferNotifier: Service {
     let writer: DatabaseWriter
     let readers: DatabaseReaders
     let clock: ServerClock
+    /// Rung after every commit that changed an event, offers made among them.
+    let changeBell: ChangeBell
     let logger: Logger
     /// A command that has not exited by then is stopped and counts as failed.
     var timeout: Duration = .seconds(30)
@@ -26,27 +28,32 @@ struct OfferNotifier: Service {
         thread.start()
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
-                await notifyDue(on: thread)
-                do {
-                    try await Task.sleep(for: .seconds(1))
-                } catch {
-                    return
-                }
+                // Registered before the read, so an offer committed meanwhile rings it and the
+                // wait ends at once: a notice starts within milliseconds of the offer, not at
+                // the next round. Retries that come due are found by the round every second.
+                let bell = changeBell.waiterForAnyEvent()
+                let round = ContinuousClock.now
+                // A full batch means more are due: straight on to the next.
+                if await notifyDue(on: thread) < OfferNotice.batch { await bell.wait(upTo: .seconds(1)) } else { bell.cancel() }
+                // Every commit rings in a booking rush: at most 20 rounds a second then.
+                try? await Task.sleep(until: round + .milliseconds(50))
             }
         }
         try? await thread.shutdownGracefully()
     }
 
-    /// Notifies every open offer whose notice is due, one at a time.
-    func notifyDue(on thread: NIOThreadPool) async {
+    /// Notifies the open offers whose notice is due (a batch of them), one at a time; how many.
+    @discardableResult
+    func notifyDue(on thread: NIOThreadPool) async -> Int {
         let now = clock.now()
-        guard let due = try? readers.read({ try OfferNotice.due(now: now, in: $0) }) else { return }
+        guard let due = try? readers.read({ try OfferNotice.due(now: now, in: $0) }) else { return 0 }
         for notice in due {
             let succeeded = await runCommand(input: notice.json, on: thread)
             let finished = clock.now()
             _ = try? await writer.write { try OfferNotice.record(offerID: notice.offerID, succeeded: succeeded, now: finished, in: $0) }
             if !succeeded { logger.warning("--notify-command failed for waitlist offer \(notice.offerID); it will be tried again") }
         }
+        return due.count
     }
 
     /// Runs the command through `/bin/sh -c` with `input` on standard input; whether it exited 0.
@@ -60,6 +67,9 @@ struct OfferNotifier: Service {
             process.standardInput = stdin
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
+            // Told the moment the command exits, rather than looking every few milliseconds.
+            let exited = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in exited.signal() }
             do {
                 try process.run()
             } catch {
@@ -67,9 +77,7 @@ struct OfferNotifier: Service {
             }
             try? stdin.fileHandleForWriting.write(contentsOf: Data(input.utf8))
             try? stdin.fileHandleForWriting.close()
-            let deadline = Date().addingTimeInterval(seconds)
-            while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning {
+            if exited.wait(timeout: .now() + seconds) == .timedOut {
                 process.terminate()
                 return false
             }
@@ -85,6 +93,9 @@ enum OfferNotice {
         let json: String
     }
 
+    /// Notices read at a time.
+    static let batch = 100
+
     /// Open offers not yet notified whose next try has come, oldest first.
     static func due(now: Int64, in database: some SQLiteQuerying) throws -> [Due] {
         try database.rows(
@@ -93,7 +104,7 @@ enum OfferNotice {
                    a.email, a.display_name
             FROM waitlist_offer o JOIN waitlist_entry e ON e.id = o.entry_id JOIN event ev ON ev.id = e.event_id
             JOIN ticket_class c ON c.event_id = e.event_id AND c.ticket_class = e.ticket_class JOIN account a ON a.id = e.account_id
-            WHERE o.notified_at IS NULL AND o.notify_after <= ? AND o.status = 'open' ORDER BY o.id LIMIT 100
+            WHERE o.notified_at IS NULL AND o.notify_after <= ? AND o.status = 'open' ORDER BY o.id LIMIT \(batch)
             """, now
         ).map { row in
             let offerID: Int64 = try row["id"]

@@ -35,7 +35,7 @@ struct WaitlistDesk {
     func mine(account: Account) async throws -> (places: [Place], offers: [WaitlistOffers.Offer]) {
         let now = clock.now()
         if try readers.read({ try WaitlistOffers.anyDue(now: now, in: $0) }) {
-            try await writer.write { try WaitlistOffers.expireDue(now: now, in: $0) }
+            _ = try await writer.write { try WaitlistOffers.expireDue(now: now, in: $0) }
         }
         return try readers.read { database in
             let places = try Waitlists.liveEntries(accountID: account.id, in: database).map { entry in
