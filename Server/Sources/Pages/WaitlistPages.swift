@@ -38,7 +38,7 @@ struct WaitlistPages {
                 var row: [String: Any] = [
                     "id": offer.id, "eventName": event?.name ?? "", "className": className(event, offer.ticketClass),
                     "what": offer.seats.map { seats in messages.format("waitlist_offer_seats", ["seats": seats.map(\.label).joined(separator: ", ")]) }
-                        ?? messages.format("waitlist_offer_count", ["count": String(offer.count)]),
+                        ?? (offer.count == 1 ? messages["waitlist_offer_one"] : messages.format("waitlist_offer_count", ["count": String(offer.count)])),
                     "until": messages.format("waitlist_offer_until", ["time": format?.dateTime(offer.expiresAt) ?? ""]),
                 ]
                 // The time left as the page is drawn; app.js counts it down from there, by the
