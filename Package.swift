@@ -79,6 +79,9 @@ let package = Package(
             name: "Shared",
             dependencies: ["COpenSSL", "CSQLite", .product(name: "SystemPackage", package: "swift-system")],
             path: "Shared/Sources"),
+        /// What the server and its gates share: the gate API's words and wire types, and the
+        /// admission rules, written once for both.
+        .target(name: "GateProtocol", dependencies: ["Shared"], path: "Shared/GateProtocol"),
         /// QR codes drawn by libqrencode, as SVG and PNG: the server's tickets, the kiosk's test scenes.
         .target(name: "QRCodes", dependencies: ["CQRencode", "CZlib", "Shared"], path: "Shared/QRCodes"),
         /// How both programs run their argument-parser commands (one-line errors, exit codes) and log.
@@ -94,7 +97,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "Shared", "QRCodes",
+                "Shared", "GateProtocol", "QRCodes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -125,7 +128,7 @@ let package = Package(
         .target(
             name: "Kiosk",
             dependencies: [
-                "Shared", "CZBar", "CZXing", "CV4L2", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "Shared", "GateProtocol", "CZBar", "CZXing", "CV4L2", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -185,6 +188,8 @@ let package = Package(
         .testTarget(
             name: "SharedTests", dependencies: ["Shared", "TestSupport"], path: "Tests/SharedTests",
             resources: [.copy("Fixtures")]),
+        /// The admission rules over a table of cases, once for both programs.
+        .testTarget(name: "GateProtocolTests", dependencies: ["GateProtocol", "Shared"], path: "Tests/GateProtocolTests"),
         .testTarget(
             name: "ServerTests",
             dependencies: [

@@ -36,7 +36,7 @@ status=0
 mkdir -p bench/schemathesis-reports
 for role in attendee organiser; do
     echo "== Schemathesis as $role =="
-    schemathesis run "$base/api/v1/openapi.json" --url "$base" --checks all --max-examples "$examples" \
+    schemathesis --config-file bench/schemathesis.toml run "$base/api/v1/openapi.json" --url "$base" --checks all --max-examples "$examples" \
         --header "Authorization: Bearer ${!role}" --seed 2026 --workers 2 --request-timeout 30 \
         --exclude-path /api/v1/auth/logout \
         --report junit --report-junit-path "bench/schemathesis-reports/$role.xml" || status=1

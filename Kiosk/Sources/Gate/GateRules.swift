@@ -1,3 +1,5 @@
+import GateProtocol
+
 /// How this gate judges tickets, from the `run` command's options.
 public struct GateRules: Sendable {
     public var direction: Direction

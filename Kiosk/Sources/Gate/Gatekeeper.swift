@@ -1,4 +1,5 @@
 import Foundation
+import GateProtocol
 import Shared
 import Synchronization
 
@@ -241,20 +242,6 @@ private final class GateCore {
             return judged(verdict(.wrongEvent, token: token, at: time, detail: "event \(token.eventID), this gate checks \(eventID)"))
         }
         let known = try replica.ticket(id: token.ticketID)
-        if let known, known.status != .valid {
-            return judged(verdict(known.status == .revoked ? .revoked : .cancelled, token: token, known: known, at: time), known: known)
-        }
-        if let accepted = rules.acceptedClasses, !accepted.contains(token.ticketClass) {
-            return judged(verdict(.wrongClass, token: token, known: known, at: time, detail: "class \(token.ticketClass)"), known: known)
-        }
-        if token.notBefore != TicketToken.noLowerBound, time < Int64(token.notBefore) * 1_000 - rules.graceMilliseconds {
-            let opens = KioskTime.clockTime(milliseconds: Int64(token.notBefore) * 1_000)
-            return judged(verdict(.notYetValid, token: token, known: known, at: time, detail: "valid from \(opens)"), known: known)
-        }
-        if token.notAfter != TicketToken.noUpperBound, time > Int64(token.notAfter) * 1_000 + rules.graceMilliseconds {
-            let ended = KioskTime.clockTime(milliseconds: Int64(token.notAfter) * 1_000)
-            return judged(verdict(.expired, token: token, known: known, at: time, detail: "valid until \(ended)"), known: known)
-        }
         let ticket = known ?? ReplicaTicket(
             id: token.ticketID, eventID: token.eventID, status: .valid, holder: token.holder, seat: token.seat,
             ticketClass: token.ticketClass, origin: .scan)
@@ -362,46 +349,58 @@ private final class GateCore {
         totals = try replica.counters()
     }
 
-    /// The replica's part of the verdict: revoked, already used, inside or not.
+    /// The verdict of the shared admission rules on a ticket, with the words the screen shows
+    /// and the replica's change when it passes. `token`: the scanned token, whose class and
+    /// validity window count; nil for a ticket staff picked by hand (no window to check).
     func decide(
         ticket: ReplicaTicket, reEntry: Bool, token: TicketToken?, source: ScanSource, at time: Int64
     ) -> (Verdict, TicketChange?) {
-        var base = Verdict(
-            reason: .ok, ticketID: ticket.id, time: time, source: source, direction: rules.direction, gate: gate,
-            holder: token?.holder ?? ticket.holder, seat: token?.seat ?? ticket.seat,
-            ticketClass: token?.ticketClass ?? ticket.ticketClass, inReplica: ticket.origin == .import)
-        func rejected(_ reason: VerdictReason, detail: String? = nil) -> (Verdict, TicketChange?) {
-            var verdict = base
-            verdict.reason = reason
-            verdict.usedAt = ticket.usedAt
-            verdict.usedGate = ticket.usedGate
-            verdict.detail = detail
+        let ticketClass = token?.ticketClass ?? ticket.ticketClass
+        let facts = AdmissionRules.Ticket(
+            status: ticket.status, ticketClass: ticketClass,
+            validFrom: token.flatMap { $0.notBefore == TicketToken.noLowerBound ? nil : Int64($0.notBefore) * 1_000 },
+            validUntil: token.flatMap { $0.notAfter == TicketToken.noUpperBound ? nil : Int64($0.notAfter) * 1_000 },
+            reEntry: reEntry, standing: ticket.standing)
+        let decision = AdmissionRules.decide(facts, at: time, policy: policy)
+        var verdict = Verdict(
+            reason: decision.reason, ticketID: ticket.id, time: time, source: source, direction: rules.direction, gate: gate,
+            holder: token?.holder ?? ticket.holder, seat: token?.seat ?? ticket.seat, ticketClass: ticketClass,
+            inReplica: ticket.origin == .import)
+        verdict.detail = Self.detail(decision, ticketClass: ticketClass, token: token)
+        guard let standing = decision.standing else {
+            // Where the ticket was let in, for a refusal about where it stands.
+            if decision.reason == .alreadyUsed || decision.reason == .notInside {
+                verdict.usedAt = ticket.usedAt
+                verdict.usedGate = ticket.usedGate
+            }
             return (verdict, nil)
         }
-        switch ticket.status {
-        case .revoked: return rejected(.revoked)
-        case .cancelled: return rejected(.cancelled)
-        case .valid: break
-        }
-        if source == .manual, let accepted = rules.acceptedClasses, let zone = ticket.ticketClass, !accepted.contains(zone) {
-            return rejected(.wrongClass, detail: "class \(zone)")
-        }
         var changed = ticket
-        switch rules.direction {
-        case .entry:
-            if ticket.inside { return rejected(.alreadyUsed, detail: reEntry ? "still inside: scan at an exit first" : nil) }
-            if ticket.usedAt != nil, !reEntry { return rejected(.alreadyUsed) }
-            if ticket.usedAt != nil { base.detail = "re-entry" }
-            changed.inside = true
-            changed.usedAt = ticket.usedAt ?? time
-            changed.usedGate = ticket.usedGate ?? gate
-        case .exit:
-            guard ticket.inside || ticket.usedAt != nil else { return rejected(.notInside) }
-            base.detail = reEntry ? "may come back in" : "no re-entry on this ticket"
-            changed.inside = false
+        changed.standing = standing
+        return (verdict, .update(from: ticket, to: changed))
+    }
+
+    /// The gate's rules as the shared admission rules take them.
+    var policy: AdmissionRules.Policy {
+        AdmissionRules.Policy(
+            direction: rules.direction, acceptedClasses: rules.acceptedClasses, graceMilliseconds: rules.graceMilliseconds, gate: gate)
+    }
+
+    /// The words under the verdict: what the rules noted, or which rule refused.
+    static func detail(_ decision: AdmissionRules.Decision, ticketClass: UInt16?, token: TicketToken?) -> String? {
+        switch decision.note {
+        case .reEntry: return "re-entry"
+        case .stillInside: return "still inside: scan at an exit first"
+        case .mayComeBackIn: return "may come back in"
+        case .noReEntry: return "no re-entry on this ticket"
+        case .repeatedRedeem, nil: break
         }
-        changed.movedAt = time
-        return (base, .update(from: ticket, to: changed))
+        switch decision.reason {
+        case .wrongClass: return ticketClass.map { "class \($0)" }
+        case .notYetValid: return token.map { "valid from \(KioskTime.clockTime(milliseconds: Int64($0.notBefore) * 1_000))" }
+        case .expired: return token.map { "valid until \(KioskTime.clockTime(milliseconds: Int64($0.notAfter) * 1_000))" }
+        default: return nil
+        }
     }
 
     private func verdict(

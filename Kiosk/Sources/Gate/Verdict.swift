@@ -1,52 +1,15 @@
 import Foundation
+import GateProtocol
 import Shared
 
-/// Which way people pass this gate.
-public enum Direction: String, Sendable, CaseIterable {
-    case entry
-    case exit
-}
-
-/// How a scan reached the kiosk.
-public enum ScanSource: String, Sendable {
-    case camera
-    /// Staff looked the ticket up by hand (a cracked phone screen, a smudged print).
-    case manual
-}
-
-/// How a verdict was reached: online, with the server (it redeemed the admission, or the kiosk
-/// refused from a replica that follows the server's feed while the server is reachable); or
-/// offline, from the replica alone (no server configured, unreachable, or too slow to answer).
-public enum ScanMode: String, Sendable {
-    case online
-    case offline
-}
+/// Which way people pass this gate (the words the gate API shares with the server).
+public typealias Direction = GateDirection
 
 /// Why a ticket was let through or stopped: the spec's decode reasons, then the gate's own.
-/// `rawValue` is how the JSON output and the scan log spell it.
-public enum VerdictReason: String, Sendable, CaseIterable {
-    case ok
-    // The token itself (the spec's reasons).
-    case notATicket = "not_a_ticket"
-    case malformed
-    case unsupportedVersion = "unsupported_version"
-    case unknownKey = "unknown_key"
-    case keyRevoked = "key_revoked"
-    case badSignature = "bad_signature"
-    // This gate's rules.
-    case wrongEvent = "wrong_event"
-    case wrongClass = "wrong_class"
-    case notYetValid = "not_yet_valid"
-    case expired
-    // What the replica knows.
-    case revoked
-    case cancelled
-    case alreadyUsed = "already_used"
-    /// At an exit gate: the ticket is not inside, so there is nothing to leave.
-    case notInside = "not_inside"
-    /// The server, asked online, has no such ticket: signed with the event's key, never sold.
-    case notIssued = "not_issued"
+/// `rawValue` is how the JSON output, the scan log and the gate API spell it.
+public typealias VerdictReason = AdmissionReason
 
+extension AdmissionReason {
     init(_ rejection: TokenRejection) {
         self = Self(rawValue: rejection.reason)!
     }

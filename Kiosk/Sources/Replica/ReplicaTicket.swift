@@ -1,8 +1,9 @@
+import GateProtocol
 import Shared
 
 /// A ticket as the kiosk's replica knows it.
 public struct ReplicaTicket: Sendable, Equatable {
-    public enum Status: String, Sendable, SQLiteColumnValue { case valid, cancelled, revoked }
+    public typealias Status = TicketStatus
     public enum Origin: String, Sendable, SQLiteColumnValue { case `import`, scan }
 
     public let id: UInt64
@@ -50,5 +51,18 @@ public struct ReplicaTicket: Sendable, Equatable {
         self.usedAt = usedAt
         self.usedGate = usedGate
         self.movedAt = movedAt
+    }
+}
+
+extension ReplicaTicket {
+    /// Where the ticket stands at the gates, as the shared admission rules take it.
+    var standing: AdmissionRules.Standing {
+        get { AdmissionRules.Standing(inside: inside, firstEntryAt: usedAt, firstEntryGate: usedGate, lastMoveAt: movedAt) }
+        set {
+            inside = newValue.inside
+            usedAt = newValue.firstEntryAt
+            usedGate = newValue.firstEntryGate
+            movedAt = newValue.lastMoveAt
+        }
     }
 }

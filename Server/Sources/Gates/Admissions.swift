@@ -1,18 +1,19 @@
+import GateProtocol
 import Shared
 
 /// Who is inside, decided in the writer's transaction: the online redeem (one gate asks "may
 /// this ticket in?" and the database answers once for all gates), and the scans gates push
 /// afterwards, of which the offline admissions that should not have happened become conflicts.
 enum Admissions {
-    /// The server's answer to a redeem, in the kiosk's terms.
+    /// The server's answer to a redeem, in the gate's terms.
     struct Outcome: Sendable, Equatable {
         /// `ok`, or why not: `wrong_class`, `already_used`, `not_inside`, `revoked`, `cancelled`, `not_issued`.
-        let reason: String
+        let reason: AdmissionReason
         /// Milliseconds: when the ticket was last let in or out, and by which gate.
         let usedAt: Int64?
         let usedGate: String?
 
-        var admitted: Bool { reason == "ok" }
+        var admitted: Bool { reason == .ok }
     }
 
     struct Redeem: Sendable {
@@ -25,44 +26,32 @@ enum Admissions {
         let redeemID: String
     }
 
-    /// Where a ticket stands at the gates.
+    /// Where a ticket stands at the gates, with the gate that moved it last.
     private struct Standing {
-        let inside: Bool
-        let lastAt: Int64
+        let rules: AdmissionRules.Standing
         let lastGate: String
-        let lastRedeem: String?
+        var lastAt: Int64 { rules.lastMoveAt ?? 0 }
     }
 
     static func redeem(_ redeem: Redeem, by device: Device, now: Int64, in transaction: WriteTransaction) throws -> Outcome {
         let claims = try GateClaims.of(device, now: now, in: transaction)
         guard claims.times.contains(redeem.at) else { throw DeviceError.timeNotBelieved(at: redeem.at, believed: claims.times) }
         guard let ticket = try transaction.row("SELECT event_id, ticket_class, status FROM ticket WHERE id = ?", redeem.ticketID) else {
-            return Outcome(reason: "not_issued", usedAt: nil, usedGate: nil)
+            return Outcome(reason: .notIssued, usedAt: nil, usedGate: nil)
         }
         guard try ticket["event_id"] == device.eventID else { throw DeviceError.wrongEvent(ticketID: redeem.ticketID) }
-        let status: Ticket.Status = try ticket["status"]
         let standing = try self.standing(of: redeem.ticketID, in: transaction)
-        func refused(_ reason: String) -> Outcome { Outcome(reason: reason, usedAt: standing?.lastAt, usedGate: standing?.lastGate) }
-        // As at the kiosk: the class is the gate's first question about a ticket of its event.
-        guard claims.admits(ticketClass: try ticket["ticket_class"]) else { return refused("wrong_class") }
-        switch status {
-        case .valid: break
-        case .revoked: return refused("revoked")
-        case .cancelled: return refused("cancelled")
-        }
-        // The same attempt asked again (a timeout on the gate's side): the answer it was given.
-        if let standing, standing.lastRedeem == redeem.redeemID {
-            return Outcome(reason: "ok", usedAt: standing.lastAt, usedGate: standing.lastGate)
-        }
-        switch device.direction {
-        case .entry:
-            if let standing, standing.inside || !redeem.reEntry { return refused("already_used") }
-        case .exit:
-            // As at the gate itself: a ticket never let in has nothing to leave.
-            guard standing != nil else { return refused("not_inside") }
+        let facts = AdmissionRules.Ticket(
+            status: try ticket["status"], ticketClass: try ticket["ticket_class"], reEntry: redeem.reEntry,
+            standing: standing?.rules ?? .outside)
+        let decision = AdmissionRules.decide(facts, at: redeem.at, policy: claims.policy, redeemID: redeem.redeemID)
+        // A refusal, or the same attempt asked again (a timeout on the gate's side): when and
+        // where the ticket last moved, as it stands.
+        guard decision.admitted, decision.standing != nil else {
+            return Outcome(reason: decision.reason, usedAt: standing?.lastAt, usedGate: standing?.lastGate)
         }
         try move(redeem.ticketID, eventID: device.eventID, inside: device.direction == .entry, at: redeem.at, device: device, redeemID: redeem.redeemID, now: now, in: transaction)
-        return Outcome(reason: "ok", usedAt: redeem.at, usedGate: device.name)
+        return Outcome(reason: .ok, usedAt: redeem.at, usedGate: device.name)
     }
 
     /// One scan a gate pushes: what it decided, online or not.
@@ -124,22 +113,29 @@ enum Admissions {
         let standing = try standing(of: ticketID, in: transaction)
         // A redeem the gate gave up waiting for, though the server did answer it: the gate
         // decided offline, the server had already moved the ticket. One admission, not two.
-        if let redeemID = scan.redeemID, let standing, standing.lastRedeem == redeemID { return }
+        if let redeemID = scan.redeemID, let standing, standing.rules.lastRedeemID == redeemID { return }
         func conflict(_ kind: String) throws {
             try transaction.run(
                 "INSERT INTO gate_conflict (event_id, ticket_id, kind, scan_id, created_at) VALUES (?, ?, ?, ?, ?)",
                 device.eventID, ticketID, kind, scanID, now)
         }
-        // Let in at a gate that does not take its class: the organisers hear of it, and the
-        // ticket is not counted in through a gate it had no business passing.
-        guard claims.admits(ticketClass: try ticket["ticket_class"]) else { return try conflict("admitted_wrong_class") }
-        if scan.direction == .entry {
-            let status: Ticket.Status = try ticket["status"]
-            if status != .valid, (try ticket["changed_at"] as Int64) <= scan.at / 1_000 {
-                try conflict("admitted_when_not_valid")
-            } else if let standing, standing.inside {
-                try conflict("admitted_twice")
-            }
+        // The rules as the gate should have applied them online: the ticket's status as it was at
+        // the scan, and where it stands now. A push does not say whether the token allows
+        // re-entry, so only a ticket already inside counts as let in twice.
+        let status: Ticket.Status = try ticket["status"]
+        let changedAt: Int64 = try ticket["changed_at"]
+        let facts = AdmissionRules.Ticket(
+            status: changedAt <= scan.at / 1_000 ? status : .valid, ticketClass: try ticket["ticket_class"], reEntry: true,
+            standing: standing?.rules ?? .outside)
+        switch AdmissionRules.decide(facts, at: scan.at, policy: claims.policy).reason {
+        case .wrongClass:
+            // Let in at a gate that does not take its class: the organisers hear of it, and the
+            // ticket is not counted in through a gate it had no business passing.
+            return try conflict("admitted_wrong_class")
+        case .revoked where scan.direction == .entry, .cancelled where scan.direction == .entry:
+            try conflict("admitted_when_not_valid")
+        case .alreadyUsed: try conflict("admitted_twice")
+        default: break  // an exit the rules would have refused still happened: it moves the ticket out
         }
         // Scans can arrive late and out of order: only a newer one moves the ticket in or out.
         if let standing, standing.lastAt > scan.at { return }
@@ -149,9 +145,15 @@ enum Admissions {
     private static func standing(of ticketID: UInt64, in transaction: WriteTransaction) throws -> Standing? {
         try transaction.row(
             """
-            SELECT a.inside, a.last_at, a.last_redeem, d.name FROM admission a JOIN device d ON d.id = a.last_device_id WHERE a.ticket_id = ?
+            SELECT a.inside, a.first_at, a.last_at, a.last_redeem, d.name FROM admission a JOIN device d ON d.id = a.last_device_id WHERE a.ticket_id = ?
             """, ticketID
-        ).map { Standing(inside: try $0["inside"], lastAt: try $0["last_at"], lastGate: try $0["name"], lastRedeem: try $0["last_redeem"]) }
+        ).map { row in
+            Standing(
+                rules: AdmissionRules.Standing(
+                    inside: try row["inside"], firstEntryAt: try row["first_at"], lastMoveAt: try row["last_at"],
+                    lastRedeemID: try row["last_redeem"]),
+                lastGate: try row["name"])
+        }
     }
 
     /// Moves a ticket in or out, and tells the other gates through the change log.

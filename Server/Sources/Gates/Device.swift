@@ -1,17 +1,11 @@
+import GateProtocol
 import Shared
 
 /// A gate of one event: a kiosk enrolled with a one-time code, then known by its credential.
 public struct Device: Sendable, Equatable {
-    public enum Direction: String, Sendable, Codable, SQLiteColumnValue {
-        case entry, exit
-    }
-
-    public enum Status: String, Sendable, SQLiteColumnValue {
-        /// Created by an organiser; its enrollment code has not been used yet.
-        case pending
-        case active
-        case revoked
-    }
+    /// The words the gates share (GateProtocol).
+    public typealias Direction = GateDirection
+    public typealias Status = DeviceStatus
 
     public let id: Int64
     public let eventID: UInt32

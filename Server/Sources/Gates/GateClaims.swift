@@ -1,3 +1,4 @@
+import GateProtocol
 import Shared
 
 /// What the server believes of what a gate says about its own scans. A gate's credential proves
@@ -34,9 +35,10 @@ struct GateClaims: Sendable {
         return GateClaims(device: device, gatesOpenAt: gatesOpenAt ?? device.createdAt, now: now)
     }
 
-    /// Whether this gate lets tickets of `ticketClass` through.
-    func admits(ticketClass: UInt16) -> Bool {
-        device.classes?.contains(ticketClass) ?? true
+    /// The gate's rules as the shared admission rules take them: the device's direction and
+    /// class list, never what a scan claims.
+    var policy: AdmissionRules.Policy {
+        AdmissionRules.Policy(direction: device.direction, acceptedClasses: device.classes.map(Set.init), gate: device.name)
     }
 
     /// Why a pushed scan is kept but not believed; nil when it is believed.

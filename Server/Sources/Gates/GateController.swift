@@ -85,7 +85,7 @@ struct GateController {
         let now = clock.now()
         let outcome = try await writer.write { try Admissions.redeem(redeem, by: device, now: now, in: $0) }
         return RedeemResponse(
-            admitted: outcome.admitted, reason: outcome.reason, usedAt: Nullable(outcome.usedAt), usedGate: Nullable(outcome.usedGate),
+            admitted: outcome.admitted, reason: outcome.reason.rawValue, usedAt: Nullable(outcome.usedAt), usedGate: Nullable(outcome.usedGate),
             serverTime: clock.nowMilliseconds())
     }
 

@@ -74,7 +74,7 @@ struct TicketAdminPages {
 
     @Sendable func act(request: Request, context: AppRequestContext) async throws -> Response {
         _ = try context.require(.organiser)
-        let (fields, site) = try await kit.submittedForm(request, context: context)
+        let (_, site) = try await kit.submittedForm(request, context: context)
         let (view, action) = try target(context)
         let ticket = view.ticket
         do {

@@ -1,10 +1,10 @@
+import GateProtocol
 import Shared
 
 /// One issued ticket.
 public struct Ticket: Sendable, Equatable {
-    public enum Status: String, Sendable, SQLiteColumnValue {
-        case valid, cancelled, revoked
-    }
+    /// The status the gates share (GateProtocol).
+    public typealias Status = TicketStatus
 
     public let id: UInt64
     public let eventID: UInt32
