@@ -193,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Shared", "QRCodes", "TestSupport", "Kiosk", "GateScenes",
+                "Server", "Shared", "GateProtocol", "QRCodes", "TestSupport", "Kiosk", "GateScenes",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -203,7 +203,7 @@ let package = Package(
         .testTarget(
             name: "KioskTests",
             dependencies: [
-                "Kiosk", "Shared", "QRCodes", "TestSupport", "GateScenes",
+                "Kiosk", "Shared", "GateProtocol", "QRCodes", "TestSupport", "GateScenes",
                 // A hostile gate server on loopback, for what the kiosk must survive.
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

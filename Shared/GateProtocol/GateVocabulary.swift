@@ -19,7 +19,7 @@ public enum TicketStatus: String, Sendable, Codable, CaseIterable, SQLiteColumnV
 }
 
 /// Why a ticket was let through or stopped: the token's reasons (the spec's), then the gate's.
-public enum AdmissionReason: String, Sendable, Codable, CaseIterable {
+public enum AdmissionReason: String, Sendable, Codable, CaseIterable, SQLiteColumnValue {
     case ok
     // The token itself (the spec's reasons).
     case notATicket = "not_a_ticket"
@@ -53,7 +53,7 @@ public enum AdmissionReason: String, Sendable, Codable, CaseIterable {
 }
 
 /// How a scan reached the gate.
-public enum ScanSource: String, Sendable, Codable, CaseIterable {
+public enum ScanSource: String, Sendable, Codable, CaseIterable, SQLiteColumnValue {
     case camera
     /// Staff looked the ticket up by hand (a cracked phone screen, a smudged print).
     case manual
@@ -62,13 +62,13 @@ public enum ScanSource: String, Sendable, Codable, CaseIterable {
 /// How a verdict was reached: online, with the server (it redeemed the admission, or the gate
 /// refused from a replica that follows the server's feed while the server is reachable); or
 /// offline, from the gate's replica alone.
-public enum ScanMode: String, Sendable, Codable, CaseIterable {
+public enum ScanMode: String, Sendable, Codable, CaseIterable, SQLiteColumnValue {
     case online
     case offline
 }
 
 /// What a pushed scan says the gate did.
-public enum ScanVerdict: String, Sendable, Codable, CaseIterable {
+public enum ScanVerdict: String, Sendable, Codable, CaseIterable, SQLiteColumnValue {
     case admit
     case reject
 }

@@ -1,3 +1,4 @@
+import GateProtocol
 @testable import Kiosk
 import Shared
 import Testing
@@ -27,12 +28,12 @@ struct OnlineRedeemTests {
             Issue.record("the same code while it is being redeemed is not judged twice")
             return
         }
-        let verdict = try keeper.settle(admission, answer: RedeemAnswer(reason: "ok"))
+        let verdict = try keeper.settle(admission, answer: RedeemAnswer(reason: .ok))
         #expect(verdict.admitted && verdict.mode == .online && verdict.redeemID == admission.redeemID)
         #expect(try KioskReplica(directory: gate.data).ticket(id: 1001)?.inside == true)
         #expect(keeper.counters().admitted == 1 && keeper.counters().pending == 1)
         let pushed = try keeper.pendingScans(limit: 10)
-        #expect(pushed.map(\.mode) == ["online"] && pushed.first?.redeemID == admission.redeemID)
+        #expect(pushed.map(\.mode) == [.online] && pushed.first?.redeemID == admission.redeemID)
     }
 
     @Test("already_used at another gate refuses, with when and where, and the replica learns it")
@@ -40,7 +41,7 @@ struct OnlineRedeemTests {
         let gate = try GateHarness()
         let keeper = try Gatekeeper(replica: try KioskReplica(directory: gate.data), rules: GateRules())
         let admission = try asked(keeper, Array(try gate.token(1002).utf8))
-        let verdict = try keeper.settle(admission, answer: RedeemAnswer(reason: "already_used", usedAt: Self.start - 5_000, usedGate: "South-1"))
+        let verdict = try keeper.settle(admission, answer: RedeemAnswer(reason: .alreadyUsed, usedAt: Self.start - 5_000, usedGate: "South-1"))
         #expect(verdict.reason == .alreadyUsed && verdict.usedGate == "South-1" && verdict.usedAt == Self.start - 5_000)
         let ticket = try KioskReplica(directory: gate.data).ticket(id: 1002)
         #expect(ticket?.inside == true && ticket?.usedGate == "South-1")
@@ -52,7 +53,7 @@ struct OnlineRedeemTests {
         let keeper = try Gatekeeper(replica: try KioskReplica(directory: gate.data), rules: GateRules())
         let admission = try asked(keeper, Array(try gate.token(1003).utf8))
         let verdict = try keeper.settle(
-            admission, answer: RedeemAnswer(reason: "already_used", usedAt: Self.start - 1_000, usedGate: keeper.gate))
+            admission, answer: RedeemAnswer(reason: .alreadyUsed, usedAt: Self.start - 1_000, usedGate: keeper.gate))
         #expect(verdict.admitted && verdict.mode == .online)
     }
 
@@ -63,10 +64,10 @@ struct OnlineRedeemTests {
         let offline = try keeper.settle(try asked(keeper, Array(try gate.token(1004).utf8)), answer: nil)
         #expect(offline.admitted && offline.mode == .offline && offline.holder != nil)
 
-        let revoked = try keeper.settle(try asked(keeper, Array(try gate.token(1005).utf8)), answer: RedeemAnswer(reason: "revoked"))
+        let revoked = try keeper.settle(try asked(keeper, Array(try gate.token(1005).utf8)), answer: RedeemAnswer(reason: .revoked))
         #expect(revoked.reason == .revoked && revoked.mode == .online)
         #expect(try KioskReplica(directory: gate.data).ticket(id: 1005)?.status == .revoked)
-        let unknown = try keeper.settle(try asked(keeper, Array(try gate.token(1006).utf8)), answer: RedeemAnswer(reason: "not_issued"))
+        let unknown = try keeper.settle(try asked(keeper, Array(try gate.token(1006).utf8)), answer: RedeemAnswer(reason: .notIssued))
         #expect(unknown.reason == .notIssued)
         // The kiosk's own refusals are decided at once, online while the server is reachable.
         guard case .decided(let repeated) = try keeper.check(Array(try gate.token(1005).utf8), at: Self.start + 60_000, askServer: true) else {

@@ -1,4 +1,5 @@
 import Foundation
+import GateProtocol
 import Shared
 
 /// `gate-kiosk doctor`: is this gate box ready to open the doors? Each check is one finding;

@@ -281,7 +281,7 @@ private final class GateCore {
         let known = try replica.ticket(id: admission.ticketID)
         let ticket = known ?? admission.fresh
         let asked = admission.verdict  // the kiosk's own admit, as it stood when it asked
-        guard let answer, let answered = answer.verdictReason else {
+        guard let answer else {
             // No word from the server: the kiosk decides as it would with no server at all.
             let (verdict, change) = decide(ticket: ticket, reEntry: admission.reEntry, token: nil, source: asked.source, at: asked.time)
             var offline = verdict
@@ -291,6 +291,7 @@ private final class GateCore {
             offline.redeemID = admission.redeemID  // the server may have heard it after all
             return (offline, Self.written(change, known: known))
         }
+        let answered = answer.reason
         var verdict = asked
         verdict.mode = .online
         verdict.redeemID = admission.redeemID

@@ -1,4 +1,5 @@
 import Foundation
+import GateProtocol
 import Shared
 
 /// How this replica is tied to a server: set by `gate-kiosk enroll`, absent for a gate that
@@ -91,7 +92,7 @@ extension KioskReplica {
             var applied = 0
             for change in page.changes {
                 guard let id = change.ticketID.flatMap(UInt64.init) else { continue }  // an event or class change
-                if let status = change.status.flatMap(ReplicaTicket.Status.init(rawValue:)) {
+                if let status = change.status {
                     try database.run(
                         """
                         INSERT INTO ticket (id, event_id, status, holder, seat, ticket_class, origin, updated_at, known_at)
@@ -101,8 +102,8 @@ extension KioskReplica {
                             known_at = excluded.known_at
                         """, id, eventID, status.rawValue, change.holder ?? "", change.seat ?? "", change.ticketClass, now)
                 }
-                if let at = change.at, let gate = change.gate, change.kind == "ticket_admitted" || change.kind == "ticket_exited" {
-                    let entered = change.kind == "ticket_admitted"
+                if let at = change.at, let gate = change.gate, change.kind == .ticketAdmitted || change.kind == .ticketExited {
+                    let entered = change.kind == .ticketAdmitted
                     try database.run(
                         """
                         UPDATE ticket SET inside = ?1,

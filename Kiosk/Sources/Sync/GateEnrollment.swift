@@ -1,4 +1,5 @@
 import Foundation
+import GateProtocol
 import Shared
 
 /// `gate-kiosk enroll`: trades an organiser's one-time code for this gate's credential, the
@@ -24,14 +25,11 @@ public enum GateEnrollment {
             await link.shutdown()
             throw error
         }
-        guard let direction = Direction(rawValue: answer.device.direction) else {
-            throw LinkError.badAnswer("the server gave this gate the direction '\(answer.device.direction)'")
-        }
         let replica = try KioskReplica.initialise(
-            directory: directory, eventID: answer.device.eventID, gate: answer.device.name, keys: try WireKey.ring(answer.keys), now: now)
+            directory: directory, eventID: answer.device.eventID, gate: answer.device.name, keys: try GateKey.checkedRing(answer.keys), now: now)
         try AtomicFile.write(Data(answer.credential.utf8), to: credentialPath(directory), mode: 0o600)
         try replica.enroll(
-            Enrollment(server: server, deviceID: answer.device.id, direction: direction, classes: answer.device.classes, caFile: caFile))
+            Enrollment(server: server, deviceID: answer.device.id, direction: answer.device.direction, classes: answer.device.classes, caFile: caFile))
         try replica.saveClockOffset(answer.serverTime - KioskClock.system.now())
         return answer.device
     }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import GateProtocol
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -50,7 +51,7 @@ public final class GateLink: Sendable {
     // MARK: Calls
 
     func enroll(code: String) async throws(LinkError) -> EnrollAnswer {
-        try await call(.POST, "gate/enroll", body: ["code": code], deadline: .seconds(10))
+        try await call(.POST, "gate/enroll", body: EnrollRequest(code: code), deadline: .seconds(10))
     }
 
     /// A page of the feed after `seq`; with `wait`, held until something changes.
@@ -72,8 +73,9 @@ public final class GateLink: Sendable {
 
     // MARK: Wire
 
-    private static let encoder = JSONEncoder()
-    private static let decoder = JSONDecoder()
+    /// The server's own spelling of the wire (GateProtocol).
+    private static let encoder = WireJSON.encoder
+    private static let decoder = WireJSON.decoder
 
     /// The most an answer may hold: a full feed page of the longest names is a few megabytes.
     static let maxAnswerBytes = 16 << 20

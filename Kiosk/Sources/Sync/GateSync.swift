@@ -1,4 +1,5 @@
 import Foundation
+import GateProtocol
 import Logging
 import ServiceLifecycle
 
@@ -82,7 +83,7 @@ public final class GateSync: Service, Sendable {
             after: cursor.lastSeq, limit: Self.pageSize, wait: wait, pending: gatekeeper.counters().pending,
             clockOffset: -status.snapshot.clockOffset)
         status.heard(serverTime: page.serverTime, receivedAt: status.localNow)
-        let keys = try page.keyRing()
+        let keys = try GateKey.checkedRing(page.keys)
         let now = status.clock.now()
         let offset = status.snapshot.clockOffset
         let applied = try await onQueue(disk) { [gatekeeper] in

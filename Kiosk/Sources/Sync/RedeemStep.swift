@@ -1,4 +1,5 @@
 import Foundation
+import GateProtocol
 
 /// The step between the gatekeeper's checks and the verdict's consumers. A scan the kiosk would
 /// admit is, while the server is reachable, redeemed online: one request with a tight deadline,

@@ -1,3 +1,6 @@
+import GateProtocol
+import Shared
+
 /// An answer the kiosk checks before it believes any of it. The kiosk is the gate: nothing a
 /// server sends, hostile or broken, may stop it (a time that overflows the clock's arithmetic),
 /// keep it busy (a feed that never advances) or reach its disk and screen unchecked (a 20 MB
@@ -28,13 +31,6 @@ enum WireBounds {
         }
     }
 
-    /// A word of the protocol (`already_used`, `ticket_issued`, `entry`): lower case and `_`.
-    static func code(_ value: String, _ field: String) throws(LinkError) {
-        guard (1...40).contains(value.utf8.count), value.utf8.allSatisfy({ (0x61...0x7A).contains($0) || $0 == 0x5F }) else {
-            throw bad(field, "must be a code such as already_used, not \"\(OutsideText.printable(String(value.prefix(40))))\"")
-        }
-    }
-
     static func count(_ count: Int, _ field: String) throws(LinkError) {
         guard count <= maxListed else { throw bad(field, "lists \(count) entries, more than any gate needs (\(maxListed))") }
     }
@@ -44,13 +40,22 @@ enum WireBounds {
     }
 }
 
+extension GateKey {
+    /// The keys as a ring; a key that is not hex is an answer not to believe.
+    static func checkedRing(_ keys: [GateKey]) throws -> KeyRing {
+        do {
+            return try ring(keys)
+        } catch let error as GateWireError {
+            throw LinkError.badAnswer(error.description)
+        }
+    }
+}
+
 extension DeviceInfo: CheckedAnswer {
     func check() throws(LinkError) {
         try WireBounds.atLeast(1, id, "device.id")
         try WireBounds.atLeast(1, Int64(eventID), "device.event_id")
         try WireBounds.text(name, "device.name")
-        try WireBounds.code(direction, "device.direction")
-        try WireBounds.code(status, "device.status")
         try WireBounds.count(classes?.count ?? 0, "device.classes")
     }
 }
@@ -73,11 +78,9 @@ extension FeedPage: CheckedAnswer {
         for (index, change) in changes.enumerated() {
             let field = "changes[\(index)]"
             guard change.seq >= 1, change.seq <= lastSeq else { throw WireBounds.bad("\(field).seq", "must lie in 1 to last_seq (\(lastSeq)), not \(change.seq)") }
-            try WireBounds.code(change.kind, "\(field).kind")
             if let ticketID = change.ticketID, UInt64(ticketID).map({ $0 > 0 }) != true {
                 throw WireBounds.bad("\(field).ticket_id", "must be a ticket id as a decimal string")
             }
-            if let status = change.status { try WireBounds.code(status, "\(field).status") }
             if let holder = change.holder { try WireBounds.text(holder, "\(field).holder") }
             if let seat = change.seat { try WireBounds.text(seat, "\(field).seat") }
             if let gate = change.gate { try WireBounds.text(gate, "\(field).gate") }
@@ -103,10 +106,9 @@ extension FeedPage: CheckedAnswer {
 
 extension RedeemAnswer: CheckedAnswer {
     func check() throws(LinkError) {
-        try WireBounds.code(reason, "reason")
         if let usedAt { try WireBounds.time(usedAt, "used_at") }
         if let usedGate { try WireBounds.text(usedGate, "used_gate") }
-        if let serverTime { try WireBounds.time(serverTime, "server_time") }
+        try WireBounds.time(serverTime, "server_time")
     }
 }
 

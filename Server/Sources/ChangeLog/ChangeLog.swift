@@ -1,35 +1,11 @@
+import GateProtocol
 import Shared
 
 /// The append-only record of every state change, numbered by a sequence that only grows.
 /// Kiosks will sync from it; organisers can audit it.
 public enum ChangeLog {
-    public enum Kind: String, Sendable {
-        case eventCreated = "event_created"
-        case eventChanged = "event_changed"
-        case classAdded = "class_added"
-        case seatMapReplaced = "seat_map_replaced"
-        case ticketIssued = "ticket_issued"
-        case ticketCancelled = "ticket_cancelled"
-        case ticketRevoked = "ticket_revoked"
-        /// The event's times moved: the ticket has a new token (same id) with the new window.
-        case ticketResigned = "ticket_resigned"
-        /// A gate let the ticket in (online, or pushed later from an offline gate).
-        case ticketAdmitted = "ticket_admitted"
-        /// A gate let the ticket out.
-        case ticketExited = "ticket_exited"
-        /// Organisers paused the event's sale, with a notice; and resumed it (now or at a time).
-        case salePaused = "sale_paused"
-        case saleResumed = "sale_resumed"
-        /// Organisers changed a standing class's capacity.
-        case capacityChanged = "capacity_changed"
-        /// The waitlist of a sold-out class (no names: entry and offer ids, class, count).
-        case waitlistJoined = "waitlist_joined"
-        case waitlistLeft = "waitlist_left"
-        case offerMade = "offer_made"
-        case offerAccepted = "offer_accepted"
-        case offerDeclined = "offer_declined"
-        case offerExpired = "offer_expired"
-    }
+    /// The kinds of entry, as the gates' feed shares them (GateProtocol).
+    public typealias Kind = ChangeKind
 
     public struct Entry: Sendable {
         public let seq: Int64

@@ -60,9 +60,9 @@ enum Admissions {
         let ticketID: UInt64?
         let at: Int64
         let admitted: Bool
-        let reason: String
+        let reason: AdmissionReason
         let direction: Device.Direction
-        let source: String
+        let source: ScanSource
         let online: Bool
         let redeemID: String?
     }
@@ -93,8 +93,8 @@ enum Admissions {
                 INSERT INTO gate_scan (device_id, scan_number, event_id, ticket_id, at, verdict, reason, direction, source, mode, received_at, flag)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id, scan_number) DO NOTHING
                 """,
-                device.id, scan.scanNumber, device.eventID, ticketID, scan.at, scan.admitted ? "admit" : "reject", scan.reason,
-                scan.direction.rawValue, scan.source, scan.online ? "online" : "offline", now, flag?.rawValue)
+                device.id, scan.scanNumber, device.eventID, ticketID, scan.at, scan.admitted ? "admit" : "reject", scan.reason.rawValue,
+                scan.direction.rawValue, scan.source.rawValue, scan.online ? "online" : "offline", now, flag?.rawValue)
             guard inserted > 0 else { continue }
             added += 1
             // An online admission was applied when it was redeemed; a rejection changes nothing;

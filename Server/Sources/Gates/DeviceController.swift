@@ -1,3 +1,4 @@
+import GateProtocol
 import Hummingbird
 import Shared
 
@@ -36,7 +37,7 @@ struct DeviceController {
         return EditedResponse(
             status: .created,
             response: NewDeviceResponse(
-                device: DeviceResponse(device, now: now), enrollmentCode: code, enrollmentURL: Self.enrollmentURL(code: code, publicURL: publicURL, request: request),
+                device: GateDevice(device, now: now), enrollmentCode: code, enrollmentURL: Self.enrollmentURL(code: code, publicURL: publicURL, request: request),
                 enrollmentExpiresAt: device.enrollmentExpiresAt))
     }
 
@@ -48,13 +49,13 @@ struct DeviceController {
             _ = try EventRepository.existing(id: eventID, in: database)
             return try DeviceRepository.devices(eventID: eventID, in: database)
         }
-        return DeviceListResponse(devices: devices.map { DeviceResponse($0, now: now) })
+        return DeviceListResponse(devices: devices.map { GateDevice($0, now: now) })
     }
 
-    @Sendable func revoke(request: Request, context: AppRequestContext) async throws -> DeviceResponse {
+    @Sendable func revoke(request: Request, context: AppRequestContext) async throws -> GateDevice {
         _ = try context.require(.organiser)
         guard let id = context.parameters.get("deviceID", as: Int64.self), id > 0 else { throw DeviceError.deviceNotFound }
-        return DeviceResponse(try await desk.revoke(id: id), now: clock.now())
+        return GateDevice(try await desk.revoke(id: id), now: clock.now())
     }
 
     @Sendable func attendance(request: Request, context: AppRequestContext) async throws -> AttendanceResponse {

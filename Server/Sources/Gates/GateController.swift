@@ -1,3 +1,4 @@
+import GateProtocol
 import Hummingbird
 import Shared
 
@@ -26,11 +27,7 @@ struct GateController {
     /// behind a NAT that forgets quiet connections still hears back.
     static let maxWaitSeconds = 25
 
-    struct EnrollRequest: Decodable {
-        let code: String
-    }
-
-    @Sendable func enroll(request: Request, context: AppRequestContext) async throws -> EnrollResponse {
+    @Sendable func enroll(request: Request, context: AppRequestContext) async throws -> EnrollAnswer {
         let body = try await request.decodeJSON(as: EnrollRequest.self, context: context)
         try throttles.beginEnrollment(address: context.clientAddress)
         guard let code = DeviceSecrets.canonicalCode(body.code) else { throw DeviceError.codeUnknown }
@@ -38,12 +35,12 @@ struct GateController {
         let now = clock.now()
         let device = try await writer.write { try DeviceRepository.enroll(code: code, credential: credential, now: now, in: $0) }
         throttles.enrollmentSucceeded(address: context.clientAddress)
-        return EnrollResponse(
-            credential: credential, device: DeviceResponse(device, now: now), keys: KeyResponse.list(keys.ring.kioskExport),
+        return EnrollAnswer(
+            credential: credential, device: GateDevice(device, now: now), keys: GateKey.list(keys.ring.kioskExport),
             serverTime: clock.nowMilliseconds())
     }
 
-    @Sendable func changes(request: Request, context: AppRequestContext) async throws -> ChangesResponse {
+    @Sendable func changes(request: Request, context: AppRequestContext) async throws -> FeedPage {
         let device = try authenticate(request)
         let after = try request.queryInteger("after", in: 0...Int64.max) ?? 0
         let limit = Int(try request.queryInteger("limit", in: 1...Int64(GateFeed.maxPage)) ?? 1_000)
@@ -64,19 +61,12 @@ struct GateController {
         }
         let more = changes.count > limit
         let page = Array(changes.prefix(limit))
-        return ChangesResponse(
-            changes: page, lastSeq: page.last?.seq ?? after, more: more, keys: KeyResponse.list(keys.ring.kioskExport),
-            device: DeviceResponse(device, now: now), serverTime: clock.nowMilliseconds())
+        return FeedPage(
+            changes: page, lastSeq: page.last?.seq ?? after, more: more, keys: GateKey.list(keys.ring.kioskExport),
+            device: GateDevice(device, now: now), serverTime: clock.nowMilliseconds())
     }
 
-    struct RedeemRequest: Decodable {
-        let ticketID: String
-        let at: Int64
-        let reEntry: Bool?
-        let redeemID: String
-    }
-
-    @Sendable func redeem(request: Request, context: AppRequestContext) async throws -> RedeemResponse {
+    @Sendable func redeem(request: Request, context: AppRequestContext) async throws -> RedeemAnswer {
         let device = try authenticate(request)
         let body = try await request.decodeJSON(as: RedeemRequest.self, context: context)
         let redeem = Admissions.Redeem(
@@ -84,32 +74,13 @@ struct GateController {
             reEntry: body.reEntry ?? false, redeemID: try Self.redeemID(body.redeemID))
         let now = clock.now()
         let outcome = try await writer.write { try Admissions.redeem(redeem, by: device, now: now, in: $0) }
-        return RedeemResponse(
-            admitted: outcome.admitted, reason: outcome.reason.rawValue, usedAt: Nullable(outcome.usedAt), usedGate: Nullable(outcome.usedGate),
-            serverTime: clock.nowMilliseconds())
-    }
-
-    struct PushRequest: Decodable {
-        let scans: [Scan]
-        let pending: Int?
-
-        struct Scan: Decodable {
-            let scanNumber: Int64
-            let ticketID: String?
-            let at: Int64
-            let verdict: String
-            let reason: String
-            let direction: Device.Direction
-            let source: String
-            let mode: String
-            let redeemID: String?
-        }
+        return RedeemAnswer(reason: outcome.reason, usedAt: outcome.usedAt, usedGate: outcome.usedGate, serverTime: clock.nowMilliseconds())
     }
 
     /// Most scans one push may carry; a gate with more sends several.
     static let maxScansPerPush = 500
 
-    @Sendable func pushScans(request: Request, context: AppRequestContext) async throws -> PushResponse {
+    @Sendable func pushScans(request: Request, context: AppRequestContext) async throws -> PushAnswer {
         let device = try authenticate(request)
         let body = try await request.decodeJSON(as: PushRequest.self, context: context)
         guard body.scans.count <= Self.maxScansPerPush else {
@@ -123,7 +94,7 @@ struct GateController {
             try DeviceRepository.record(.init(pendingScans: pending), deviceID: device.id, now: now, in: transaction)
             return stored
         }
-        return PushResponse(received: scans.count, stored: stored, serverTime: clock.nowMilliseconds())
+        return PushAnswer(received: scans.count, stored: stored, serverTime: clock.nowMilliseconds())
     }
 
     // MARK: Input
@@ -139,25 +110,21 @@ struct GateController {
         return try readers.read { try DeviceRepository.authenticate(credential: credential, in: $0) }
     }
 
-    static func validated(_ scan: PushRequest.Scan, index: Int) throws -> Admissions.PushedScan {
+    /// The words of a scan (verdict, reason, direction, source, mode) are checked as it is
+    /// read: each is an enum of the shared protocol. What is left are its numbers and ids.
+    static func validated(_ scan: PushedScan, index: Int) throws -> Admissions.PushedScan {
         func problem(_ text: String) -> DeviceError { .invalidScan(index: index, problem: text) }
         guard scan.scanNumber > 0 else { throw problem("scan_number must be positive") }
-        guard ["admit", "reject"].contains(scan.verdict) else { throw problem("verdict must be admit or reject") }
-        guard ["camera", "manual"].contains(scan.source) else { throw problem("source must be camera or manual") }
-        guard ["online", "offline"].contains(scan.mode) else { throw problem("mode must be online or offline") }
-        guard (1...40).contains(scan.reason.utf8.count), scan.reason.utf8.allSatisfy({ (0x61...0x7A).contains($0) || $0 == 0x5F }) else {
-            throw problem("reason must be a reason code such as already_used")
-        }
         guard gateTimes.contains(scan.at) else { throw problem("at must be milliseconds since 1970") }
         let ticketID = try scan.ticketID.map { text in
             guard let id = parsedTicketID(text) else { throw problem("ticket_id must be a ticket id as a decimal string") }
             return id
         }
-        if scan.verdict == "admit", ticketID == nil { throw problem("an admit names its ticket_id") }
+        if scan.verdict == .admit, ticketID == nil { throw problem("an admit names its ticket_id") }
         if let redeemID = scan.redeemID, !isRedeemID(redeemID) { throw problem("redeem_id must be 1 to 64 printable ASCII characters") }
         return Admissions.PushedScan(
-            scanNumber: scan.scanNumber, ticketID: ticketID, at: scan.at, admitted: scan.verdict == "admit", reason: scan.reason,
-            direction: scan.direction, source: scan.source, online: scan.mode == "online", redeemID: scan.redeemID)
+            scanNumber: scan.scanNumber, ticketID: ticketID, at: scan.at, admitted: scan.verdict == .admit, reason: scan.reason,
+            direction: scan.direction, source: scan.source, online: scan.mode == .online, redeemID: scan.redeemID)
     }
 
     // The rules a redeem and a pushed scan share; each reports a broken one in its own way.

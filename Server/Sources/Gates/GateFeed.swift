@@ -1,27 +1,15 @@
 import Foundation
+import GateProtocol
 import Shared
 
 /// The change log as a gate needs it: only its event's entries, each ticket entry carrying the
 /// ticket as it stands now (status, holder, seat, class), each admission the gate and time.
 /// Applying the entries in order leaves a replica equal to the server's tickets.
 enum GateFeed {
-    struct Change: Encodable, Sendable {
-        let seq: Int64
-        let kind: String
-        let ticketID: String?
-        let status: String?
-        let holder: String?
-        let seat: String?
-        let ticketClass: UInt16?
-        /// For admissions and exits: when (milliseconds) and at which gate.
-        let at: Int64?
-        let gate: String?
-    }
-
     /// The most a page holds: big enough that 100,000 tickets are 20 requests.
     static let maxPage = 5_000
 
-    static func changes(eventID: UInt32, after seq: Int64, limit: Int, in database: some SQLiteQuerying) throws -> [Change] {
+    static func changes(eventID: UInt32, after seq: Int64, limit: Int, in database: some SQLiteQuerying) throws -> [FeedChange] {
         try database.rows(
             """
             SELECT c.seq, c.kind, c.ticket_id, c.detail, t.status, t.holder, t.ticket_class, s.label AS seat
@@ -29,11 +17,10 @@ enum GateFeed {
             WHERE c.event_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?
             """, eventID, seq, limit
         ).map { row in
-            let kind: String = try row["kind"]
+            let kind: ChangeKind = try row["kind"]
             let ticketID: UInt64? = try row["ticket_id"]
-            let movement = kind == ChangeLog.Kind.ticketAdmitted.rawValue || kind == ChangeLog.Kind.ticketExited.rawValue
-                ? try Movement.decode(try row["detail"]) : nil
-            return Change(
+            let movement = kind == .ticketAdmitted || kind == .ticketExited ? try Movement.decode(try row["detail"]) : nil
+            return FeedChange(
                 seq: try row["seq"], kind: kind, ticketID: ticketID.map(String.init), status: try row["status"],
                 holder: try row["holder"], seat: try row["seat"], ticketClass: try row["ticket_class"], at: movement?.at,
                 gate: movement?.gate)

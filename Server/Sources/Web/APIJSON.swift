@@ -1,46 +1,14 @@
 import Foundation
+import GateProtocol
 import Hummingbird
 
-/// How the API writes and reads JSON: keys in snake_case, and written in sorted order, so the
-/// same answer is the same bytes every time (an idempotent replay stays byte-identical).
+/// How the API writes and reads JSON: the spelling the gate protocol defines (`WireJSON`),
+/// for every endpoint alike. Keys are snake_case on the wire and Swift's names in code, written
+/// in sorted order, so the same answer is the same bytes every time (an idempotent replay stays
+/// byte-identical).
 enum APIJSON {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        // Like .convertFromSnakeCase, but to Swift's spelling: ticket_id is ticketID, not
-        // ticketId, so request structs name their fields as the rest of the code does.
-        decoder.keyDecodingStrategy = .custom { path in
-            let key = path[path.count - 1]
-            guard key.intValue == nil else { return key }
-            return SwiftKey(stringValue: swiftName(key.stringValue))
-        }
-        return decoder
-    }()
-
-    /// Words Swift writes in capitals inside a name.
-    private static let acronyms: Set<Substring> = ["id", "url"]
-
-    /// An API field name as a Swift property name: `redeem_id` is `redeemID`.
-    static func swiftName(_ key: String) -> String {
-        let words = key.split(separator: "_")
-        guard let first = words.first, words.count > 1 else { return key }
-        return String(first) + words.dropFirst().map { word in
-            acronyms.contains(word) ? word.uppercased() : word.prefix(1).uppercased() + word.dropFirst()
-        }.joined()
-    }
-
-    private struct SwiftKey: CodingKey {
-        let stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
-    }
+    static var encoder: JSONEncoder { WireJSON.encoder }
+    static var decoder: JSONDecoder { WireJSON.decoder }
 
     /// `value` as API JSON text, for answers that are stored (an idempotent booking's).
     static func string(_ value: some Encodable) throws -> String {
@@ -50,15 +18,7 @@ enum APIJSON {
     /// A Swift property name as the API spells it (`displayName` is `display_name`, `ticketID`
     /// is `ticket_id`), for error messages that name a field.
     static func fieldName(_ key: String) -> String {
-        var name = ""
-        var previous: Character?
-        for character in key {
-            // A capital starts a word only after a small letter or a digit: ID and URL are one word.
-            if character.isUppercase, let previous, previous.isLowercase || previous.isNumber { name.append("_") }
-            name.append(contentsOf: character.lowercased())
-            previous = character
-        }
-        return name
+        WireJSON.fieldName(key)
     }
 }
 

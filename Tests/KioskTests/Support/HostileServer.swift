@@ -65,7 +65,9 @@ struct HostileServer: Sendable {
     static let keys = KeyRing.generate().kioskExport
 
     static func device(name: String = "North-1", eventID: String = "2026") -> String {
-        #"{"id": 7, "event_id": \#(eventID), "name": \#(json(name)), "direction": "entry", "classes": null, "status": "active"}"#
+        #"{"id": 7, "event_id": \#(eventID), "name": \#(json(name)), "direction": "entry", "classes": null, "status": "active", "#
+            + #""created_at": 1789990000, "enrolled_at": 1789990100, "last_seen_at": null, "online": true, "replica_seq": 0, "#
+            + #""pending_scans": 0, "clock_offset_ms": null}"#
     }
 
     static var keysJSON: String {
