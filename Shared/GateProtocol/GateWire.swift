@@ -74,6 +74,10 @@ public struct GateKey: Codable, Sendable, Equatable {
     public let aesKey: String
     public let ed25519PublicKey: String
 
+    public init(kid: UInt8, status: KeyStatus, aesKey: String, ed25519PublicKey: String) {
+        (self.kid, self.status, self.aesKey, self.ed25519PublicKey) = (kid, status, aesKey, ed25519PublicKey)
+    }
+
     /// A ring's keys as the wire carries them.
     public static func list(_ ring: KeyRing) -> [GateKey] {
         ring.keys.map {
