@@ -111,7 +111,7 @@ struct RunCommand: AsyncParsableCommand {
         let redeem = RedeemStep(gatekeeper: gatekeeper, events: events, link: connection?.link, status: connection?.status, report: report)
         var consumers: [any Service] = []
         if let connection {
-            consumers.append(GateSync(gatekeeper: gatekeeper, link: connection.link, status: connection.status, report: report))
+            consumers.append(GateSync(gatekeeper: gatekeeper, link: connection.link, status: connection.status, events: events, report: report))
         }
         // Without a terminal (a service, a pipe) the screen has nowhere to go: JSON it is.
         if json || !Terminal.isInteractive {

@@ -14,17 +14,31 @@ public final class GateSync: Service, Sendable {
     private let report: @Sendable (String) -> Void
     /// SQLite work happens here, never on the async pool.
     private let disk = DispatchQueue(label: "sync")
+    /// The gate's verdicts, as they are recorded: each one is a scan to push.
+    private let verdicts: AsyncStream<ScanEvent>?
+    /// Wakes the push loop: a verdict was recorded, the server is back, or a retry is due. One
+    /// waiting wake is as good as many.
+    private let wake = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+
+    /// Scans left while the server was away go out once it answers again; this is the latest
+    /// they wait when nothing else wakes the loop.
+    static let pushRecheck: Duration = .seconds(5)
 
     /// Scans per push: the server takes up to 500.
     static let batchSize = 500
     /// Feed entries per page: the server's largest.
     static let pageSize = 5_000
 
-    public init(gatekeeper: Gatekeeper, link: GateLink, status: SyncStatus, report: @escaping @Sendable (String) -> Void) {
+    /// `events`: the gate's scan events, which the push loop follows (subscribed here, before
+    /// any is published); nil for a one-off round (`syncOnce`).
+    public init(
+        gatekeeper: Gatekeeper, link: GateLink, status: SyncStatus, events: ScanEvents? = nil, report: @escaping @Sendable (String) -> Void
+    ) {
         self.gatekeeper = gatekeeper
         self.link = link
         self.status = status
         self.report = report
+        verdicts = events?.subscribe("sync", limit: 1)
     }
 
     public func run() async throws {
@@ -32,6 +46,8 @@ public final class GateSync: Service, Sendable {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.pullLoop() }
                 group.addTask { await self.pushLoop() }
+                group.addTask { await self.wakeOnVerdicts() }
+                group.addTask { await self.wakeNowAndThen() }
             }
         }
         // Syncing stops early only for a revoked gate, which keeps judging offline: the service
@@ -62,8 +78,11 @@ public final class GateSync: Service, Sendable {
         var caughtUp = false
         while !Task.isCancelled, status.snapshot.connection != .revoked {
             do {
+                let wasAway = !status.mayAskServer
                 _ = try await pullPage(wait: caughtUp ? GateLink.longPollSeconds : 0, caughtUp: &caughtUp)
                 backoff.reset()
+                // Back in touch: what was scanned meanwhile goes out now.
+                if wasAway { wake.continuation.yield() }
             } catch {
                 // Stopping: the call was cut off on purpose, nothing to report.
                 if Task.isCancelled { return }
@@ -96,23 +115,39 @@ public final class GateSync: Service, Sendable {
 
     // MARK: Push
 
+    /// Pushes whenever it is woken: by a verdict, by the server coming back, or now and then.
     private func pushLoop() async {
         var backoff = Backoff()
-        while !Task.isCancelled, status.snapshot.connection != .revoked {
-            if status.mayAskServer, gatekeeper.counters().pending > 0 {
-                do {
-                    try await pushPending()
-                    backoff.reset()
-                } catch {
-                    if Task.isCancelled { return }
-                    if !(await handle(error)) { return }
-                    try? await Task.sleep(for: backoff.next())
-                    continue
-                }
+        for await _ in wake.stream {
+            guard !Task.isCancelled, status.snapshot.connection != .revoked else { return }
+            guard status.mayAskServer, gatekeeper.counters().pending > 0 else { continue }
+            do {
+                try await pushPending()
+                backoff.reset()
+            } catch {
+                if Task.isCancelled { return }
+                if !(await handle(error)) { return }
+                try? await Task.sleep(for: backoff.next())
+                wake.continuation.yield()  // try again, whatever else happens meanwhile
             }
-            // The counters are in memory: looking four times a second costs nothing.
-            try? await Task.sleep(for: .milliseconds(250))
         }
+    }
+
+    /// Each recorded verdict wakes the push loop.
+    private func wakeOnVerdicts() async {
+        guard let verdicts else { return }
+        for await event in verdicts {
+            if case .verdict = event { wake.continuation.yield() }
+        }
+    }
+
+    /// A wake now (scans left from an earlier run) and every `pushRecheck` after, until stopped.
+    private func wakeNowAndThen() async {
+        repeat {
+            wake.continuation.yield()
+            try? await Task.sleep(for: Self.pushRecheck)
+        } while !Task.isCancelled
+        wake.continuation.finish()
     }
 
     /// Pushes every pending scan, a batch at a time; returns how many the server had not seen.

@@ -13,6 +13,8 @@ struct GateController {
     let clock: ServerClock
     let bell: ChangeBell
     let throttles: Throttles
+    /// What each gate last reported, so that a long-poll writes only news.
+    let reports = DeviceReports()
 
     var endpoints: RouteCollection<AppRequestContext> {
         let routes = RouteCollection(context: AppRequestContext.self)
@@ -49,7 +51,10 @@ struct GateController {
             replicaSeq: after, pendingScans: try request.queryInteger("pending", in: 0...Int64(Int32.max)).map { Int($0) },
             clockOffsetMilliseconds: try request.queryInteger("clock_offset_ms", in: -86_400_000...86_400_000))
         let now = clock.now()
-        try await writer.write { try DeviceRepository.record(report, deviceID: device.id, now: now, in: $0) }
+        if reports.mustWrite(report, deviceID: device.id, now: now) {
+            try await writer.write { try DeviceRepository.record(report, deviceID: device.id, now: now, in: $0) }
+            reports.wrote(report, deviceID: device.id, now: now)
+        }
 
         // Registered before the read, so a change committed in between still wakes it.
         let waiter = wait > 0 ? bell.waiter(for: device.eventID) : nil
@@ -94,6 +99,7 @@ struct GateController {
             try DeviceRepository.record(.init(pendingScans: pending), deviceID: device.id, now: now, in: transaction)
             return stored
         }
+        reports.forget(deviceID: device.id)  // the row changed here: the next poll's report is written whole
         return PushAnswer(received: scans.count, stored: stored, serverTime: clock.nowMilliseconds())
     }
 
