@@ -1,9 +1,11 @@
 import Shared
 
 // What a gate and the server's `/api/v1/gate/…` endpoints exchange (docs/SERVER.md, "Gates";
-// the OpenAPI document has every field, and a test holds the two together). Coded by
-// `WireJSON`: snake_case on the wire, Swift's names here. Ids are decimal strings, times
-// milliseconds since 1970 unless a field says seconds.
+// the OpenAPI document has every field, and a test holds the two together). Each type spells
+// its wire keys itself, so it reads with a plain `JSONDecoder` (`WireJSON.gateDecoder`): a
+// full pull decodes 100,000 feed entries, and converting every key of every entry cost as
+// much as the rest of the decoding. Ids are decimal strings, times milliseconds since 1970
+// unless a field says seconds.
 
 /// What an entry of the change log records; the gates' feed carries every one.
 public enum ChangeKind: String, Sendable, Codable, CaseIterable, SQLiteColumnValue {
@@ -53,6 +55,11 @@ public struct GateDevice: Codable, Sendable, Equatable {
     public let pendingScans: Int
     @AlwaysPresent public var clockOffsetMs: Int64?
 
+    enum CodingKeys: String, CodingKey {
+        case id, eventID = "event_id", name, direction, classes, status, createdAt = "created_at", enrolledAt = "enrolled_at"
+        case lastSeenAt = "last_seen_at", online, replicaSeq = "replica_seq", pendingScans = "pending_scans", clockOffsetMs = "clock_offset_ms"
+    }
+
     public init(
         id: Int64, eventID: UInt32, name: String, direction: GateDirection, classes: [UInt16]?, status: DeviceStatus, createdAt: Int64,
         enrolledAt: Int64?, lastSeenAt: Int64?, online: Bool, replicaSeq: Int64, pendingScans: Int, clockOffsetMs: Int64?
@@ -73,6 +80,10 @@ public struct GateKey: Codable, Sendable, Equatable {
     public let status: KeyStatus
     public let aesKey: String
     public let ed25519PublicKey: String
+
+    enum CodingKeys: String, CodingKey {
+        case kid, status, aesKey = "aes_key", ed25519PublicKey = "ed25519_public_key"
+    }
 
     public init(kid: UInt8, status: KeyStatus, aesKey: String, ed25519PublicKey: String) {
         (self.kid, self.status, self.aesKey, self.ed25519PublicKey) = (kid, status, aesKey, ed25519PublicKey)
@@ -115,6 +126,10 @@ public struct EnrollAnswer: Codable, Sendable {
     public let keys: [GateKey]
     public let serverTime: Int64
 
+    enum CodingKeys: String, CodingKey {
+        case credential, device, keys, serverTime = "server_time"
+    }
+
     public init(credential: String, device: GateDevice, keys: [GateKey], serverTime: Int64) {
         (self.credential, self.device, self.keys, self.serverTime) = (credential, device, keys, serverTime)
     }
@@ -132,6 +147,10 @@ public struct FeedChange: Codable, Sendable, Equatable {
     /// For `ticket_admitted` and `ticket_exited`: when (milliseconds), and at which gate.
     public let at: Int64?
     public let gate: String?
+
+    enum CodingKeys: String, CodingKey {
+        case seq, kind, ticketID = "ticket_id", status, holder, seat, ticketClass = "ticket_class", at, gate
+    }
 
     public init(
         seq: Int64, kind: ChangeKind, ticketID: String?, status: TicketStatus?, holder: String?, seat: String?, ticketClass: UInt16?,
@@ -153,6 +172,10 @@ public struct FeedPage: Codable, Sendable {
     public let device: GateDevice
     public let serverTime: Int64
 
+    enum CodingKeys: String, CodingKey {
+        case changes, lastSeq = "last_seq", more, keys, device, serverTime = "server_time"
+    }
+
     public init(changes: [FeedChange], lastSeq: Int64, more: Bool, keys: [GateKey], device: GateDevice, serverTime: Int64) {
         (self.changes, self.lastSeq, self.more, self.keys, self.device, self.serverTime) = (changes, lastSeq, more, keys, device, serverTime)
     }
@@ -169,6 +192,10 @@ public struct RedeemRequest: Codable, Sendable, Equatable {
     /// Drawn by the gate for this attempt: the same redeem asked again gets the same answer.
     public let redeemID: String
 
+    enum CodingKeys: String, CodingKey {
+        case ticketID = "ticket_id", at, reEntry = "re_entry", redeemID = "redeem_id"
+    }
+
     public init(ticketID: String, at: Int64, reEntry: Bool?, redeemID: String) {
         (self.ticketID, self.at, self.reEntry, self.redeemID) = (ticketID, at, reEntry, redeemID)
     }
@@ -182,6 +209,10 @@ public struct RedeemAnswer: Codable, Sendable, Equatable {
     @AlwaysPresent public var usedAt: Int64?
     @AlwaysPresent public var usedGate: String?
     public let serverTime: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case admitted, reason, usedAt = "used_at", usedGate = "used_gate", serverTime = "server_time"
+    }
 
     public init(reason: AdmissionReason, usedAt: Int64? = nil, usedGate: String? = nil, serverTime: Int64 = 0) {
         admitted = reason == .ok
@@ -204,6 +235,10 @@ public struct PushedScan: Codable, Sendable, Equatable {
     public let source: ScanSource
     public let mode: ScanMode
     public let redeemID: String?
+
+    enum CodingKeys: String, CodingKey {
+        case scanNumber = "scan_number", ticketID = "ticket_id", at, verdict, reason, direction, source, mode, redeemID = "redeem_id"
+    }
 
     public init(
         scanNumber: Int64, ticketID: String?, at: Int64, verdict: ScanVerdict, reason: AdmissionReason, direction: GateDirection,
@@ -231,6 +266,10 @@ public struct PushAnswer: Codable, Sendable {
     public let received: Int
     public let stored: Int
     public let serverTime: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case received, stored, serverTime = "server_time"
+    }
 
     public init(received: Int, stored: Int, serverTime: Int64) {
         (self.received, self.stored, self.serverTime) = (received, stored, serverTime)

@@ -24,6 +24,14 @@ public enum WireJSON {
         return decoder
     }()
 
+    /// For the gate protocol's types, which spell their keys themselves: no key is converted.
+    public static let gateDecoder = JSONDecoder()
+    public static let gateEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
     /// Words Swift writes in capitals inside a name.
     private static let acronyms: Set<Substring> = ["id", "url"]
 

@@ -121,7 +121,7 @@ struct HostileServerTests {
         let gate = try GateHarness()
         let replica = try KioskReplica(directory: gate.data)
         let revokedAt = GateHarness.clockStart * 1_000
-        let page = try WireJSON.decoder.decode(FeedPage.self, from: Data(HostileServer.feedPage(
+        let page = try WireJSON.gateDecoder.decode(FeedPage.self, from: Data(HostileServer.feedPage(
             changes: #"[{"seq": 1, "kind": "ticket_revoked", "ticket_id": "41", "status": "revoked", "holder": "Ada", "ticket_class": 1}, {"seq": 2, "kind": "ticket_issued", "ticket_id": "42", "status": "valid", "holder": "Bo", "ticket_class": 1}]"#,
             lastSeq: 2, device: HostileServer.device(eventID: String(gate.eventID))).utf8))
         _ = try replica.apply(page, keys: try replica.keyRing(), now: revokedAt)

@@ -73,9 +73,9 @@ public final class GateLink: Sendable {
 
     // MARK: Wire
 
-    /// The server's own spelling of the wire (GateProtocol).
-    private static let encoder = WireJSON.encoder
-    private static let decoder = WireJSON.decoder
+    /// The gate protocol's types spell their own keys (GateProtocol).
+    private static let encoder = WireJSON.gateEncoder
+    private static let decoder = WireJSON.gateDecoder
 
     /// The most an answer may hold: a full feed page of the longest names is a few megabytes.
     static let maxAnswerBytes = 16 << 20

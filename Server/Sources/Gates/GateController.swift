@@ -30,7 +30,7 @@ struct GateController {
     static let maxWaitSeconds = 25
 
     @Sendable func enroll(request: Request, context: AppRequestContext) async throws -> EnrollAnswer {
-        let body = try await request.decodeJSON(as: EnrollRequest.self, context: context)
+        let body = try await request.decodeJSON(as: EnrollRequest.self, context: context, decoder: WireJSON.gateDecoder)
         try throttles.beginEnrollment(address: context.clientAddress)
         guard let code = DeviceSecrets.canonicalCode(body.code) else { throw DeviceError.codeUnknown }
         let credential = DeviceSecrets.newCredential()
@@ -73,7 +73,7 @@ struct GateController {
 
     @Sendable func redeem(request: Request, context: AppRequestContext) async throws -> RedeemAnswer {
         let device = try authenticate(request)
-        let body = try await request.decodeJSON(as: RedeemRequest.self, context: context)
+        let body = try await request.decodeJSON(as: RedeemRequest.self, context: context, decoder: WireJSON.gateDecoder)
         let redeem = Admissions.Redeem(
             ticketID: try Self.ticketID(body.ticketID, field: "ticket_id"), at: try Self.milliseconds(body.at, field: "at"),
             reEntry: body.reEntry ?? false, redeemID: try Self.redeemID(body.redeemID))
@@ -87,7 +87,7 @@ struct GateController {
 
     @Sendable func pushScans(request: Request, context: AppRequestContext) async throws -> PushAnswer {
         let device = try authenticate(request)
-        let body = try await request.decodeJSON(as: PushRequest.self, context: context)
+        let body = try await request.decodeJSON(as: PushRequest.self, context: context, decoder: WireJSON.gateDecoder)
         guard body.scans.count <= Self.maxScansPerPush else {
             throw APIError(.unprocessableContent, "too_many_scans", "at most \(Self.maxScansPerPush) scans in one push")
         }
