@@ -24,11 +24,13 @@ public enum WireJSON {
         return decoder
     }()
 
-    /// For the gate protocol's types, which spell their keys themselves: no key is converted.
+    /// For the gate protocol's types, which spell their keys themselves: no key is converted,
+    /// and keys come in the order the type declares them (no sorting: nothing gate-bound is
+    /// replayed byte for byte).
     public static let gateDecoder = JSONDecoder()
     public static let gateEncoder: JSONEncoder = {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
     }()
 

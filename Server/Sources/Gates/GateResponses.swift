@@ -15,11 +15,23 @@ extension GateDevice {
     }
 }
 
-extension GateDevice: ResponseEncodable {}
-extension EnrollAnswer: ResponseEncodable {}
-extension FeedPage: ResponseEncodable {}
-extension RedeemAnswer: ResponseEncodable {}
-extension PushAnswer: ResponseEncodable {}
+/// A gate answer, written with the gate protocol's encoder: its keys are already the wire's,
+/// and converting every key of a 5,000-entry feed page was a quarter of the page's cost.
+protocol GateAnswer: Encodable, ResponseGenerator {}
+
+extension GateAnswer {
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let json = try WireJSON.gateEncoder.encode(self)
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: json)))
+    }
+}
+
+extension GateDevice: GateAnswer {}
+extension EnrollAnswer: GateAnswer {}
+extension FeedPage: GateAnswer {}
+extension RedeemAnswer: GateAnswer {}
+extension PushAnswer: GateAnswer {}
 
 struct DeviceListResponse: ResponseEncodable, Sendable {
     let devices: [GateDevice]
