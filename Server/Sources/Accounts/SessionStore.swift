@@ -97,7 +97,9 @@ struct SessionMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let presented = SessionStore.presented(in: request) {
+        // A gate's device credential is never a session: no hash and no read for it here
+        // (the gate endpoints authenticate it themselves).
+        if let presented = SessionStore.presented(in: request), !presented.token.hasPrefix(DeviceSecrets.credentialPrefix) {
             context.account = try sessions.account(for: presented.token, now: clock.now())
             context.signedInByCookie = context.account != nil && presented.fromCookie
         }
