@@ -75,7 +75,7 @@ struct EventEditor {
     /// A standing class's new capacity; what it adds is offered to the waitlist at once.
     func changeCapacity(_ capacity: Int, eventID: UInt32, ticketClass: UInt16) async throws -> Event {
         guard (0...1_000_000).contains(capacity) else {
-            throw APIError(.unprocessableContent, "invalid_capacity", "capacity must be 0 to 1000000")
+            throw InputError.capacity
         }
         let now = clock.now()
         return try await writer.write { transaction in
@@ -93,8 +93,7 @@ struct EventEditor {
         switch SeatMapCSV.parse(text, seatedClasses: seatedClasses) {
         case .success(let parsed): seats = parsed
         case .failure(let problems):
-            let lines = problems.lines.map { "line \($0.line): \($0.problem)" }.joined(separator: "; ")
-            throw APIError(.unprocessableContent, "invalid_seat_map", "nothing was imported: \(lines)")
+            throw InputError.seatMap(lines: problems.lines)
         }
         let now = clock.now()
         return try await writer.write { try EventRepository.replaceSeatMap(seats, eventID: eventID, now: now, in: $0) }

@@ -27,24 +27,24 @@ struct EventInput: Decodable, Sendable {
         let name = try InputRules.text(name, field: "name", maxBytes: 100)
         let venue = try InputRules.text(venue, field: "venue", maxBytes: 100)
         guard gatesOpenAt <= startsAt, startsAt < endsAt else {
-            throw APIError(.unprocessableContent, "invalid_times", "gates must open no later than the start, and the start must come before the end")
+            throw InputError.times(.eventOrder)
         }
         guard saleOpensAt < saleClosesAt, saleClosesAt <= endsAt else {
-            throw APIError(.unprocessableContent, "invalid_times", "the sale must open before it closes, and close by the end of the event")
+            throw InputError.times(.saleOrder)
         }
         guard [startsAt, endsAt, gatesOpenAt].allSatisfy({ (0...Int64(UInt32.max - 1)).contains($0) }) else {
-            throw APIError(.unprocessableContent, "invalid_times", "times are unix seconds that fit in 32 bits")
+            throw InputError.times(.outOfRange)
         }
         guard (1...100).contains(perPersonLimit) else {
-            throw APIError(.unprocessableContent, "invalid_limit", "per_person_limit must be 1 to 100")
+            throw InputError.perPersonLimit
         }
         let offerMinutes = offerMinutes ?? current?.offerMinutes ?? 30
         guard (1...10_080).contains(offerMinutes) else {
-            throw APIError(.unprocessableContent, "invalid_offer_minutes", "offer_minutes must be 1 to 10080 (a week)")
+            throw InputError.offerMinutes
         }
         let validatedClasses = try (classes ?? []).map { try $0.validated() }
         guard Set(validatedClasses.map(\.ticketClass)).count == validatedClasses.count else {
-            throw APIError(.unprocessableContent, "duplicate_class", "two classes share one ticket_class number")
+            throw InputError.duplicateClass
         }
         return .init(
             name: name, venue: venue, startsAt: startsAt, endsAt: endsAt, gatesOpenAt: gatesOpenAt, saleOpensAt: saleOpensAt,
@@ -60,7 +60,7 @@ struct EventInput: Decodable, Sendable {
         guard name.utf8.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "/_+-".contains($0)) }),
             TimeZone(identifier: name) != nil
         else {
-            throw APIError(.unprocessableContent, "invalid_time_zone", "time_zone must be an IANA time zone name such as Asia/Seoul")
+            throw InputError.timeZone
         }
         return name
     }
@@ -69,7 +69,7 @@ struct EventInput: Decodable, Sendable {
     static func currency(_ raw: String) throws -> String {
         let code = raw.trimmingCharacters(in: .whitespaces).uppercased()
         guard code.count == 3, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-            throw APIError(.unprocessableContent, "invalid_currency", "currency must be a three-letter ISO 4217 code such as KRW or EUR")
+            throw InputError.currency
         }
         return code
     }
@@ -85,14 +85,14 @@ struct ClassInput: Decodable, Sendable {
 
     func validated() throws -> EventRepository.NewClass {
         guard let number = UInt16(exactly: ticketClass) else {
-            throw APIError(.unprocessableContent, "invalid_class", "ticket_class must be 0 to 65535")
+            throw InputError.classNumber
         }
         let price = priceCents ?? 0
         guard (0...100_000_000).contains(price) else {
-            throw APIError(.unprocessableContent, "invalid_price", "price_cents must be 0 to 100000000")
+            throw InputError.price
         }
         if let capacity, !(0...1_000_000).contains(capacity) {
-            throw APIError(.unprocessableContent, "invalid_capacity", "capacity must be 0 to 1000000")
+            throw InputError.capacity
         }
         return .init(ticketClass: number, name: try InputRules.text(name, field: "class_name", maxBytes: 40), priceCents: price, capacity: capacity)
     }

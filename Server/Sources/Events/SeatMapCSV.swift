@@ -4,7 +4,7 @@ import Shared
 /// may come first). Every bad line is reported with its number, and one bad line means nothing
 /// is imported.
 enum SeatMapCSV {
-    struct LineError: Equatable {
+    struct LineError: Equatable, Sendable {
         let line: Int
         let problem: String
     }

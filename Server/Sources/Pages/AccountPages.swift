@@ -29,19 +29,18 @@ struct AccountPages {
         do {
             let (_, token) = try await desk.signUp(email: email, displayName: name, password: fields["password"] ?? "", address: context.clientAddress)
             return signedIn(token: token, next: next)
-        } catch let error as APIError where error.status != .tooManyRequests {
+        } catch let error as InputError {
             let messages = site.messages
-            var problems: [String: String] = [:]
-            switch error.code {
-            case "invalid_email": problems["emailError"] = messages["signup_bad_email"]
-            case "email_taken": problems["emailError"] = messages["signup_email_taken"]
-            case "invalid_display_name": problems["nameError"] = messages["signup_bad_name"]
-            case "weak_password":
-                problems["passwordError"] = messages[error.message.contains("common") ? "signup_common_password"
-                    : error.message.contains("email") ? "signup_password_is_email" : "signup_short_password"]
-            default: throw error
-            }
-            return signUpPage(site: site, next: next, name: name, email: email, problems: problems, status: error.status)
+            let problems: [String: String] =
+                switch error {
+                case .email: ["emailError": messages["signup_bad_email"]]
+                case .text(field: "display_name", _): ["nameError": messages["signup_bad_name"]]
+                case .weakPassword(.common): ["passwordError": messages["signup_common_password"]]
+                case .weakPassword(.isEmail): ["passwordError": messages["signup_password_is_email"]]
+                case .weakPassword(.length): ["passwordError": messages["signup_short_password"]]
+                default: throw error
+                }
+            return signUpPage(site: site, next: next, name: name, email: email, problems: problems, status: .unprocessableContent)
         } catch let error as AccountError where error == .emailTaken {
             return signUpPage(site: site, next: next, name: name, email: email, problems: ["emailError": site.messages["signup_email_taken"]], status: .conflict)
         }

@@ -36,9 +36,10 @@ struct EventAdminPages {
         func blankIsNil(_ text: String?) -> String? { text.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
         do {
             _ = try await queue.pause(eventID: id, notice: try SaleNotice.validated(ko: blankIsNil(fields["notice_ko"]), en: blankIsNil(fields["notice_en"])))
-        } catch let error as APIError {
+        } catch {
+            guard let refusal = FormRefusal(error, site.messages) else { throw error }
             let event = try readers.read { try EventRepository.existing(id: id, in: $0) }
-            return eventPage(event, form: EventForm(event).values(), notice: Self.sentence(for: error, site.messages), site: site)
+            return eventPage(event, form: EventForm(event).values(), notice: refusal.sentence, site: site)
         }
         return PageKit.redirect(to: "/manage/events/\(id)?saved=1")
     }
@@ -86,8 +87,9 @@ struct EventAdminPages {
         do {
             let event = try await editor.create(try EventForm.input(from: fields))
             return PageKit.redirect(to: "/manage/events/\(event.id)?saved=1")
-        } catch let error as APIError {
-            return eventPage(nil, form: EventForm.echo(fields), error: error, site: site)
+        } catch {
+            guard let refusal = FormRefusal(error, site.messages) else { throw error }
+            return eventPage(nil, form: EventForm.echo(fields), error: refusal, site: site)
         }
     }
 
@@ -111,8 +113,9 @@ struct EventAdminPages {
         do {
             _ = try await editor.update(try EventForm.input(from: fields), id: id)
             return PageKit.redirect(to: "/manage/events/\(id)?saved=1")
-        } catch let error as APIError {
-            return eventPage(event, form: EventForm.echo(fields), error: error, site: site)
+        } catch {
+            guard let refusal = FormRefusal(error, site.messages) else { throw error }
+            return eventPage(event, form: EventForm.echo(fields), error: refusal, site: site)
         }
     }
 
@@ -122,17 +125,16 @@ struct EventAdminPages {
         let id = try EventController.eventID(context)
         let event = try readers.read { try EventRepository.existing(id: id, in: $0) }
         do {
-            guard let number = try fields.integer("ticket_class") else { throw APIError(.unprocessableContent, "invalid_class", "") }
+            guard let number = try fields.integer("ticket_class") else { throw InputError.classNumber }
             let generalAdmission = fields["kind"] == "general"
             let capacity = generalAdmission ? Int(try fields.integer("capacity") ?? -1) : nil
             let price = try Self.minorUnits(fields["price"] ?? "", currency: event.currency)
             let input = ClassInput(ticketClass: Int(number), name: fields["class_name"] ?? "", priceCents: price, capacity: capacity)
             _ = try await editor.addClass(input, eventID: id)
             return PageKit.redirect(to: "/manage/events/\(id)?saved=1")
-        } catch let error as APIError {
-            return eventPage(event, form: EventForm(event).values(), classError: error, classForm: fields, site: site)
-        } catch let error as EventError {
-            return eventPage(event, form: EventForm(event).values(), classError: error.apiError, classForm: fields, site: site)
+        } catch {
+            guard let refusal = FormRefusal(error, site.messages) else { throw error }
+            return eventPage(event, form: EventForm(event).values(), classError: refusal, classForm: fields, site: site)
         }
     }
 
@@ -156,27 +158,26 @@ struct EventAdminPages {
         let file = fields["seatmap"] ?? ""
         let csv = file.isEmpty ? (fields["csv"] ?? "") : file
         do {
-            guard !csv.isEmpty else { throw APIError(.unprocessableContent, "invalid_seat_map", "nothing was imported: choose a CSV file") }
+            guard !csv.isEmpty else { throw InputError.seatMap(lines: []) }
             let count = try await editor.replaceSeatMap(csv: csv, eventID: id)
             return PageKit.redirect(to: "/manage/events/\(id)?saved=seats&count=\(count)")
-        } catch let error as APIError {
-            return eventPage(event, form: EventForm(event).values(), seatError: error, site: site)
-        } catch let error as EventError {
-            return eventPage(event, form: EventForm(event).values(), seatError: error.apiError, site: site)
+        } catch {
+            guard let refusal = FormRefusal(error, site.messages) else { throw error }
+            return eventPage(event, form: EventForm(event).values(), seatError: refusal, site: site)
         }
     }
 
     private func eventPage(
-        _ event: Event?, form: [String: Any], error: APIError? = nil, classError: APIError? = nil, classForm: FormFields? = nil,
-        seatError: APIError? = nil, notice: String? = nil, site: PageSite
+        _ event: Event?, form: [String: Any], error: FormRefusal? = nil, classError: FormRefusal? = nil, classForm: FormFields? = nil,
+        seatError: FormRefusal? = nil, notice: String? = nil, site: PageSite
     ) -> Response {
         let messages = site.messages
         var values = form
         values["isNew"] = event == nil
         values["action"] = event.map { "/manage/events/\($0.id)" } ?? "/manage/events"
         if let error {
-            values["error"] = Self.sentence(for: error, messages)
-            values["errorField_\(Self.field(of: error))"] = true
+            values["error"] = error.sentence
+            values["errorField_\(Self.field(of: error.code))"] = true
         }
         if let notice { values["notice"] = notice }
         if let event {
@@ -203,32 +204,20 @@ struct EventAdminPages {
             values["nextClass"] = (event.classes.map(\.ticketClass).max().map { Int($0) + 1 }) ?? 1
             values["currencyCode"] = event.currency
             if let classError {
-                values["classError"] = Self.sentence(for: classError, messages)
+                values["classError"] = classError.sentence
                 values["className"] = classForm?["class_name"] ?? ""
                 values["classPrice"] = classForm?["price"] ?? ""
                 values["classCapacity"] = classForm?["capacity"] ?? ""
             }
-            if let seatError { values["seatError"] = Self.sentence(for: seatError, messages) }
+            if let seatError { values["seatError"] = seatError.sentence }
         }
         let title = event.map { messages.format("admin_edit_title", ["event": $0.name]) } ?? messages["admin_new_title"]
         let status: HTTPResponse.Status = (error ?? classError ?? seatError)?.status ?? .ok
         return kit.render("manage-event", title: title, values: values, site: site, status: status)
     }
 
-    /// An organiser's error as a sentence: the catalogue's for its code, and for a seat map,
-    /// the lines the import found wrong, as the API lists them.
-    static func sentence(for error: APIError, _ messages: Messages) -> String {
-        let key = "admin_\(error.code)"
-        guard messages.texts[key] != nil else { return error.message }
-        if error.code == "invalid_seat_map" {
-            let lines = error.message.replacingOccurrences(of: "nothing was imported: ", with: "")
-            return messages.format(key, ["lines": lines])
-        }
-        return messages[key]
-    }
-
-    static func field(of error: APIError) -> String {
-        switch error.code {
+    static func field(of code: String) -> String {
+        switch code {
         case "invalid_name": "name"
         case "invalid_venue": "venue"
         case "invalid_limit": "limit"
@@ -382,5 +371,32 @@ struct EventForm {
             gatesOpenAt: try time("gates_open_at"), saleOpensAt: try time("sale_opens_at"), saleClosesAt: try time("sale_closes_at"),
             perPersonLimit: perPerson, timeZone: zone, currency: fields["currency"] ?? "", classes: nil, waitingRoom: room,
             offerMinutes: offerMinutes)
+    }
+}
+
+/// A refused organiser form as the page says it: the catalogue's sentence for the refusal's
+/// code (never the API's English message), and its status.
+struct FormRefusal {
+    let code: String
+    let sentence: String
+    let status: HTTPResponse.Status
+
+    /// nil for an error that is not a refusal of what was typed (it goes to the error page).
+    init?(_ error: any Error, _ messages: Messages) {
+        let refusal: APIError
+        switch error {
+        case let error as APIError: refusal = error
+        case let error as any APIErrorConvertible: refusal = error.apiError
+        default: return nil
+        }
+        code = refusal.code
+        status = refusal.status
+        if case InputError.seatMap(let lines)? = error as? InputError {
+            sentence = lines.isEmpty
+                ? messages["admin_seat_map_missing"]
+                : messages.format("admin_invalid_seat_map", ["lines": lines.map { messages.format("admin_seat_map_line", ["line": String($0.line), "problem": $0.problem]) }.joined(separator: "; ")])
+        } else {
+            sentence = messages.texts["admin_\(code)"] ?? messages["error_bad_form"]
+        }
     }
 }

@@ -63,10 +63,11 @@ struct GatePages {
                 "command": "gate-kiosk enroll --data kiosk-data --server \(url.components(separatedBy: "/gate/enroll").first ?? url) --code \(code)",
             ]
             return try gatesPage(eventID, site: site, created: created, status: .created)
-        } catch let error as APIError {
-            return try gatesPage(eventID, site: site, error: EventAdminPages.sentence(for: error, site.messages), name: fields["name"], status: error.status)
         } catch let error as DeviceError {
             return try gatesPage(eventID, site: site, error: site.messages.format("gates_name_taken", ["name": fields["name"] ?? ""]), name: fields["name"], status: error.apiError.status)
+        } catch {
+            guard let refusal = FormRefusal(error, site.messages) else { throw error }
+            return try gatesPage(eventID, site: site, error: refusal.sentence, name: fields["name"], status: refusal.status)
         }
     }
 

@@ -61,16 +61,15 @@ struct WaitingRoomInput: Decodable, Sendable, Equatable {
     /// The settings, or the first rule they break. The room must open before the sale does.
     func validated(saleOpensAt: Int64) throws -> WaitingRoomSettings {
         guard (0...Int64(UInt32.max - 1)).contains(opensAt), opensAt < saleOpensAt else {
-            throw APIError(
-                .unprocessableContent, "invalid_waiting_room", "waiting_room.opens_at must be unix seconds before the sale opens (sale_opens_at)")
+            throw InputError.waitingRoom(.opensAt)
         }
         let activeBuyers = activeBuyers ?? WaitingRoomSettings.defaultActiveBuyers
         guard (1...100_000).contains(activeBuyers) else {
-            throw APIError(.unprocessableContent, "invalid_waiting_room", "waiting_room.active_buyers must be 1 to 100000")
+            throw InputError.waitingRoom(.activeBuyers)
         }
         let turnSeconds = turnSeconds ?? WaitingRoomSettings.defaultTurnSeconds
         guard (60...86_400).contains(turnSeconds) else {
-            throw APIError(.unprocessableContent, "invalid_waiting_room", "waiting_room.turn_seconds must be 60 to 86400")
+            throw InputError.waitingRoom(.turnSeconds)
         }
         return WaitingRoomSettings(opensAt: opensAt, activeBuyers: activeBuyers, turnSeconds: turnSeconds)
     }

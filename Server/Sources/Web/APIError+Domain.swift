@@ -65,6 +65,10 @@ extension EventError: APIErrorConvertible {
     }
 }
 
+extension InputError: APIErrorConvertible {
+    var apiError: APIError { APIError(.unprocessableContent, code, description) }
+}
+
 extension AccountError: APIErrorConvertible {
     var apiError: APIError {
         switch self {
