@@ -92,74 +92,23 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // The lock first: a second kiosk on this directory must not even open its replica.
-        try KioskReplica.requireInitialised(data.path)
-        let lock = try DirectoryLock(directory: data.path, name: "kiosk.lock", program: "gate-kiosk")
-        defer { withExtendedLifetime(lock) {} }
-        let replica = try KioskReplica(directory: data.path)
-        let connection = try GateEnrollment.connection(directory: data.path, replica: replica)
-        let rules = try gateRules(enrollment: try replica.enrollment())
-        let gatekeeper = try Gatekeeper(replica: replica, rules: rules)
         let logger = logging.bootstrap(label: "gate-kiosk")
-        let frames = try openSource(logger: logger)
-        // Scan times and validity windows use the server's time once the kiosk has heard it.
-        let clock = connection?.status.clock ?? .system
-
-        let report: @Sendable (String) -> Void = { logger.notice("\($0)") }
-        // Every verdict, camera or manual, goes through this one stream to each consumer.
-        let events = ScanEvents(report: report)
-        let redeem = RedeemStep(gatekeeper: gatekeeper, events: events, link: connection?.link, status: connection?.status, report: report)
-        var consumers: [any Service] = []
-        if let connection {
-            consumers.append(GateSync(gatekeeper: gatekeeper, link: connection.link, status: connection.status, events: events, report: report))
-        }
         // Without a terminal (a service, a pipe) the screen has nowhere to go: JSON it is.
-        if json || !Terminal.isInteractive {
-            consumers.append(JSONVerdictWriter(events: events, logger: logger))
-        } else {
-            consumers.append(ScreenService(gatekeeper: gatekeeper, events: events, redeem: redeem, sync: connection?.status, clock: clock))
+        var options = KioskOptions(dataDirectory: data.path, output: json || !Terminal.isInteractive ? .jsonLines : .screen)
+        options.direction = direction.flatMap(Direction.init(rawValue:))
+        options.classes = classList.map { Set($0.compactMap { $0 }) }
+        options.graceMilliseconds = Int64(grace * 60_000)
+        options.debounceMilliseconds = Int64(debounce * 1_000)
+        options.onAdmit = onAdmit
+        options.onAdmitTimeout = onAdmitTimeout
+        options.scanDensity = scanDensity
+        options.clockStart = clockStart.map { Int64($0 * 1_000) }
+        options.metrics = metricsAddress
+        do {
+            try await KioskApplication(options: options, frames: { try openSource(logger: logger) }, logger: logger).run()
+        } catch let error as KioskRunError {
+            throw CommandFailure(error.description)
         }
-        if let onAdmit { consumers.append(AdmitHook(command: onAdmit, timeout: onAdmitTimeout, events: events, report: report)) }
-        let kioskMetrics = metricsAddress.map { _ in KioskMetrics() }
-        if let kioskMetrics, let address = metricsAddress {
-            consumers.append(
-                KioskMetricsServer(
-                    host: address.host, port: address.port, metrics: kioskMetrics, events: events, gatekeeper: gatekeeper,
-                    sync: connection?.status, logger: logger))
-        }
-        let pipeline = ScanPipeline(
-            source: frames, clockStart: clockStart.map { Int64($0 * 1_000) }, clock: clock, gatekeeper: gatekeeper, redeem: redeem,
-            density: scanDensity, events: events, metrics: kioskMetrics)
-        // Shutdown runs from the last service to the first: scanning stops (recording the frame
-        // in hand and ending the event stream) before the consumers drain it and the screen
-        // lets go of the terminal.
-        var services = consumers.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
-        services.append(.init(service: pipeline, successTerminationBehavior: .gracefullyShutdownGroup))
-        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
-        await connection?.link.shutdown()
-        // A recording cut short has had its frames judged; the run still says it was cut short.
-        if let problem = pipeline.sourceProblem { throw CommandFailure(problem) }
-    }
-
-    /// The gate's rules: an enrolled gate's direction and classes are the server's (its redeems
-    /// are judged by them), so a flag that says otherwise is refused.
-    private func gateRules(enrollment: Enrollment?) throws -> GateRules {
-        var chosenDirection = direction.flatMap(Direction.init(rawValue:)) ?? .entry
-        var accepted = classList.map { Set($0.compactMap { $0 }) }
-        if let enrollment {
-            if let direction, direction != enrollment.direction.rawValue {
-                throw CommandFailure("this gate is enrolled as an \(enrollment.direction.rawValue) gate; its direction is set on the server")
-            }
-            if let accepted, accepted != enrollment.classes.map(Set.init) {
-                throw CommandFailure("this gate is enrolled for \(enrollment.classes.map { "classes \($0.map(String.init).joined(separator: ","))" } ?? "every class"); its classes are set on the server")
-            }
-            chosenDirection = enrollment.direction
-            accepted = enrollment.classes.map(Set.init)
-        }
-        return GateRules(
-            direction: chosenDirection, acceptedClasses: accepted, graceMilliseconds: Int64(grace * 60_000),
-            debounceMilliseconds: Int64(debounce * 1_000))
     }
 
     /// A character device is a camera, and so is a missing /dev/video* (its error says so, in
