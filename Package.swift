@@ -204,6 +204,7 @@ let package = Package(
             name: "KioskTests",
             dependencies: [
                 "Kiosk", "Shared", "GateProtocol", "QRCodes", "TestSupport", "GateScenes",
+                .product(name: "Logging", package: "swift-log"),
                 // A hostile gate server on loopback, for what the kiosk must survive.
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

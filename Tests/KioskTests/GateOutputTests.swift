@@ -8,12 +8,12 @@ import Testing
 @Suite("Gate kiosk outputs")
 struct GateOutputTests {
     @Test("--on-admit runs once per admit with the ticket in its environment; a hanging command is killed, never blocking scans")
-    func admitHook() throws {
+    func admitHook() async throws {
         let gate = try GateHarness()
         let log = gate.directory.file("relay.log")
         let frames = try (0..<3).map { try Scene.holding(try gate.token(8_000 + UInt64($0)), seed: UInt64($0)).frame() }
         let rejected = try Scene.holding(try gate.token(8_100, event: 1)).frame()
-        let verdicts = try gate.run(frames + [rejected], arguments: ["--on-admit", "echo \"$FG_TICKET_ID $FG_DIRECTION $FG_GATE\" >> \(log)"])
+        let verdicts = try await gate.run(frames + [rejected], arguments: ["--on-admit", "echo \"$FG_TICKET_ID $FG_DIRECTION $FG_GATE\" >> \(log)"])
         #expect(verdicts.map(\.reason) == ["ok", "ok", "ok", "wrong_event"])
         // The hook runs beside the scanning, and the kiosk waits for its commands before it exits.
         let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").map(String.init)

@@ -10,7 +10,7 @@ import TestSupport
 @Suite("Gate kiosk, end to end")
 struct GateRunTests {
     @Test("every verdict reason, each with its own code, in the order shown")
-    func everyReason() throws {
+    func everyReason() async throws {
         let revokedKey = TokenKey.generate(kid: 2, status: .revoked)
         let gate = try GateHarness(serverKeys: try KeyRing(keys: [.generate(kid: 1), revokedKey]))
         let imported = try gate.importTickets("""
@@ -43,7 +43,7 @@ struct GateRunTests {
             (try gate.token(1005), "already_used"),
         ]
         let frames = try scenes.enumerated().map { index, scene in try Scene.holding(scene.0, seed: UInt64(index)).frame() }
-        let verdicts = try gate.run(frames, arguments: ["--classes", "1"])
+        let verdicts = try await gate.run(frames, arguments: ["--classes", "1"])
         #expect(verdicts.map(\.reason) == scenes.map(\.1), "\(verdicts)")
         #expect(verdicts.map(\.verdict) == scenes.map { $0.1 == "ok" ? "admit" : "reject" })
 
@@ -81,7 +81,7 @@ struct GateRunTests {
                 frames.append(try scene.frame())
             }
         }
-        let verdicts = try gate.run(frames, colourSpace: colourSpace)
+        let verdicts = try gate.runExecutable(frames, colourSpace: colourSpace)
         #expect(verdicts.count == scenes.count, "\(verdicts)")
         let expected: Set<String> = Set((0..<scenes.count).map { String(5_000 + $0) })
         let read: Set<String> = Set(verdicts.compactMap(\.ticketID))
@@ -90,44 +90,44 @@ struct GateRunTests {
     }
 
     @Test("a ticket held up for seconds is one scan; shown again after the window it is already used")
-    func debounce() throws {
+    func debounce() async throws {
         let gate = try GateHarness()
         let token = try gate.token(2001)
         let held = try (0..<12).map { try Scene(text: token, centreX: 300 + Double($0), seed: UInt64($0)).frame() }
         let empty = try Scene(text: nil).frame()
         // Two frames a second: six seconds in view, twelve away, then back.
         let frames = held + Array(repeating: empty, count: 24) + held.prefix(2)
-        let verdicts = try gate.run(frames, framesPerSecond: 2)
+        let verdicts = try await gate.run(frames, framesPerSecond: 2)
         #expect(verdicts.map(\.reason) == ["ok", "already_used"], "\(verdicts)")
         #expect(verdicts[1]["used_gate"] as? String == "North-1")
         #expect(verdicts[1]["used_at"] as? String == verdicts[0]["time"] as? String)
     }
 
     @Test("entry, exit and re-entry: only re-entry tickets come back in after leaving")
-    func entryExitReentry() throws {
+    func entryExitReentry() async throws {
         let gate = try GateHarness()
         let reEntry = try gate.token(3001, flags: .reEntry)
         let once = try gate.token(3002)
         let never = try gate.token(3003)
         let both = try [reEntry, once].enumerated().map { try Scene.holding($1, seed: UInt64($0)).frame() }
 
-        #expect(try gate.run(both).map(\.reason) == ["ok", "ok"])
-        let exits = try gate.run(both + [try Scene.holding(never).frame()], clockStart: GateHarness.clockStart + 600, arguments: ["--direction", "exit"])
+        #expect(try await gate.run(both).map(\.reason) == ["ok", "ok"])
+        let exits = try await gate.run(both + [try Scene.holding(never).frame()], clockStart: GateHarness.clockStart + 600, arguments: ["--direction", "exit"])
         #expect(exits.map(\.reason) == ["ok", "ok", "not_inside"])
         #expect(exits.allSatisfy { $0["direction"] as? String == "exit" })
-        let back = try gate.run(both, clockStart: GateHarness.clockStart + 1_200)
+        let back = try await gate.run(both, clockStart: GateHarness.clockStart + 1_200)
         #expect(back.map(\.reason) == ["ok", "already_used"], "\(back)")
         #expect(back[0]["detail"] as? String == "re-entry")
     }
 
     @Test("a revocation imported after admission stops the ticket at its next scan")
-    func revocationFromImport() throws {
+    func revocationFromImport() async throws {
         let gate = try GateHarness()
         let token = try gate.token(4001, flags: .reEntry)
-        #expect(try gate.run([try Scene.holding(token).frame()]).map(\.reason) == ["ok"])
+        #expect(try await gate.run([try Scene.holding(token).frame()]).map(\.reason) == ["ok"])
         let imported = try gate.importTickets(#"{"format": "festivalgate-kiosk-import/1", "event_id": 2026, "revoked": ["4001"]}"#)
         #expect(imported.status == 0 && imported.standardOutput.contains("1 revoked"))
-        #expect(try gate.run([try Scene.holding(token).frame()], clockStart: GateHarness.clockStart + 60).map(\.reason) == ["revoked"])
+        #expect(try await gate.run([try Scene.holding(token).frame()], clockStart: GateHarness.clockStart + 60).map(\.reason) == ["revoked"])
     }
 
     @Test("a bad import file is refused whole, naming the field")

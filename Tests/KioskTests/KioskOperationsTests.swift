@@ -39,14 +39,14 @@ struct KioskOperationsTests {
     }
 
     @Test("export-scans writes every scan as CSV and JSON, holder and seat included, on a gate that never synced")
-    func exportScans() throws {
+    func exportScans() async throws {
         let gate = try GateHarness()
         try gate.importTickets("""
             {"format": "festivalgate-kiosk-import/1", "event_id": 2026,
              "tickets": [{"ticket_id": "1001", "status": "valid", "holder": "=Ada, \\"the\\" Countess", "seat": "A-1", "ticket_class": 1}]}
             """)
         let token = try gate.token(1001, holder: "=Ada, \"the\" Countess")
-        let verdicts = try gate.run([try Scene.holding(token).frame(), try Scene.holding(nil).frame(), try Scene.holding(token, seed: 2).frame()], arguments: ["--debounce", "0"])
+        let verdicts = try await gate.run([try Scene.holding(token).frame(), try Scene.holding(nil).frame(), try Scene.holding(token, seed: 2).frame()], arguments: ["--debounce", "0"])
         #expect(verdicts.map(\.reason) == ["ok", "already_used"])
 
         let csv = try GateHarness.runner.run(["export-scans", "--data", gate.data])

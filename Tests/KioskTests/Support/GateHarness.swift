@@ -1,12 +1,14 @@
 import Foundation
 import GateScenes
 import Kiosk
+import Logging
 import Shared
 import Testing
 import TestSupport
 
 /// A kiosk data directory made by the real `gate-kiosk init`, the server-side keys that issue
-/// its tickets, and a way to play frames through the real `gate-kiosk run --json`.
+/// its tickets, and two ways to play frames: through a kiosk built in this process (most
+/// tests), or through the real `gate-kiosk run --json` (the end-to-end ones).
 final class GateHarness: @unchecked Sendable {
     // @unchecked: the stored properties are set in init and never changed.
     static let runner = ProductRunner(product: "gate-kiosk")
@@ -46,8 +48,40 @@ final class GateHarness: @unchecked Sendable {
         return try Self.runner.run(["import", "--data", data, file])
     }
 
-    /// Plays `frames` as a Y4M recording through `gate-kiosk run --json` and returns its verdicts.
+    /// Plays `frames` through a kiosk built in this process (`KioskApplication`, as `gate-kiosk
+    /// run` builds it) and returns its verdicts as `--json` would print them. `arguments` are the
+    /// run command's, for the few options tests use.
     func run(
+        _ frames: [GreyFrame], framesPerSecond: Int = 10, clockStart: Int64 = clockStart, arguments: [String] = []
+    ) async throws -> [Verdict] {
+        var options = KioskOptions(dataDirectory: data, output: .events)
+        options.clockStart = clockStart * 1_000
+        var remaining = arguments[...]
+        while let flag = remaining.popFirst() {
+            let next = remaining.popFirst()
+            let value = try #require(next, "\(flag) needs a value")
+            switch flag {
+            case "--classes": options.classes = Set(value.split(separator: ",").compactMap { UInt16($0) })
+            case "--direction": options.direction = try #require(Direction(rawValue: value))
+            case "--debounce": options.debounceMilliseconds = Int64(try #require(Double(value)) * 1_000)
+            case "--grace": options.graceMilliseconds = Int64(try #require(Double(value)) * 60_000)
+            case "--on-admit": options.onAdmit = value
+            default: Issue.record("runInProcess does not know \(flag)")
+            }
+        }
+        let kiosk = try KioskApplication(options: options, frames: { MemoryFrames(frames, framesPerSecond: framesPerSecond) }, logger: Logger(label: "kiosk-test"))
+        let verdicts = kiosk.events.subscribe("test", limit: 100_000)
+        try await kiosk.run(stopsOnSignals: false)
+        var lines: [Verdict] = []
+        for await event in verdicts {
+            if case .verdict(.new(let verdict), _) = event { lines.append(Verdict(line: verdict.json.description)) }
+        }
+        return lines
+    }
+
+    /// Plays `frames` as a Y4M recording through the real `gate-kiosk run --json` and returns its
+    /// verdicts: the end-to-end path (Y4M parsing, colour spaces, the command's flags).
+    func runExecutable(
         _ frames: [GreyFrame], framesPerSecond: Int = 10, colourSpace: String = "mono", clockStart: Int64 = clockStart,
         arguments: [String] = []
     ) throws -> [Verdict] {
