@@ -24,3 +24,15 @@ bench_cleanup() {
 bench_wait_for() {
     for _ in $(seq 100); do curl -sf "$1/healthz" >/dev/null && return; sleep 0.1; done
 }
+
+# For the wrk scripts: checks that wrk is there, builds the server and its load tool, and sets
+# `bin`, `work` (as bench_work does) and the variables the Lua scripts read. $1 names the
+# script in the error; $2 is wrk's thread count.
+bench_wrk_setup() {
+    command -v wrk >/dev/null || { echo "$1: wrk is missing (apt-get install -y wrk)" >&2; exit 2; }
+    bench_build ticket-server
+    bench_build server-load
+    bin="$(swift build -c release --show-bin-path)"
+    bench_work
+    export LOAD_DIR="$work" LOAD_THREADS="$2" LOAD_SCRIPTS="$PWD/bench/wrk"
+}

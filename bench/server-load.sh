@@ -10,14 +10,8 @@ threads=2
 port=18080
 base="http://127.0.0.1:$port"
 
-command -v wrk >/dev/null || { echo "server-load: wrk is missing (apt-get install -y wrk)" >&2; exit 2; }
 source bench/lib.sh
-bench_build ticket-server
-bench_build server-load
-bin="$(swift build -c release --show-bin-path)"
-
-bench_work
-export LOAD_DIR="$work" LOAD_THREADS="$threads" LOAD_SCRIPTS="$PWD/bench/wrk"
+bench_wrk_setup server-load "$threads"
 
 # Enough seats that even 10,000 bookings/s never runs out within a run.
 "$bin/server-load" seed --data "$work/data" --out "$work" --halls 2 --seats $((seconds * 10000)) --attendees 4000
