@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import GateScenes
+import Kiosk
 import Shared
 import Testing
 import TestSupport
@@ -126,14 +127,15 @@ final class GateNetwork: @unchecked Sendable {
 }
 
 /// One enrolled kiosk: its data directory, and `gate-kiosk run --json` reading frames from
-/// standard input once started.
+/// standard input once started. Every wait is async: a test that waits never holds one of Swift's
+/// shared threads, which the suite's other tests need.
 final class Gate: @unchecked Sendable {
     // @unchecked: driven by one test at a time.
     let name: String
     let deviceID: Int
     let data: String
-    private(set) var process: ChildProcess?
     private var seed: UInt64 = 0
+    private(set) var process: ChildProcess?
 
     init(name: String, deviceID: Int, data: String) {
         self.name = name
@@ -141,7 +143,8 @@ final class Gate: @unchecked Sendable {
         self.data = data
     }
 
-    /// Starts the kiosk: a live camera through a pipe (`--realtime`: stamped on arrival).
+    /// Starts the kiosk: a live camera through a pipe (`--realtime`: stamped on arrival), with
+    /// `extra` flags.
     func start(_ extra: [String] = []) throws {
         let process = try ChildProcess(
             GateNetwork.kioskRunner, ["run", "--data", data, "--source", "-", "--realtime", "--json"] + extra, input: true)
@@ -152,20 +155,22 @@ final class Gate: @unchecked Sendable {
     /// The code held up to the camera for a few frames.
     func show(_ text: String) throws {
         seed += 1
-        let frame = Y4MWriter.frame(try Scene(text: text, seed: seed).frame())
-        for _ in 0..<3 { try process?.write(frame) }
+        try put(try Scene(text: text, seed: seed).frame(), times: 3)
     }
 
     /// An empty gate for a frame, so the next code is a new sighting.
     func showNothing() throws {
-        try process?.write(Y4MWriter.frame(try Scene(text: nil, seed: 0).frame()))
+        try put(try Scene(text: nil, seed: 0).frame(), times: 1)
     }
 
-    /// Every verdict line so far (with `--log-format json`, log lines are JSON objects too).
-    var verdicts: [[String: Any]] { Self.verdicts(in: process?.outputSoFar ?? "") }
+    private func put(_ frame: GreyFrame, times: Int) throws {
+        for _ in 0..<times { try process?.write(Y4MWriter.frame(frame)) }
+    }
 
-    static func verdicts(in output: String) -> [[String: Any]] {
-        output.split(separator: "\n").compactMap { line in
+    /// Every verdict so far, as `--json` prints them (with `--log-format json`, log lines are
+    /// JSON objects too: only verdicts count).
+    var verdicts: [[String: Any]] {
+        (process?.outputSoFar ?? "").split(separator: "\n").map(String.init).compactMap { line in
             guard line.hasPrefix("{"), let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
                 object["verdict"] != nil
             else { return nil }
@@ -173,19 +178,36 @@ final class Gate: @unchecked Sendable {
         }
     }
 
+    /// What the kiosk wrote so far: its verdicts and its log.
+    var logText: String { process?.outputSoFar ?? "" }
+
     /// Waits until there are `count` verdicts; all of them.
-    func waitForVerdicts(_ count: Int, seconds: Double = 20) -> [[String: Any]] {
-        _ = process?.waitForOutput(seconds: seconds) { Self.verdicts(in: $0).count >= count }
+    func waitForVerdicts(_ count: Int, seconds: Double = 20) async -> [[String: Any]] {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while verdicts.count < count, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         return verdicts
     }
 
-    /// Ends the recording and waits for the kiosk to finish (it pushes what it can first).
-    func stop() {
-        process?.closeInput()
-        process?.waitForExit()
+    /// Waits until the log, past its first `skipping` characters, holds `text`.
+    func waitForLog(_ text: String, skipping: Int = 0, seconds: Double = 10) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            if logText.dropFirst(skipping).contains(text) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
     }
 
-    func killHard() { process?.killHard() }
+    /// Ends the recording and waits for the kiosk to finish (it pushes what it can first).
+    func stop() async {
+        process?.closeInput()
+        while process?.isRunning == true { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    /// Stops the kiosk at once (a test's cleanup).
+    func cancel() {
+        process?.killHard()
+    }
 
     /// `gate-kiosk status` as an object.
     func status() throws -> [String: Any] {
@@ -194,11 +216,11 @@ final class Gate: @unchecked Sendable {
     }
 
     /// Waits until `gate-kiosk status` satisfies `condition`.
-    func waitForStatus(seconds: Double = 20, _ condition: ([String: Any]) -> Bool) throws -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
+    func waitForStatus(seconds: Double = 20, _ condition: ([String: Any]) -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
             if condition(try status()) { return true }
-            usleep(100_000)
+            try await Task.sleep(for: .milliseconds(100))
         }
         return false
     }

@@ -19,7 +19,7 @@ struct GateNetworkTests {
             let south = try await network.enrolledGate("South-1")
             try north.start()
             try south.start()
-            defer { north.killHard(); south.killHard() }
+            defer { north.cancel(); south.cancel() }
 
             for (index, ticket) in tickets.enumerated() {
                 // Both gates see the code at once: the frames go into both pipes together.
@@ -27,18 +27,18 @@ struct GateNetworkTests {
                     group.addTask { try north.show(ticket.token) }
                     group.addTask { try south.show(ticket.token) }
                 }
-                let verdicts = north.waitForVerdicts(index + 1) + south.waitForVerdicts(index + 1)
+                let verdicts = await north.waitForVerdicts(index + 1) + south.waitForVerdicts(index + 1)
                 let mine = verdicts.filter { $0["ticket_id"] as? String == ticket.id }
                 try #require(mine.count == 2, "\(verdicts)")
                 #expect(mine.filter { $0["verdict"] as? String == "admit" }.count == 1, "exactly one admit: \(mine)")
-                #expect(mine.allSatisfy { $0["mode"] as? String == "online" }, "\(mine)\n\(north.process?.outputSoFar ?? "")\n\(south.process?.outputSoFar ?? "")")
+                #expect(mine.allSatisfy { $0["mode"] as? String == "online" }, "\(mine)\n\(north.logText)\n\(south.logText)")
                 let refused = try #require(mine.first { $0["verdict"] as? String == "reject" })
                 let admitted = try #require(mine.first { $0["verdict"] as? String == "admit" })
                 #expect(refused["reason"] as? String == "already_used")
                 #expect(refused["used_gate"] as? String == admitted["gate"] as? String, "the refusal names the gate that let them in")
             }
-            north.stop()
-            south.stop()
+            await north.stop()
+            await south.stop()
             let attendance = try await network.attendance()
             #expect(try attendance.field("admitted", as: Int.self) == 3)
             #expect(try attendance.field("conflicts", as: [Any].self).isEmpty, "online gates agree: \(attendance.text)")
@@ -54,10 +54,10 @@ struct GateNetworkTests {
             let south = try await network.enrolledGate("South-1")
             try north.start()
             try south.start()
-            defer { north.killHard(); south.killHard() }
+            defer { north.cancel(); south.cancel() }
 
             try north.show(tickets[0].token)
-            #expect(north.waitForVerdicts(1).last?["mode"] as? String == "online")
+            #expect(await north.waitForVerdicts(1).last?["mode"] as? String == "online")
 
             network.killServer()
             let started = ContinuousClock.now
@@ -65,8 +65,8 @@ struct GateNetworkTests {
             try south.show(tickets[1].token)
             try north.show(tickets[2].token)
             try south.show(tickets[3].token)
-            let northSaw = north.waitForVerdicts(3)
-            let southSaw = south.waitForVerdicts(2)
+            let northSaw = await north.waitForVerdicts(3)
+            let southSaw = await south.waitForVerdicts(2)
             #expect(ContinuousClock.now - started < .seconds(10), "no gate stalls while the server is away")
             #expect(northSaw.count == 3 && southSaw.count == 2)
             let offline = Array(northSaw.dropFirst()) + southSaw
@@ -75,8 +75,8 @@ struct GateNetworkTests {
             #expect(try north.status()["pending_scans"] as? Int ?? 0 >= 2)
 
             try network.restartServer()
-            #expect(try north.waitForStatus { $0["pending_scans"] as? Int == 0 }, "north pushed everything")
-            #expect(try south.waitForStatus { $0["pending_scans"] as? Int == 0 }, "south pushed everything")
+            #expect(try await north.waitForStatus { $0["pending_scans"] as? Int == 0 }, "north pushed everything")
+            #expect(try await south.waitForStatus { $0["pending_scans"] as? Int == 0 }, "south pushed everything")
 
             let attendance = try await network.attendance()
             #expect(try attendance.field("admitted", as: Int.self) == 4, "\(attendance.text)")
@@ -142,9 +142,9 @@ struct GateNetworkTests {
             let tickets = try await network.tickets(2)
             let north = try await network.enrolledGate("North-1")
             try north.start()
-            defer { north.killHard() }
+            defer { north.cancel() }
             try north.show(tickets[0].token)
-            #expect(north.waitForVerdicts(1).last?["mode"] as? String == "online", "the gate is online")
+            #expect(await north.waitForVerdicts(1).last?["mode"] as? String == "online", "the gate is online")
             try await Task.sleep(for: .milliseconds(300))  // into its long-poll
 
             let revokedAt = ContinuousClock.now
@@ -161,13 +161,13 @@ struct GateNetworkTests {
             let took = ContinuousClock.now - revokedAt
             #expect(known && took < .seconds(2), "the revocation took \(took)")
 
-            let logged = north.process?.outputSoFar.count ?? 0
+            let logged = north.logText.count
             network.killServer()  // the replica's own knowledge, not the server's answer
             // Once the gate has noticed (its sync loop reports losing the server): a ticket the
             // replica refuses is never asked about, so until then its verdict would say "online".
-            #expect(north.process?.waitForOutput(seconds: 10) { $0.dropFirst(logged).contains("sync: ") } == true)
+            #expect(await north.waitForLog("sync: ", skipping: logged))
             try north.show(tickets[1].token)
-            let verdict = north.waitForVerdicts(2).last
+            let verdict = await north.waitForVerdicts(2).last
             #expect(verdict?["reason"] as? String == "revoked" && verdict?["mode"] as? String == "offline", "\(String(describing: verdict))")
         }
     }
@@ -193,18 +193,18 @@ struct GateNetworkTests {
 
             let gate = Gate(name: "North-1", deviceID: 1, data: network.directory.file("north"))
             try gate.start()
-            defer { gate.killHard() }
+            defer { gate.cancel() }
             let devices = try await network.client.send(.GET, "/api/v1/events/\(network.eventID)/devices", token: network.organiser)
             let deviceID = try #require(try devices.fields("devices", "id", as: Int.self).first)
             let revoked = try await network.client.send(.POST, "/api/v1/devices/\(deviceID)/revoke", token: network.organiser)
             #expect(revoked.status == 200)
 
             try gate.show(tickets[0].token)
-            let verdict = gate.waitForVerdicts(1).last
+            let verdict = await gate.waitForVerdicts(1).last
             #expect(verdict?["verdict"] as? String == "admit" && verdict?["mode"] as? String == "offline", "judged offline: \(String(describing: verdict))")
-            #expect(gate.process?.waitForLine(matching: "device revoked") != nil, "it says so")
-            #expect(try gate.waitForStatus { $0["revoked"] as? Bool == true })
-            gate.stop()
+            #expect(await gate.waitForLog("device revoked"), "it says so")
+            #expect(try await gate.waitForStatus { $0["revoked"] as? Bool == true })
+            await gate.stop()
             let sync = try GateNetwork.kioskRunner.run(["sync", "--data", gate.data])
             #expect(sync.status == 2 && sync.standardError.contains("device revoked"), "\(sync.standardError)")
         }
@@ -246,9 +246,9 @@ struct GateNetworkTests {
 
         let gate = Gate(name: "North-1", deviceID: 1, data: directory.file("north"))
         try gate.start()
-        defer { gate.killHard() }
+        defer { gate.cancel() }
         try gate.show(tickets[0].token)
-        let verdict = gate.waitForVerdicts(1).last
+        let verdict = await gate.waitForVerdicts(1).last
         #expect(verdict?["verdict"] as? String == "admit" && verdict?["mode"] as? String == "online", "\(String(describing: verdict))")
     }
 
