@@ -38,7 +38,9 @@ public final class GateSync: Service, Sendable {
         self.link = link
         self.status = status
         self.report = report
-        verdicts = events?.subscribe("sync", limit: 1)
+        // The stream's usual room, though only the wake matters: with room for one, every burst
+        // of verdicts would be logged as events the sync "dropped".
+        verdicts = events?.subscribe("sync")
     }
 
     public func run() async throws {
