@@ -111,8 +111,15 @@ public enum AdmissionRules {
         if let accepted = policy.acceptedClasses, let ticketClass = ticket.ticketClass, !accepted.contains(ticketClass) {
             return .refused(.wrongClass)
         }
-        if let validFrom = ticket.validFrom, time < validFrom - policy.graceMilliseconds { return .refused(.notYetValid) }
-        if let validUntil = ticket.validUntil, time > validUntil + policy.graceMilliseconds { return .refused(.expired) }
+        // Overflow-free: a window stretched past Int64's range by a huge grace has no edge there.
+        if let validFrom = ticket.validFrom {
+            let (earliest, overflow) = validFrom.subtractingReportingOverflow(policy.graceMilliseconds)
+            if !overflow, time < earliest { return .refused(.notYetValid) }
+        }
+        if let validUntil = ticket.validUntil {
+            let (latest, overflow) = validUntil.addingReportingOverflow(policy.graceMilliseconds)
+            if !overflow, time > latest { return .refused(.expired) }
+        }
         let standing = ticket.standing
         if let redeemID, standing.lastRedeemID == redeemID { return Decision(reason: .ok, note: .repeatedRedeem, standing: nil) }
         var moved = standing

@@ -44,11 +44,9 @@ public struct KioskOptions: Sendable {
 /// A kiosk composed and ready to run. It holds the data directory's lock from the moment it is
 /// built: a second kiosk on the same directory is refused before it opens the replica.
 public final class KioskApplication: Sendable {
-    public let gatekeeper: Gatekeeper
     /// Every verdict, camera or manual, as the consumers hear it.
     public let events: ScanEvents
     /// The enrolled gate's link to its server; nil for a standalone kiosk.
-    public let sync: SyncStatus?
     private let link: GateLink?
     private let pipeline: ScanPipeline
     private let services: [ServiceGroupConfiguration.ServiceConfiguration]
@@ -63,12 +61,11 @@ public final class KioskApplication: Sendable {
         let replica = try KioskReplica(directory: options.dataDirectory)
         let connection = try GateEnrollment.connection(directory: options.dataDirectory, replica: replica)
         let rules = try Self.rules(options, enrollment: try replica.enrollment())
-        gatekeeper = try Gatekeeper(replica: replica, rules: rules)
+        let gatekeeper = try Gatekeeper(replica: replica, rules: rules)
         // Scan times and validity windows use the server's time once the kiosk has heard it.
         let clock = options.clock ?? connection?.status.clock ?? .system
         self.logger = logger
         link = connection?.link
-        sync = connection?.status
 
         let report: @Sendable (String) -> Void = { logger.notice("\($0)") }
         events = ScanEvents(report: report)

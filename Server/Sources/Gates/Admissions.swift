@@ -12,8 +12,6 @@ enum Admissions {
         /// Milliseconds: when the ticket was last let in or out, and by which gate.
         let usedAt: Int64?
         let usedGate: String?
-
-        var admitted: Bool { reason == .ok }
     }
 
     struct Redeem: Sendable {
