@@ -9,7 +9,7 @@ import TestSupport
 @Suite("Gate kiosk crash safety", .serialized)
 struct GateCrashTests {
     @Test("kill -9 during a scan burst: no admitted scan lost, none recorded twice, and the rerun admits each ticket once")
-    func killDuringBurst() throws {
+    func killDuringBurst() async throws {
         let gate = try GateHarness()
         let count = 150
         // A live source runs on the wall clock, so these tickets are valid now.
@@ -23,8 +23,8 @@ struct GateCrashTests {
 
         // In real time, as a camera delivers them: five seconds of people; killed a third of the way.
         let kiosk = try ChildProcess(GateHarness.runner, ["run", "--data", gate.data, "--source", clip, "--json", "--realtime"])
-        #expect(kiosk.waitForOutput { Self.admittedIDs(in: $0).count >= 40 }, "\(kiosk.outputSoFar)")
-        kiosk.killHard()
+        #expect(await kiosk.waitForOutput { Self.admittedIDs(in: $0).count >= 40 }, "\(kiosk.outputSoFar)")
+        await kiosk.killHard()
         let printed = Set(Self.admittedIDs(in: kiosk.outputSoFar).compactMap(UInt64.init))
         #expect(printed.count >= 40 && printed.count < count, "the kill must land mid-burst (\(printed.count) admitted)")
 
@@ -34,7 +34,7 @@ struct GateCrashTests {
         #expect(recorded.count <= printed.count + 1, "at most the scan being printed at the kill is recorded but unseen")
 
         // The same people again: those already in are told so; everyone else gets in, once.
-        let rerun = try GateHarness.runner.run(["run", "--data", gate.data, "--source", clip, "--json", "--clock-start", String(now)])
+        let rerun = try await GateHarness.runner.run(["run", "--data", gate.data, "--source", clip, "--json", "--clock-start", String(now)])
         #expect(rerun.status == 0)
         let lines = rerun.standardOutput.split(separator: "\n").map { GateHarness.Verdict(line: String($0)) }
         #expect(lines.count == count)

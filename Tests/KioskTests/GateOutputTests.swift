@@ -22,7 +22,7 @@ struct GateOutputTests {
         let started = Date()
         let clip = gate.directory.file("slow.y4m")
         try Y4MWriter.write([try Scene.holding(try gate.token(8_200)).frame()], to: clip)
-        let hanging = try GateHarness.runner.run([
+        let hanging = try await GateHarness.runner.run([
             "run", "--data", gate.data, "--source", clip, "--json", "--clock-start", String(GateHarness.clockStart),
             "--on-admit", "sleep 30", "--on-admit-timeout", "0.5",
         ])

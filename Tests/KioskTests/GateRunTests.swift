@@ -131,7 +131,7 @@ struct GateRunTests {
     }
 
     @Test("a bad import file is refused whole, naming the field")
-    func badImport() throws {
+    func badImport() async throws {
         let gate = try GateHarness()
         let cases = [
             (#"{"format": "festivalgate-kiosk-import/1", "event_id": 2026, "tickets": [{"ticket_id": "1", "status": "valid"}, {"ticket_id": 2, "status": "valid"}]}"#,
@@ -152,27 +152,27 @@ struct GateRunTests {
     }
 
     @Test("a source that is not Y4M, or ends mid-frame, is a clear error")
-    func badSources() throws {
+    func badSources() async throws {
         let gate = try GateHarness()
         let notVideo = gate.directory.file("notes.txt")
         try "hello".write(toFile: notVideo, atomically: true, encoding: .utf8)
-        let refused = try GateHarness.runner.run(["run", "--data", gate.data, "--source", notVideo, "--json"])
+        let refused = try await GateHarness.runner.run(["run", "--data", gate.data, "--source", notVideo, "--json"])
         #expect(refused.status == 2)
         #expect(refused.standardError == "gate-kiosk: error: \(notVideo) is not a Y4M stream: it starts with \"hello\", not YUV4MPEG2\n")
 
         let clip = Y4MWriter.data([try Scene.holding(try gate.token(6001)).frame(), try Scene.holding(nil).frame()])
         let cut = gate.directory.file("cut.y4m")
         try clip.prefix(clip.count - 1_000).write(to: URL(fileURLWithPath: cut))
-        let truncated = try GateHarness.runner.run(["run", "--data", gate.data, "--source", cut, "--json"])
+        let truncated = try await GateHarness.runner.run(["run", "--data", gate.data, "--source", cut, "--json"])
         #expect(truncated.status == 2)
         #expect(truncated.standardOutput.contains(#""ticket_id":"6001""#), "the frames before the cut are still judged")
         #expect(truncated.standardError.contains("frame 2: the stream ends inside the frame"), "\(truncated.standardError)")
 
-        let missing = try GateHarness.runner.run(["run", "--data", gate.data, "--source", "/dev/video7", "--json"])
+        let missing = try await GateHarness.runner.run(["run", "--data", gate.data, "--source", "/dev/video7", "--json"])
         #expect(missing.status == 2)
         #expect(missing.standardError == "gate-kiosk: error: no camera at /dev/video7\n")
 
-        let noReplica = try GateHarness.runner.run(["run", "--data", gate.directory.file("nowhere"), "--source", cut, "--json"])
+        let noReplica = try await GateHarness.runner.run(["run", "--data", gate.directory.file("nowhere"), "--source", cut, "--json"])
         #expect(noReplica.status == 2)
         #expect(noReplica.standardError.contains("holds no kiosk replica"), "\(noReplica.standardError)")
     }

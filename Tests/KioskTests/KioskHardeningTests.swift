@@ -8,7 +8,7 @@ import TestSupport
 @Suite("The kiosk never traps and never lets text steer its screen")
 struct KioskHardeningTests {
     @Test("an import used_at of 1e16, a Y4M frame rate of 1/10^17 and --clock-start past 2106 are clear errors, exit 2")
-    func overflowingInputsAreErrors() throws {
+    func overflowingInputsAreErrors() async throws {
         let gate = try GateHarness()
         let hugeUse = try gate.importTickets(
             #"{"format": "festivalgate-kiosk-import/1", "event_id": 2026, "tickets": [{"ticket_id": "1", "status": "valid", "used_at": 1e16}]}"#)
@@ -19,14 +19,14 @@ struct KioskHardeningTests {
         let header = "YUV4MPEG2 W\(frame.width) H\(frame.height) F1:100000000000000000 Cmono\n"
         let clip = gate.directory.file("slow.y4m")
         try (Data(header.utf8) + Data("FRAME\n".utf8) + Data(frame.pixels)).write(to: URL(fileURLWithPath: clip))
-        let slow = try GateHarness.runner.run(["run", "--data", gate.data, "--source", clip, "--json"])
+        let slow = try await GateHarness.runner.run(["run", "--data", gate.data, "--source", clip, "--json"])
         #expect(slow.status == 2)
         #expect(slow.standardError.contains("frame rate"), "\(slow.standardError)")
 
         let normal = gate.directory.file("normal.y4m")
         try Y4MWriter.write([frame], to: normal, framesPerSecond: 10, colourSpace: "mono")
         for start in ["9223372036854775", "-1", "nan", "inf"] {
-            let far = try GateHarness.runner.run(["run", "--data", gate.data, "--source", normal, "--json", "--clock-start", start])
+            let far = try await GateHarness.runner.run(["run", "--data", gate.data, "--source", normal, "--json", "--clock-start", start])
             #expect(far.status == 2, "--clock-start \(start): \(far.standardError)")
             #expect(far.standardError.contains("--clock-start"), "\(far.standardError)")
         }
@@ -53,18 +53,18 @@ struct KioskHardeningTests {
     }
 
     @Test("gate-kiosk init refuses a gate name with control characters and keeps kiosk.sqlite 0600 whatever the umask")
-    func initChecksGateAndModes() throws {
+    func initChecksGateAndModes() async throws {
         let directory = TemporaryDirectory("festivalgate-kiosk-modes")
         let keys = directory.file("keys.json")
         try KeyFile.write(KeyRing.generate().kioskExport, to: keys)
         let runner = GateHarness.runner
-        let bad = try runner.run(["init", "--data", directory.file("bad"), "--event", "1", "--keys", keys, "--gate", "North\u{1B}[2J"])
+        let bad = try await runner.run(["init", "--data", directory.file("bad"), "--event", "1", "--keys", keys, "--gate", "North\u{1B}[2J"])
         #expect(bad.status == 2)
         #expect(bad.standardError.contains("printable"))
 
         let data = directory.file("kiosk")
         let shell = ProductRunner(executable: "/bin/sh")
-        let made = try shell.run(["-c", "umask 000 && exec \"$0\" \"$@\"", runner.executable, "init", "--data", data, "--event", "1", "--keys", keys])
+        let made = try await shell.run(["-c", "umask 000 && exec \"$0\" \"$@\"", runner.executable, "init", "--data", data, "--event", "1", "--keys", keys])
         #expect(made.status == 0, "\(made.standardError)")
         #expect(PrivateFiles.mode(of: data) == 0o700)
         #expect(PrivateFiles.mode(of: data + "/kiosk.sqlite") == 0o600, "the replica holds the AES keys")

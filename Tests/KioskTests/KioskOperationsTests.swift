@@ -13,14 +13,14 @@ import TestSupport
 @Suite("Gate kiosk operations")
 struct KioskOperationsTests {
     @Test("doctor: not ready without a replica or tickets, or with a missing camera, each with its reason; ready once imported")
-    func doctor() throws {
+    func doctor() async throws {
         let gate = try GateHarness()
-        let missing = try GateHarness.runner.run(["doctor", "--data", gate.directory.file("nowhere"), "--source", "/dev/video97"])
+        let missing = try await GateHarness.runner.run(["doctor", "--data", gate.directory.file("nowhere"), "--source", "/dev/video97"])
         #expect(missing.status == 1)
         #expect(missing.standardOutput.contains("PROBLEM  camera: no camera at /dev/video97"), "\(missing.standardOutput)")
         #expect(missing.standardOutput.contains("PROBLEM  replica:") && missing.standardError.contains("this gate is not ready"))
 
-        let empty = try GateHarness.runner.run(["doctor", "--data", gate.data, "--source", "recording.y4m"])
+        let empty = try await GateHarness.runner.run(["doctor", "--data", gate.data, "--source", "recording.y4m"])
         #expect(empty.status == 1)
         #expect(empty.standardError.contains("no tickets to check against"), "\(empty.standardError)")
         #expect(empty.standardOutput.contains("ok       keys: kid"), "\(empty.standardOutput)")
@@ -30,7 +30,7 @@ struct KioskOperationsTests {
             {"format": "festivalgate-kiosk-import/1", "event_id": 2026,
              "tickets": [{"ticket_id": "1001", "status": "valid", "holder": "Ada Lovelace", "seat": "A-1", "ticket_class": 1}]}
             """)
-        let ready = try GateHarness.runner.run(["doctor", "--data", gate.data, "--source", "recording.y4m", "--json"])
+        let ready = try await GateHarness.runner.run(["doctor", "--data", gate.data, "--source", "recording.y4m", "--json"])
         #expect(ready.status == 0, "\(ready.standardOutput) \(ready.standardError)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(ready.standardOutput.utf8)) as? [String: Any])
         #expect(report["ready"] as? Bool == true)
@@ -49,7 +49,7 @@ struct KioskOperationsTests {
         let verdicts = try await gate.run([try Scene.holding(token).frame(), try Scene.holding(nil).frame(), try Scene.holding(token, seed: 2).frame()], arguments: ["--debounce", "0"])
         #expect(verdicts.map(\.reason) == ["ok", "already_used"])
 
-        let csv = try GateHarness.runner.run(["export-scans", "--data", gate.data])
+        let csv = try await GateHarness.runner.run(["export-scans", "--data", gate.data])
         #expect(csv.status == 0, "\(csv.standardError)")
         let lines = csv.standardOutput.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         #expect(lines.count == 3)
@@ -58,7 +58,7 @@ struct KioskOperationsTests {
         #expect(lines[2].contains(",1001,reject,already_used,"))
 
         let file = gate.directory.file("scans.json")
-        let json = try GateHarness.runner.run(["export-scans", "--data", gate.data, "--output", file])
+        let json = try await GateHarness.runner.run(["export-scans", "--data", gate.data, "--output", file])
         #expect(json.status == 0 && json.standardError.contains("2 scans written"), "\(json.standardError)")
         #expect(PrivateFiles.mode(of: file).map { $0 & 0o777 } == 0o600)
         let export = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any])
@@ -68,7 +68,7 @@ struct KioskOperationsTests {
         #expect(scans.first?["holder"] as? String == "=Ada, \"the\" Countess" && scans.first?["synced"] as? Bool == false)
         #expect(scans.first?["ticket_id"] as? String == "1001")
 
-        let bad = try GateHarness.runner.run(["export-scans", "--data", gate.data, "--format", "xml"])
+        let bad = try await GateHarness.runner.run(["export-scans", "--data", gate.data, "--format", "xml"])
         #expect(bad.status == 2 && bad.standardError.contains("--format must be csv or json"))
     }
 
@@ -90,7 +90,7 @@ struct KioskOperationsTests {
             let frame = Y4MWriter.frame(try Scene(text: text, seed: UInt64(index)).frame())
             for _ in 0..<3 { try process.write(frame) }
         }
-        #expect(process.waitForOutput { $0.components(separatedBy: #""verdict""#).count >= 3 }, "\(process.outputSoFar)")
+        #expect(await process.waitForOutput { $0.components(separatedBy: #""verdict""#).count >= 3 }, "\(process.outputSoFar)")
 
         let (body, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
@@ -107,6 +107,6 @@ struct KioskOperationsTests {
         #expect(values["festivalgate_kiosk_pending_scans"] == 2, "both scans wait for a server (this gate has none: they stay here)")
         #expect(values["festivalgate_kiosk_sync_lag_seconds"] == -1, "never synced")
         process.closeInput()
-        #expect(process.waitForExit() == 0)
+        #expect(await process.waitForExit() == 0)
     }
 }

@@ -14,7 +14,7 @@ struct V4L2CameraTests {
     }
 
     @Test("a file that is not a video device is refused as not a capture device")
-    func notAVideoDevice() throws {
+    func notAVideoDevice() async throws {
         let directory = TemporaryDirectory()
         let path = directory.file("not-a-camera")
         try Data("plain file".utf8).write(to: URL(fileURLWithPath: path))
@@ -35,28 +35,28 @@ struct V4L2CameraTests {
     }
 
     @Test("describing or reopening what is not a camera fails the same way, and so does the cameras command")
-    func describeAndList() throws {
+    func describeAndList() async throws {
         #expect(throws: V4L2Error.noSuchDevice(path: "/dev/video97")) { try V4L2Camera.describe("/dev/video97") }
         #expect(throws: V4L2Error.notACaptureDevice(path: "/dev/null")) { try V4L2Camera.describe("/dev/null") }
         #expect(throws: V4L2Error.noSuchDevice(path: "/dev/video97")) { try CameraSource(path: "/dev/video97", controlRequests: ["focus_auto=1"]) }
 
-        let notACamera = try GateHarness.runner.run(["cameras", "/dev/null"])
+        let notACamera = try await GateHarness.runner.run(["cameras", "/dev/null"])
         #expect(notACamera.status == 2)
         #expect(notACamera.standardError == "gate-kiosk: error: /dev/null is not a video capture device\n")
-        let missing = try GateHarness.runner.run(["cameras", "/dev/video97"])
+        let missing = try await GateHarness.runner.run(["cameras", "/dev/video97"])
         #expect(missing.standardError == "gate-kiosk: error: no camera at /dev/video97\n")
         // These machines have no camera at all: the listing says so rather than printing nothing.
         if CamerasCommandDevices.none {
-            let none = try GateHarness.runner.run(["cameras"])
+            let none = try await GateHarness.runner.run(["cameras"])
             #expect(none.status == 2)
             #expect(none.standardError == "gate-kiosk: error: no cameras found: no /dev/video* device captures video\n")
         }
     }
 
     @Test("run refuses a malformed --size before it opens anything")
-    func sizeFlag() throws {
+    func sizeFlag() async throws {
         let gate = try GateHarness()
-        let refused = try GateHarness.runner.run(["run", "--data", gate.data, "--source", "/dev/video97", "--size", "wide", "--json"])
+        let refused = try await GateHarness.runner.run(["run", "--data", gate.data, "--source", "/dev/video97", "--size", "wide", "--json"])
         #expect(refused.status == 2)
         #expect(refused.standardError.contains("--size must be auto or WIDTHxHEIGHT"), "\(refused.standardError)")
     }

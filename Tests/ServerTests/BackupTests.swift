@@ -31,7 +31,7 @@ struct BackupTests {
             // Everything heard as "booked" up to here must be in the backup.
             let before = Set(acknowledged.withLock { $0 })
             let file = network.directory.file("rush.fgbackup")
-            let backup = try Self.runner.run(["backup", "--data", network.serverData, "--output", file])
+            let backup = try await Self.runner.run(["backup", "--data", network.serverData, "--output", file])
             let statuses = try await burst.value
             try #require(backup.status == 0, "\(backup.standardError)")
             #expect(backup.standardOutput.contains("backed up"))
@@ -40,7 +40,7 @@ struct BackupTests {
             #expect(PrivateFiles.mode(of: file).map { $0 & 0o777 } == 0o600, "the backup holds the signing keys")
 
             let restoredDirectory = network.directory.file("restored")
-            let restore = try Self.runner.run(["restore", "--data", restoredDirectory, "--input", file])
+            let restore = try await Self.runner.run(["restore", "--data", restoredDirectory, "--input", file])
             try #require(restore.status == 0, "\(restore.standardError)")
             let database = try SQLiteDatabase(path: restoredDirectory + "/festivalgate.sqlite", durability: .normal, readOnly: true)
             #expect(try database.integrityProblems() == nil)
@@ -64,18 +64,18 @@ struct BackupTests {
         try await LiveServer.withHTTPClient { http in
             let network = try await GateNetwork.start(http: http)
             let file = network.directory.file("evening.fgbackup")
-            try #require(try Self.runner.run(["backup", "--data", network.serverData, "--output", file]).status == 0)
-            let again = try Self.runner.run(["backup", "--data", network.serverData, "--output", file])
+            try #require(try await Self.runner.run(["backup", "--data", network.serverData, "--output", file]).status == 0)
+            let again = try await Self.runner.run(["backup", "--data", network.serverData, "--output", file])
             #expect(again.status == 2 && again.standardError.contains("exists already"), "\(again.standardError)")
 
-            let live = try Self.runner.run(["restore", "--data", network.serverData, "--input", file, "--replace"])
+            let live = try await Self.runner.run(["restore", "--data", network.serverData, "--input", file, "--replace"])
             #expect(live.status == 2 && live.standardError.contains("is running on"), "\(live.standardError)")
 
             let target = network.directory.file("target")
-            try #require(try Self.runner.run(["restore", "--data", target, "--input", file]).status == 0)
-            let occupied = try Self.runner.run(["restore", "--data", target, "--input", file])
+            try #require(try await Self.runner.run(["restore", "--data", target, "--input", file]).status == 0)
+            let occupied = try await Self.runner.run(["restore", "--data", target, "--input", file])
             #expect(occupied.status == 2 && occupied.standardError.contains("--replace"), "\(occupied.standardError)")
-            let replaced = try Self.runner.run(["restore", "--data", target, "--input", file, "--replace"])
+            let replaced = try await Self.runner.run(["restore", "--data", target, "--input", file, "--replace"])
             #expect(replaced.status == 0, "\(replaced.standardError)")
             let aside = try FileManager.default.contentsOfDirectory(atPath: target).filter { $0.hasPrefix("before-restore-") }
             #expect(aside.count == 1)
@@ -83,7 +83,7 @@ struct BackupTests {
 
             let notABackup = network.directory.file("notes.txt")
             try Data("hello".utf8).write(to: URL(fileURLWithPath: notABackup))
-            let refused = try Self.runner.run(["restore", "--data", network.directory.file("other"), "--input", notABackup])
+            let refused = try await Self.runner.run(["restore", "--data", network.directory.file("other"), "--input", notABackup])
             #expect(refused.status == 2 && refused.standardError.contains("is not a backup"), "\(refused.standardError)")
             #expect(!FileManager.default.fileExists(atPath: network.directory.file("other") + "/keys.json"))
         }

@@ -19,7 +19,7 @@ struct CrashDurabilityTests {
         try await LiveServer.withHTTPClient(connections: 64, connectTimeout: .seconds(10)) { http in
 
             // The demo festival: 240 numbered seats, six per person.
-            let first = try Self.start(["demo", "--data", directory.path, "--port", "0", "--signups-per-address", "100"])
+            let first = try await Self.start(["demo", "--data", directory.path, "--port", "0", "--signups-per-address", "100"])
             var client = APIClient(http: http, base: first.base)
             let events = try await client.send(.GET, "/api/v1/events")
             let eventID = try #require((events.object["events"] as? [[String: Any]])?.first?["id"] as? Int)
@@ -66,7 +66,7 @@ struct CrashDurabilityTests {
                 }
                 return (index, reply)
             }
-            first.process.killHard()
+            await first.process.killHard()
             let acknowledged = burst.compactMap { index, reply in reply?.status == 201 ? (index, reply!) : nil }
             #expect(acknowledged.count >= 30)
             #expect(acknowledged.count < seatIDs.count, "the kill came after every booking: it proved nothing")
@@ -79,7 +79,7 @@ struct CrashDurabilityTests {
             #expect(burst.allSatisfy { $0.1 == nil || $0.1!.status == 201 }, "before the kill, nothing may fail but by the kill")
 
             // Restarted on the same directory: every acknowledged ticket is there and valid.
-            let second = try Self.start(["serve", "--data", directory.path, "--port", "0"])
+            let second = try await Self.start(["serve", "--data", directory.path, "--port", "0"])
             client = APIClient(http: http, base: second.base)
             for (index, reply) in acknowledged {
                 let ticketID = try #require((reply.object["tickets"] as? [[String: Any]])?.first?["id"] as? String)
@@ -95,7 +95,7 @@ struct CrashDurabilityTests {
                 #expect(retry.header("Idempotency-Replayed") == "true")
                 #expect(retry.text == reply.text, "a replay must return the first answer")
             }
-            second.process.stop()
+            await second.process.stop()
 
             let database = try SQLiteDatabase(path: directory.file("festivalgate.sqlite"), readOnly: true)
             let counts = try #require(try database.row(
@@ -110,10 +110,10 @@ struct CrashDurabilityTests {
     }
 
     /// Starts the server on a free port and returns it with its base URL once it listens.
-    static func start(_ arguments: [String]) throws -> (process: ChildProcess, base: String) {
+    static func start(_ arguments: [String]) async throws -> (process: ChildProcess, base: String) {
         let process = try ChildProcess(runner, arguments)
-        guard let port = process.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#) else {
-            process.stop(SIGKILL)
+        guard let port = await process.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#) else {
+            await process.stop(SIGKILL)
             throw APIClientError.unexpected("ticket-server did not start: \(process.outputSoFar)")
         }
         return (process, "http://127.0.0.1:\(port)")
@@ -126,7 +126,7 @@ extension CrashDurabilityTests {
         let directory = TemporaryDirectory("festivalgate-crash-room")
         try await LiveServer.withHTTPClient(connections: 16, connectTimeout: .seconds(10)) { http in
             // The demo festival sells through a waiting room, long drawn: each joiner gets a turn.
-            let first = try Self.start(["demo", "--data", directory.path, "--port", "0", "--signups-per-address", "100"])
+            let first = try await Self.start(["demo", "--data", directory.path, "--port", "0", "--signups-per-address", "100"])
             var client = APIClient(http: http, base: first.base)
             let eventID = try #require((try await client.send(.GET, "/api/v1/events").object["events"] as? [[String: Any]])?.first?["id"] as? Int)
             let people = try await LiveServer.all(12, inFlight: 12) { [client] index in
@@ -138,9 +138,9 @@ extension CrashDurabilityTests {
                 before.append(try joined.field("entry", as: [String: Any].self))
             }
             let room = try await client.send(.GET, "/api/v1/events/\(eventID)/queue")
-            first.process.killHard()
+            await first.process.killHard()
 
-            let second = try Self.start(["serve", "--data", directory.path, "--port", "0"])
+            let second = try await Self.start(["serve", "--data", directory.path, "--port", "0"])
             defer { second.process.stop() }
             client = APIClient(http: http, base: second.base)
             for (person, entry) in zip(people, before) {
@@ -161,8 +161,8 @@ extension CrashDurabilityTests {
     func waitlistOffersSurviveKill() async throws {
         let directory = TemporaryDirectory("festivalgate-crash-waitlist")
         try await LiveServer.withHTTPClient(connections: 8, connectTimeout: .seconds(10)) { http in
-            let first = try Self.start(["serve", "--data", directory.path, "--port", "0", "--signups-per-address", "100"])
-            let created = try Self.runner.run(["accounts", "create-organiser", "--data", directory.path, "--email", "boss@example.com"])
+            let first = try await Self.start(["serve", "--data", directory.path, "--port", "0", "--signups-per-address", "100"])
+            let created = try await Self.runner.run(["accounts", "create-organiser", "--data", directory.path, "--email", "boss@example.com"])
             try #require(created.status == 0, "\(created.standardError)")
             let password = try #require(created.standardOutput.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
             var client = APIClient(http: http, base: first.base)
@@ -195,7 +195,7 @@ extension CrashDurabilityTests {
             let before = try await client.send(.GET, "/api/v1/waitlist", token: waiting[0]).field("offers", as: [[String: Any]].self)
             let kept = try await client.send(.GET, "/api/v1/waitlist", token: waiting[1]).field("offers", as: [[String: Any]].self)
             try #require(before.count == 1 && kept.count == 1, "\(before) \(kept)")
-            first.process.killHard()
+            await first.process.killHard()
 
             // While the server is down, the first offer's time runs out (moved back here, rather
             // than waiting its ten minutes).
@@ -203,7 +203,7 @@ extension CrashDurabilityTests {
             let database = try SQLiteDatabase(path: directory.file("festivalgate.sqlite"))
             try database.run("UPDATE waitlist_offer SET expires_at = ? WHERE id = ?", Int64(Date().timeIntervalSince1970) - 5, expiredID)
 
-            let second = try Self.start(["serve", "--data", directory.path, "--port", "0"])
+            let second = try await Self.start(["serve", "--data", directory.path, "--port", "0"])
             defer { second.process.stop() }
             client = APIClient(http: http, base: second.base)
             let after = try await client.send(.GET, "/api/v1/waitlist", token: waiting[1]).field("offers", as: [[String: Any]].self)

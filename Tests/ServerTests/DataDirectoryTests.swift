@@ -20,16 +20,16 @@ struct DataDirectoryTests {
             #expect(try await kid(ofNewTicketFor: fan, eventID: eventID, server: server) == 1)
 
             let data = server.environment.dataDirectory.path
-            let rotated = try runner.run(["keys", "rotate", "--data", data])
+            let rotated = try await runner.run(["keys", "rotate", "--data", data])
             #expect(rotated.status == 0, "\(rotated.standardError)")
             #expect(rotated.standardOutput.contains("the running server now issues under kid 2"), "\(rotated.standardOutput)")
             #expect(try await kid(ofNewTicketFor: fan, eventID: eventID, server: server) == 2)
 
             // The active key cannot be revoked alone; with --rotate a new one takes over at once.
-            let refused = try runner.run(["keys", "revoke", "2", "--data", data])
+            let refused = try await runner.run(["keys", "revoke", "2", "--data", data])
             #expect(refused.status == 2)
             #expect(refused.standardError.contains("pass --rotate"))
-            let revoked = try runner.run(["keys", "revoke", "2", "--rotate", "--data", data])
+            let revoked = try await runner.run(["keys", "revoke", "2", "--rotate", "--data", data])
             #expect(revoked.status == 0, "\(revoked.standardError)")
             #expect(revoked.standardOutput.contains("the running server now issues under kid 3"), "\(revoked.standardOutput)")
             #expect(try await kid(ofNewTicketFor: fan, eventID: eventID, server: server) == 3)
@@ -62,28 +62,28 @@ struct DataDirectoryTests {
 
         // keys.json gone: the server would mint a new kid 1 and split the tickets.
         try FileManager.default.removeItem(atPath: data + "/keys.json")
-        let noKeys = try runner.run(["serve", "--data", data, "--port", "0"])
+        let noKeys = try await runner.run(["serve", "--data", data, "--port", "0"])
         #expect(noKeys.status != 0)
         #expect(noKeys.standardError.contains("keys.json is missing, but the database holds 1 tickets signed under kid 1"), "\(noKeys.standardError)")
         #expect(!FileManager.default.fileExists(atPath: data + "/keys.json"), "a refused start must not create keys")
-        let plainInit = try runner.run(["keys", "init", "--data", data])
+        let plainInit = try await runner.run(["keys", "init", "--data", data])
         #expect(plainInit.status == 2)
         #expect(plainInit.standardError.contains("--replace-lost-keys"))
-        let replaced = try runner.run(["keys", "init", "--data", data, "--replace-lost-keys"])
+        let replaced = try await runner.run(["keys", "init", "--data", data, "--replace-lost-keys"])
         #expect(replaced.standardOutput.contains("active kid 2"), "kid 1 signed tickets and is never reused: \(replaced.standardOutput)")
-        let restarted = try CrashDurabilityTests.start(["serve", "--data", data, "--port", "0"])
-        restarted.process.stop()
+        let restarted = try await CrashDurabilityTests.start(["serve", "--data", data, "--port", "0"])
+        await restarted.process.stop()
 
         // The database gone beside its keys: every ticket would be lost without a word.
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: data + "/festivalgate.sqlite" + suffix) }
-        let noDatabase = try runner.run(["serve", "--data", data, "--port", "0"])
+        let noDatabase = try await runner.run(["serve", "--data", data, "--port", "0"])
         #expect(noDatabase.status != 0)
         #expect(noDatabase.standardError.contains("--accept-new-database"), "\(noDatabase.standardError)")
         try Data().write(to: URL(fileURLWithPath: data + "/festivalgate.sqlite"))
-        let emptyDatabase = try runner.run(["serve", "--data", data, "--port", "0"])
+        let emptyDatabase = try await runner.run(["serve", "--data", data, "--port", "0"])
         #expect(emptyDatabase.standardError.contains("festivalgate.sqlite is empty"), "\(emptyDatabase.standardError)")
-        let accepted = try CrashDurabilityTests.start(["serve", "--data", data, "--port", "0", "--accept-new-database"])
-        accepted.process.stop()
+        let accepted = try await CrashDurabilityTests.start(["serve", "--data", data, "--port", "0", "--accept-new-database"])
+        await accepted.process.stop()
     }
 
     @Test("whatever the umask, the data directory is 0700 and the database, its WAL and the keys 0600; a world-writable key file is refused")
@@ -92,21 +92,21 @@ struct DataDirectoryTests {
         let data = directory.file("data")
         let shell = ProductRunner(executable: "/bin/sh")
         let started = try ChildProcess(shell, ["-c", "umask 000 && exec \"$0\" \"$@\"", runner.executable, "demo", "--data", data, "--port", "0"])
-        #expect(started.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#) != nil, "\(started.outputSoFar)")
+        #expect(await started.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#) != nil, "\(started.outputSoFar)")
         #expect(PrivateFiles.mode(of: data) == 0o700)
         for file in ["festivalgate.sqlite", "festivalgate.sqlite-wal", "keys.json"] {
             #expect(PrivateFiles.mode(of: data + "/" + file) == 0o600, "\(file)")
         }
-        started.stop()
+        await started.stop()
         let export = directory.file("kiosk-keys.json")
-        _ = try shell.run(["-c", "umask 000 && exec \"$0\" \"$@\"", runner.executable, "keys", "export-kiosk", "--data", data, "--output", export])
+        _ = try await shell.run(["-c", "umask 000 && exec \"$0\" \"$@\"", runner.executable, "keys", "export-kiosk", "--data", data, "--output", export])
         #expect(PrivateFiles.mode(of: export) == 0o600, "the kiosk export holds AES keys")
 
         chmod(data + "/keys.json", 0o666)
-        let refused = try runner.run(["serve", "--data", data, "--port", "0"])
+        let refused = try await runner.run(["serve", "--data", data, "--port", "0"])
         #expect(refused.status != 0)
         #expect(refused.standardError.contains("writable by everyone"), "\(refused.standardError)")
-        #expect(try runner.run(["keys", "list", "--data", data]).status != 0)
+        #expect(try await runner.run(["keys", "list", "--data", data]).status != 0)
     }
 
     // MARK: Helpers
@@ -124,7 +124,7 @@ struct DataDirectoryTests {
     /// A demo server on `data` with one booked ticket, then stopped.
     private func bookOneTicket(data: String) async throws {
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
-        let started = try CrashDurabilityTests.start(["demo", "--data", data, "--port", "0"])
+        let started = try await CrashDurabilityTests.start(["demo", "--data", data, "--port", "0"])
         do {
             let client = APIClient(http: http, base: started.base)
             let token = try await client.signUp(email: "fan@example.com", name: "Fan")
@@ -137,11 +137,11 @@ struct DataDirectoryTests {
             let booked = try await client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: token, json: ["seats": [seat]])
             #expect(booked.status == 201)
         } catch {
-            started.process.stop()
+            await started.process.stop()
             try await http.shutdown()
             throw error
         }
-        started.process.stop()
+        await started.process.stop()
         try await http.shutdown()
     }
 }

@@ -6,9 +6,9 @@ import Shared
 import Testing
 import TestSupport
 
-/// A real `ticket-server` process with an event whose gates are open now, and real
-/// `gate-kiosk` processes enrolled with it, each reading Y4M frames from a pipe the test writes
-/// to, as ffmpeg would from a webcam. Everything on loopback.
+/// A real `ticket-server` process with an event whose gates are open now, and kiosks enrolled
+/// with it by the real `gate-kiosk enroll`, each run in this process or as a real process.
+/// Everything on loopback.
 final class GateNetwork: @unchecked Sendable {
     // @unchecked: used by one test at a time; `server` changes only between its steps.
     static let serverRunner = ProductRunner(product: "ticket-server")
@@ -42,10 +42,10 @@ final class GateNetwork: @unchecked Sendable {
     /// `serverArguments` are added to the server's (`--tls-certificate`, say); `scheme` is how to reach it.
     static func start(http: HTTPClient, directory: TemporaryDirectory = TemporaryDirectory("festivalgate-gates"), serverArguments: [String] = [], scheme: String = "http") async throws -> GateNetwork {
         let server = try ChildProcess(serverRunner, ["demo", "--data", directory.file("server"), "--port", "0"] + serverArguments)
-        guard let port = server.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#).flatMap(Int.init),
-            let password = server.waitForLine(matching: #"password:\s+(\S+)"#)
+        guard let port = await server.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#).flatMap(Int.init),
+            let password = await server.waitForLine(matching: #"password:\s+(\S+)"#)
         else {
-            server.stop(SIGKILL)
+            await server.stop(SIGKILL)
             throw APIClientError.unexpected("ticket-server did not start: \(server.outputSoFar)")
         }
         let client = APIClient(http: http, base: "\(scheme)://127.0.0.1:\(port)")
@@ -68,16 +68,16 @@ final class GateNetwork: @unchecked Sendable {
 
     // MARK: The server
 
-    func killServer() { server.killHard() }
+    func killServer() async { await server.killHard() }
 
-    func stopServer() { server.stop() }
+    func stopServer() async { await server.stop() }
 
     /// The server again on the same port and data, as after a restart.
-    func restartServer() throws {
-        if server.isRunning { server.stop() }
+    func restartServer() async throws {
+        if server.isRunning { await server.stop() }
         let next = try ChildProcess(Self.serverRunner, ["serve", "--data", serverData, "--port", String(port)])
-        guard next.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#) != nil else {
-            next.stop(SIGKILL)
+        guard await next.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#) != nil else {
+            await next.stop(SIGKILL)
             throw APIClientError.unexpected("ticket-server did not restart: \(next.outputSoFar)")
         }
         server = next
@@ -116,7 +116,7 @@ final class GateNetwork: @unchecked Sendable {
     func enrolledGate(_ name: String, direction: String = "entry") async throws -> Gate {
         let (id, code) = try await device(name, direction: direction)
         let gate = Gate(name: name, deviceID: id, data: directory.file(name))
-        let enrolled = try Self.kioskRunner.run(["enroll", "--data", gate.data, "--server", base, "--code", code])
+        let enrolled = try await Self.kioskRunner.run(["enroll", "--data", gate.data, "--server", base, "--code", code])
         try #require(enrolled.status == 0, "\(enrolled.standardError)")
         return gate
     }
@@ -126,15 +126,18 @@ final class GateNetwork: @unchecked Sendable {
     }
 }
 
-/// One enrolled kiosk: its data directory, and `gate-kiosk run --json` reading frames from
-/// standard input once started. Every wait is async: a test that waits never holds one of Swift's
-/// shared threads, which the suite's other tests need.
+/// One enrolled kiosk: its data directory and, once started, its run: built in this process
+/// (`start`, most tests) or the real `gate-kiosk run --source - --realtime --json` reading Y4M
+/// frames from a pipe (`startExecutable`, for what only a process shows). Every wait is async:
+/// a test that waits never holds one of Swift's shared threads, which the suite's other tests
+/// and every in-process kiosk need.
 final class Gate: @unchecked Sendable {
     // @unchecked: driven by one test at a time.
     let name: String
     let deviceID: Int
     let data: String
     private var seed: UInt64 = 0
+    private var kiosk: InProcessKiosk?
     private(set) var process: ChildProcess?
 
     init(name: String, deviceID: Int, data: String) {
@@ -143,9 +146,14 @@ final class Gate: @unchecked Sendable {
         self.data = data
     }
 
-    /// Starts the kiosk: a live camera through a pipe (`--realtime`: stamped on arrival), with
-    /// `extra` flags.
-    func start(_ extra: [String] = []) throws {
+    /// Starts the kiosk in this process, its camera live.
+    func start() throws {
+        kiosk = try InProcessKiosk(data: data)
+    }
+
+    /// Starts the real kiosk: a live camera through a pipe (`--realtime`: stamped on arrival),
+    /// with `extra` flags.
+    func startExecutable(_ extra: [String] = []) throws {
         let process = try ChildProcess(
             GateNetwork.kioskRunner, ["run", "--data", data, "--source", "-", "--realtime", "--json"] + extra, input: true)
         try process.write(Y4MWriter.header())
@@ -164,13 +172,15 @@ final class Gate: @unchecked Sendable {
     }
 
     private func put(_ frame: GreyFrame, times: Int) throws {
+        kiosk?.camera.show(frame, times: times)
         for _ in 0..<times { try process?.write(Y4MWriter.frame(frame)) }
     }
 
     /// Every verdict so far, as `--json` prints them (with `--log-format json`, log lines are
     /// JSON objects too: only verdicts count).
     var verdicts: [[String: Any]] {
-        (process?.outputSoFar ?? "").split(separator: "\n").map(String.init).compactMap { line in
+        let lines = kiosk?.verdicts ?? (process?.outputSoFar ?? "").split(separator: "\n").map(String.init)
+        return lines.compactMap { line in
             guard line.hasPrefix("{"), let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
                 object["verdict"] != nil
             else { return nil }
@@ -178,8 +188,8 @@ final class Gate: @unchecked Sendable {
         }
     }
 
-    /// What the kiosk wrote so far: its verdicts and its log.
-    var logText: String { process?.outputSoFar ?? "" }
+    /// What the kiosk wrote so far: its log (and, run as a process, its verdicts).
+    var logText: String { kiosk?.logText ?? process?.outputSoFar ?? "" }
 
     /// Waits until there are `count` verdicts; all of them.
     func waitForVerdicts(_ count: Int, seconds: Double = 20) async -> [[String: Any]] {
@@ -200,18 +210,20 @@ final class Gate: @unchecked Sendable {
 
     /// Ends the recording and waits for the kiosk to finish (it pushes what it can first).
     func stop() async {
+        await kiosk?.stop()
         process?.closeInput()
         while process?.isRunning == true { try? await Task.sleep(for: .milliseconds(20)) }
     }
 
     /// Stops the kiosk at once (a test's cleanup).
     func cancel() {
+        kiosk?.cancel()
         process?.killHard()
     }
 
     /// `gate-kiosk status` as an object.
-    func status() throws -> [String: Any] {
-        let outcome = try GateNetwork.kioskRunner.run(["status", "--data", data])
+    func status() async throws -> [String: Any] {
+        let outcome = try await GateNetwork.kioskRunner.run(["status", "--data", data])
         return try #require((try? JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8))) as? [String: Any], "\(outcome.standardError)")
     }
 
@@ -219,7 +231,7 @@ final class Gate: @unchecked Sendable {
     func waitForStatus(seconds: Double = 20, _ condition: ([String: Any]) -> Bool) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
-            if condition(try status()) { return true }
+            if await condition(try status()) { return true }
             try await Task.sleep(for: .milliseconds(100))
         }
         return false

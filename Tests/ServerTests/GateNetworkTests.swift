@@ -59,7 +59,7 @@ struct GateNetworkTests {
             try north.show(tickets[0].token)
             #expect(await north.waitForVerdicts(1).last?["mode"] as? String == "online")
 
-            network.killServer()
+            await network.killServer()
             let started = ContinuousClock.now
             try north.show(tickets[1].token)  // the same ticket at both gates, while cut off
             try south.show(tickets[1].token)
@@ -72,9 +72,9 @@ struct GateNetworkTests {
             let offline = Array(northSaw.dropFirst()) + southSaw
             #expect(offline.allSatisfy { $0["mode"] as? String == "offline" }, "\(offline)")
             #expect(offline.map { $0["verdict"] as? String } == ["admit", "admit", "admit", "admit"], "\(offline)")
-            #expect(try north.status()["pending_scans"] as? Int ?? 0 >= 2)
+            #expect(try await north.status()["pending_scans"] as? Int ?? 0 >= 2)
 
-            try network.restartServer()
+            try await network.restartServer()
             #expect(try await north.waitForStatus { $0["pending_scans"] as? Int == 0 }, "north pushed everything")
             #expect(try await south.waitForStatus { $0["pending_scans"] as? Int == 0 }, "south pushed everything")
 
@@ -112,26 +112,26 @@ struct GateNetworkTests {
             // A long day of scans at a gate that was off the network: 6,000 in the log.
             let first = try Self.appendScans(6_000, to: north)
             let kioskSync = try ChildProcess(GateNetwork.kioskRunner, ["sync", "--data", north.data])
-            let cut = try Self.waitForSomeSynced(north)
-            kioskSync.killHard()
+            let cut = try await Self.waitForSomeSynced(north)
+            await kioskSync.killHard()
             #expect(cut > 0 && cut < first, "the kill must land mid-push: \(cut) of \(first) synced at it")
-            let again = try GateNetwork.kioskRunner.run(["sync", "--data", north.data])
+            let again = try await GateNetwork.kioskRunner.run(["sync", "--data", north.data])
             #expect(again.status == 0, "\(again.standardError)")
             #expect(try Self.scansOnServer(network, gate: north) == first)
 
             // The server killed while batches arrive: the gate pushes again after the restart.
             let total = try Self.appendScans(6_000, to: north)
             let pushing = try ChildProcess(GateNetwork.kioskRunner, ["sync", "--data", north.data])
-            let synced = try Self.waitForSomeSynced(north, above: first)
-            network.killServer()
-            pushing.waitForExit()
+            let synced = try await Self.waitForSomeSynced(north, above: first)
+            await network.killServer()
+            await pushing.waitForExit()
             #expect(synced > first && synced < total, "the server must die mid-push: \(synced) of \(total) synced at it")
-            try network.restartServer()
-            let last = try GateNetwork.kioskRunner.run(["sync", "--data", north.data])
+            try await network.restartServer()
+            let last = try await GateNetwork.kioskRunner.run(["sync", "--data", north.data])
             #expect(last.status == 0, "\(last.standardError)")
             let onServer = try Self.scansOnServer(network, gate: north)
             #expect(onServer == total, "\(onServer) on the server, synced \(synced) at the kill: \(last.standardOutput)")
-            #expect(try north.status()["pending_scans"] as? Int == 0)
+            #expect(try await north.status()["pending_scans"] as? Int == 0)
         }
     }
 
@@ -162,7 +162,7 @@ struct GateNetworkTests {
             #expect(known && took < .seconds(2), "the revocation took \(took)")
 
             let logged = north.logText.count
-            network.killServer()  // the replica's own knowledge, not the server's answer
+            await network.killServer()  // the replica's own knowledge, not the server's answer
             // Once the gate has noticed (its sync loop reports losing the server): a ticket the
             // replica refuses is never asked about, so until then its verdict would say "online".
             #expect(await north.waitForLog("sync: ", skipping: logged))
@@ -177,16 +177,16 @@ struct GateNetworkTests {
         try await LiveServer.withHTTPClient { http in
             let network = try await GateNetwork.start(http: http)
             let tickets = try await network.tickets(2)
-            let wrong = try GateNetwork.kioskRunner.run(["enroll", "--data", network.directory.file("wrong"), "--server", network.base, "--code", "2222-2222"])
+            let wrong = try await GateNetwork.kioskRunner.run(["enroll", "--data", network.directory.file("wrong"), "--server", network.base, "--code", "2222-2222"])
             #expect(wrong.status == 2 && wrong.standardError.contains("enrollment_code_unknown"), "\(wrong.standardError)")
             let (_, code) = try await network.device("North-1")
             // The enrollment URL (what an organiser's QR code holds) works as the code.
             let url = "\(network.base)/gate/enroll?code=\(code)"
-            let enrolled = try GateNetwork.kioskRunner.run(["enroll", "--data", network.directory.file("north"), "--server", network.base, "--code", url])
+            let enrolled = try await GateNetwork.kioskRunner.run(["enroll", "--data", network.directory.file("north"), "--server", network.base, "--code", url])
             #expect(enrolled.status == 0 && enrolled.standardOutput.contains("2 tickets known"), "\(enrolled.standardOutput)\(enrolled.standardError)")
-            let reused = try GateNetwork.kioskRunner.run(["enroll", "--data", network.directory.file("other"), "--server", network.base, "--code", code])
+            let reused = try await GateNetwork.kioskRunner.run(["enroll", "--data", network.directory.file("other"), "--server", network.base, "--code", code])
             #expect(reused.status == 2 && reused.standardError.contains("enrollment_code_used"), "\(reused.standardError)")
-            let unreachable = try GateNetwork.kioskRunner.run(["enroll", "--data", network.directory.file("x"), "--server", "http://127.0.0.1:1", "--code", code])
+            let unreachable = try await GateNetwork.kioskRunner.run(["enroll", "--data", network.directory.file("x"), "--server", "http://127.0.0.1:1", "--code", code])
             #expect(unreachable.status == 2 && unreachable.standardError.contains("cannot be reached"), "\(unreachable.standardError)")
             let credential = try #require(PrivateFiles.mode(of: network.directory.file("north/device-credential")))
             #expect(credential & 0o777 == 0o600)
@@ -205,7 +205,7 @@ struct GateNetworkTests {
             #expect(await gate.waitForLog("device revoked"), "it says so")
             #expect(try await gate.waitForStatus { $0["revoked"] as? Bool == true })
             await gate.stop()
-            let sync = try GateNetwork.kioskRunner.run(["sync", "--data", gate.data])
+            let sync = try await GateNetwork.kioskRunner.run(["sync", "--data", gate.data])
             #expect(sync.status == 2 && sync.standardError.contains("device revoked"), "\(sync.standardError)")
         }
     }
@@ -214,7 +214,7 @@ struct GateNetworkTests {
     func httpsWithPrivateCertificate() async throws {
         let directory = TemporaryDirectory("festivalgate-gates")
         let certificate = directory.file("server.pem"), key = directory.file("server.key")
-        let made = try ProductRunner(executable: "/usr/bin/openssl").run([
+        let made = try await ProductRunner(executable: "/usr/bin/openssl").run([
             "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
             "-subj", "/CN=festival gate server", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", certificate,
         ])
@@ -238,9 +238,9 @@ struct GateNetworkTests {
             http: http, directory: directory, serverArguments: ["--tls-certificate", certificate, "--tls-key", key], scheme: "https")
         let tickets = try await network.tickets(1)
         let (_, code) = try await network.device("North-1")
-        let untrusting = try GateNetwork.kioskRunner.run(["enroll", "--data", directory.file("north"), "--server", network.base, "--code", code])
+        let untrusting = try await GateNetwork.kioskRunner.run(["enroll", "--data", directory.file("north"), "--server", network.base, "--code", code])
         #expect(untrusting.status == 2 && untrusting.standardError.contains("TLS"), "\(untrusting.standardError)")
-        let trusting = try GateNetwork.kioskRunner.run(
+        let trusting = try await GateNetwork.kioskRunner.run(
             ["enroll", "--data", directory.file("north"), "--server", network.base, "--code", code, "--ca", certificate])
         #expect(trusting.status == 0 && trusting.standardOutput.contains("1 tickets known"), "\(trusting.standardError)")
 
@@ -272,13 +272,13 @@ struct GateNetworkTests {
     }
 
     /// Waits until more than `above` of the gate's scans are marked synced; how many were.
-    static func waitForSomeSynced(_ gate: Gate, above: Int = 0) throws -> Int {
+    static func waitForSomeSynced(_ gate: Gate, above: Int = 0) async throws -> Int {
         let database = try SQLiteDatabase(path: gate.data + "/kiosk.sqlite", readOnly: true)
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
             let synced = try database.scalar("SELECT COUNT(*) FROM scan WHERE synced = 1", as: Int.self) ?? 0
             if synced > above { return synced }
-            usleep(1_000)
+            try await Task.sleep(for: .milliseconds(1))
         }
         return 0
     }

@@ -33,7 +33,7 @@ struct RushTests {
         // Opening 10,000 connections beside the rest of the suite can take longer than the 10 s a
         // connection normally has to send its request: the first ones would be closed, rightly,
         // before the rush begins. Their deadline is its own test (AbuseTests).
-        let (server, base) = try CrashDurabilityTests.start([
+        let (server, base) = try await CrashDurabilityTests.start([
             "serve", "--data", data, "--port", "0", "--max-connections", "20000", "--bookings-per-account", "10", "--header-timeout", "300",
         ])
         defer { server.stop() }
@@ -60,7 +60,7 @@ struct RushTests {
         print("rush: server peak RSS \(peakKiB / 1024) MiB")
         #expect(peakKiB < 1_024 * 1_024, "memory stays bounded: \(peakKiB / 1024) MiB")
 
-        server.stop()
+        await server.stop()
         let database = try SQLiteDatabase(path: "\(data)/festivalgate.sqlite", readOnly: true)
         let event = try #require(UInt32(eventID))
         let counts = try #require(try database.row(

@@ -28,16 +28,16 @@ struct SecretLogTests {
 
             let (deviceID, code) = try await network.device("North-1")
             let gate = Gate(name: "North-1", deviceID: deviceID, data: network.directory.file("North-1"))
-            let enrolled = try GateNetwork.kioskRunner.run(["enroll", "--data", gate.data, "--server", network.base, "--code", code])
+            let enrolled = try await GateNetwork.kioskRunner.run(["enroll", "--data", gate.data, "--server", network.base, "--code", code])
             try #require(enrolled.status == 0, "\(enrolled.standardError)")
-            try gate.start(["--log-format", "json", "--log-level", "debug"])
+            try gate.startExecutable(["--log-format", "json", "--log-level", "debug"])
             try gate.show(token)
             #expect(await gate.waitForVerdicts(1).first?["reason"] as? String == "ok")
             try gate.showNothing()
             try gate.show("FT1:not-a-ticket")
             _ = await gate.waitForVerdicts(2)
             await gate.stop()
-            let sync = try GateNetwork.kioskRunner.run(["sync", "--data", gate.data])
+            let sync = try await GateNetwork.kioskRunner.run(["sync", "--data", gate.data])
             #expect(sync.status == 0, "\(sync.standardError)")
 
             var secrets: [(String, String)] = [
