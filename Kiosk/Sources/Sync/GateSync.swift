@@ -2,6 +2,7 @@ import Foundation
 import GateProtocol
 import Logging
 import ServiceLifecycle
+import Shared
 
 /// The background sync of an enrolled kiosk, as a service: it pulls the change feed (long-poll
 /// when caught up, so a change reaches the gate in about a second) and pushes the scan log in
@@ -63,9 +64,7 @@ public final class GateSync: Service, Sendable {
     /// scan. Throws the first failure (`LinkError.revoked` is recorded first).
     public func syncOnce() async throws -> (pulled: Int, pushed: Int) {
         do {
-            var caughtUp = false
-            var pulled = 0
-            repeat { pulled += try await pullPage(wait: 0, caughtUp: &caughtUp) } while !caughtUp
+            let pulled = try await catchUp()
             return (pulled, try await pushPending())
         } catch {
             _ = await handle(error)
@@ -81,7 +80,14 @@ public final class GateSync: Service, Sendable {
         while !Task.isCancelled, status.snapshot.connection != .revoked {
             do {
                 let wasAway = !status.mayAskServer
-                _ = try await pullPage(wait: caughtUp ? GateLink.longPollSeconds : 0, caughtUp: &caughtUp)
+                if caughtUp {
+                    let fetched = try await fetchPage(after: try await cursor(), wait: GateLink.longPollSeconds)
+                    _ = try await apply(fetched)
+                    caughtUp = !fetched.page.more
+                } else {
+                    _ = try await catchUp()
+                    caughtUp = true
+                }
                 backoff.reset()
                 // Back in touch: what was scanned meanwhile goes out now.
                 if wasAway { wake.continuation.yield() }
@@ -95,23 +101,45 @@ public final class GateSync: Service, Sendable {
         }
     }
 
-    /// Pulls and applies one page; returns how many entries it held.
-    @discardableResult
-    func pullPage(wait: Int, caughtUp: inout Bool) async throws -> Int {
-        let cursor = try await onQueue(disk) { [gatekeeper] in try gatekeeper.syncCursor() }
+    /// Pulls pages until the feed has no more; returns how many entries they held. While one
+    /// page is written to the replica the next is already asked for, so the server's work and
+    /// the wire overlap the disk's. A page fetched past one that fails to apply is dropped: the
+    /// replica's cursor, not the pages in flight, says where the next pull starts.
+    func catchUp() async throws -> Int {
+        var fetched = try await fetchPage(after: try await cursor(), wait: 0)
+        var applied = 0
+        while fetched.page.more {
+            let after = fetched.page.lastSeq
+            async let next = fetchPage(after: after, wait: 0)
+            applied += try await apply(fetched)
+            fetched = try await next
+        }
+        return applied + (try await apply(fetched))
+    }
+
+    /// Where the replica's feed stands.
+    private func cursor() async throws -> Int64 {
+        try await onQueue(disk) { [gatekeeper] in try gatekeeper.syncCursor() }.lastSeq
+    }
+
+    /// One page of the feed after `seq`, its keys checked; hearing it sets the server's time.
+    private func fetchPage(after seq: Int64, wait: Int) async throws -> (page: FeedPage, keys: KeyRing) {
         // The gate reports its clock as its own minus the server's.
         let page = try await link.changes(
-            after: cursor.lastSeq, limit: Self.pageSize, wait: wait, pending: gatekeeper.counters().pending,
+            after: seq, limit: Self.pageSize, wait: wait, pending: gatekeeper.counters().pending,
             clockOffset: -status.snapshot.clockOffset)
         status.heard(serverTime: page.serverTime, receivedAt: status.localNow)
-        let keys = try GateKey.checkedRing(page.keys)
+        return (page, try GateKey.checkedRing(page.keys))
+    }
+
+    /// Writes a page to the replica; returns how many entries it held.
+    private func apply(_ fetched: (page: FeedPage, keys: KeyRing)) async throws -> Int {
         let now = status.clock.now()
         let offset = status.snapshot.clockOffset
         let applied = try await onQueue(disk) { [gatekeeper] in
-            try gatekeeper.apply(page, keys: keys, clockOffset: offset, now: now)
+            try gatekeeper.apply(fetched.page, keys: fetched.keys, clockOffset: offset, now: now)
         }
-        if !page.more { status.caughtUp(at: now) }
-        caughtUp = !page.more
+        if !fetched.page.more { status.caughtUp(at: now) }
         return applied
     }
 
