@@ -1,0 +1,34 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// The server's PostgreSQL database, for several server processes on one database: the
+/// connection pool, which runs as a service of the server's group, and the schema it is
+/// migrated to.
+public final class PostgresStore: Service, Sendable {
+    public let location: PostgresLocation
+    let client: PostgresClient
+    let logger: Logger
+
+    /// Connections this process opens at most. PostgreSQL allows 100 by default: three
+    /// processes of 20, the tools and a margin fit (docs/SERVER.md).
+    public static let defaultPool = 20
+
+    public init(location: PostgresLocation, pool: Int = defaultPool, logger: Logger) {
+        self.location = location
+        self.logger = logger
+        client = PostgresClient(configuration: location.clientConfiguration(pool: pool), backgroundLogger: logger)
+    }
+
+    /// Keeps the pool's connections until the service group stops.
+    public func run() async {
+        await client.run()
+    }
+
+    /// Brings the schema to the newest, once however many processes start together; how many
+    /// migrations this call ran.
+    @discardableResult
+    public func migrate() async throws -> Int {
+        try await PostgresSchema.migrate(client, logger: logger)
+    }
+}

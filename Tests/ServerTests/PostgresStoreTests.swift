@@ -1,0 +1,282 @@
+import Foundation
+import Logging
+import PostgresNIO
+@testable import Server
+import Shared
+import Synchronization
+import Testing
+import TestSupport
+
+/// The PostgreSQL store's foundations (issue 25), on a real cluster the tests start: the URL,
+/// migrations that run once however many processes start together, the schema's last line of
+/// defence, and a change log whose readers never skip a change that commits late.
+@Suite("PostgreSQL: schema, rules and the change log's order")
+struct PostgresStoreTests {
+    static let logger = Logger(label: "postgres-test")
+
+    @Test("--database takes postgres:// URLs with user, host, port and name, and says what is wrong with others, never echoing a password")
+    func location() throws {
+        let full = try PostgresLocation("postgres://festival:secret@db.example:6543/tickets?sslmode=require", environment: [:])
+        #expect(full.host == "db.example" && full.port == 6543 && full.user == "festival" && full.password == "secret")
+        #expect(full.database == "tickets" && full.tls == .require)
+        #expect(full.description == "postgres://festival@db.example:6543/tickets")
+        let plain = try PostgresLocation("postgresql://festival@127.0.0.1/festival", environment: ["PGPASSWORD": "from-env"])
+        #expect(plain.port == 5432 && plain.tls == .prefer && plain.password == "from-env")
+        for (text, words) in [
+            ("mysql://a@b/c", "must be a URL"), ("postgres://a@/c", "no host"), ("postgres://b:5432/c", "no user"),
+            ("postgres://a@b:5432", "no database"), ("postgres://a@b/c?sslmode=maybe", "sslmode"),
+            ("postgres://a:hunter2@b/c/d", "no database"),
+        ] {
+            let error = #expect(throws: PostgresLocationError.self) { try PostgresLocation(text, environment: [:]) }
+            #expect(error?.description.contains(words) == true, "\(text): \(String(describing: error))")
+            #expect(error?.description.contains("hunter2") == false)
+        }
+    }
+
+    @Test("three processes starting together on an empty database migrate it once; a database from a newer program is refused")
+    func migrationsRunOnce() async throws {
+        let url = try PostgresCluster.shared().database()
+        let ran = try await Self.withStores(url, count: 3) { stores in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for store in stores { group.addTask { try await store.migrate() } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+        }
+        #expect(ran.sorted() == [0, 0, PostgresSchema.migrations.count])
+        try await Self.withStore(url) { store in
+            #expect(try await store.migrate() == 0)
+            let versions = try await Self.ints(store, "SELECT version FROM schema_migration ORDER BY version")
+            #expect(versions == Array(1...PostgresSchema.migrations.count))
+            try await store.client.query("INSERT INTO schema_migration (version, name) VALUES (999, 'from the future')")
+            let error = await #expect(throws: (any Error).self) { try await store.migrate() }
+            #expect("\(String(describing: error))".contains("newer than this program knows"))
+        }
+    }
+
+    @Test("the schema keeps the rules itself: no class past its capacity, one live ticket per seat, a key once per account, the change log append-only")
+    func schemaRules() async throws {
+        try await Self.withStore(try PostgresCluster.shared().database()) { store in
+            try await store.migrate()
+            let client = store.client
+            try await Self.seedEvent(client, capacity: 2, seats: 1)
+            try await client.query("UPDATE ticket_class SET sold = 2 WHERE event_id = 1 AND ticket_class = 1")
+            await #expect(throws: (any Error).self) { try await client.query("UPDATE ticket_class SET sold = 3 WHERE event_id = 1 AND ticket_class = 1") }
+            await #expect(throws: (any Error).self) { try await client.query("UPDATE ticket_class SET held = 1 WHERE event_id = 1 AND ticket_class = 1") }
+
+            try await Self.insertTicket(client, seat: 1)
+            await #expect(throws: (any Error).self) { try await Self.insertTicket(client, seat: 1) }
+            try await client.query("UPDATE ticket SET status = 'cancelled' WHERE seat_id = 1")
+            try await Self.insertTicket(client, seat: 1)
+
+            try await client.query("INSERT INTO booking (account_id, event_id, idempotency_key, request, response, created_at) VALUES (1, 1, 'k', '', '', 0)")
+            await #expect(throws: (any Error).self) {
+                try await client.query("INSERT INTO booking (account_id, event_id, idempotency_key, request, response, created_at) VALUES (1, 1, 'k', '', '', 0)")
+            }
+
+            try await client.withTransaction(logger: Self.logger) { connection in
+                try await PostgresChangeLog.append(.ticketIssued, eventID: 1, ticketID: 1, at: 5, on: connection, logger: Self.logger)
+            }
+            #expect(try await PostgresChangeLog.entries(after: 0, eventID: 1, limit: 10, client: client, logger: Self.logger).isEmpty, "not numbered yet")
+            #expect(try await PostgresChangeLog.numberNew(client, logger: Self.logger) == [1])
+            #expect(try await PostgresChangeLog.entries(after: 0, eventID: 1, limit: 10, client: client, logger: Self.logger).map(\.seq) == [1])
+            for statement in ["UPDATE change_log SET kind = 'ticket_revoked'", "UPDATE change_log SET seq = 7", "DELETE FROM change_log"] {
+                let error = await #expect(throws: (any Error).self) { try await client.query(PostgresQuery(unsafeSQL: statement)) }
+                #expect(String(reflecting: error).contains("append-only"), "\(statement)")
+            }
+        }
+    }
+
+    @Test("a change that commits after a later-numbered one is still read: the reader that saw the later one gets it next")
+    func lateCommitIsNotSkipped() async throws {
+        try await Self.withStore(try PostgresCluster.shared().database()) { store in
+            try await store.migrate()
+            let client = store.client
+            try await Self.seedEvent(client, capacity: nil, seats: 0)
+            let (slowInserted, slowInsertedSignal) = AsyncStream.makeStream(of: Void.self)
+            let (release, releaseSignal) = AsyncStream.makeStream(of: Void.self)
+            // Writer 1 inserts first (the lower identity) and holds its transaction open.
+            let slow = Task {
+                try await client.withTransaction(logger: Self.logger) { connection in
+                    try await PostgresChangeLog.append(.ticketIssued, eventID: 1, ticketID: 1, at: 1, on: connection, logger: Self.logger)
+                    slowInsertedSignal.yield()
+                    for await _ in release { break }
+                }
+            }
+            for await _ in slowInserted { break }
+            // Writer 2 inserts after it and commits first.
+            try await client.withTransaction(logger: Self.logger) { connection in
+                try await PostgresChangeLog.append(.ticketIssued, eventID: 1, ticketID: 2, at: 2, on: connection, logger: Self.logger)
+            }
+            try await PostgresChangeLog.numberNew(client, logger: Self.logger)
+            let first = try await PostgresChangeLog.entries(after: 0, eventID: 1, limit: 10, client: client, logger: Self.logger)
+            #expect(first.map(\.ticketID) == [2])
+            // The trap, shown: by insertion order, the reader has already passed writer 1's row.
+            let passedIdentity = try await Self.ints(store, "SELECT id FROM change_log")
+            #expect(passedIdentity == [2])
+
+            releaseSignal.yield()
+            try await slow.value
+            try await PostgresChangeLog.numberNew(client, logger: Self.logger)
+            let next = try await PostgresChangeLog.entries(after: first[0].seq, eventID: 1, limit: 10, client: client, logger: Self.logger)
+            #expect(next.map(\.ticketID) == [1], "the late commit is numbered after what the reader saw")
+        }
+    }
+
+    @Test("eight writers over three pools racing a reader: the reader sees every committed change exactly once, in order")
+    func racingWritersAndReader() async throws {
+        let url = try PostgresCluster.shared().database()
+        try await Self.withStores(url, count: 3) { stores in
+            try await stores[0].migrate()
+            try await Self.seedEvent(stores[0].client, capacity: nil, seats: 0)
+            let writers = 8, perWriter = 60
+            let done = WritersDone()
+            let seen = try await withThrowingTaskGroup(of: [UInt64].self) { group in
+                for writer in 0..<writers {
+                    let store = stores[writer % stores.count]
+                    group.addTask {
+                        for index in 0..<perWriter {
+                            let ticket = UInt64(writer * 1_000 + index)
+                            try await store.client.withTransaction(logger: Self.logger) { connection in
+                                try await PostgresChangeLog.append(.ticketIssued, eventID: 1, ticketID: ticket, at: 0, on: connection, logger: Self.logger)
+                                // Hold the transaction open a little, so commits overtake inserts.
+                                try await Task.sleep(for: .milliseconds(Int.random(in: 0...6)))
+                            }
+                            try await PostgresChangeLog.numberNew(store.client, logger: Self.logger)
+                        }
+                        done.count.add(1, ordering: .sequentiallyConsistent)
+                        return []
+                    }
+                }
+                // The reader polls `seq > cursor`, as a gate's feed does.
+                group.addTask {
+                    var cursor: Int64 = 0
+                    var tickets: [UInt64] = []
+                    var finished = false
+                    while true {
+                        let page = try await PostgresChangeLog.entries(after: cursor, eventID: 1, limit: 50, client: stores[2].client, logger: Self.logger)
+                        for entry in page {
+                            #expect(entry.seq > cursor)
+                            cursor = entry.seq
+                            tickets.append(entry.ticketID ?? 0)
+                        }
+                        if page.isEmpty {
+                            if finished { return tickets }
+                            finished = done.count.load(ordering: .sequentiallyConsistent) == writers
+                            try await Task.sleep(for: .milliseconds(2))
+                        }
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(seen.count == writers * perWriter)
+            #expect(Set(seen).count == writers * perWriter, "each change once")
+            let unnumbered = try await Self.ints(stores[0], "SELECT count(*)::bigint FROM change_log WHERE seq IS NULL")
+            #expect(unnumbered == [0])
+            // The race was real: some changes committed in another order than they were inserted,
+            // which a reader of the identity column would have skipped.
+            let overtaken = try await Self.ints(
+                stores[0], "SELECT count(*)::bigint FROM (SELECT id, lag(id) OVER (ORDER BY seq) AS before FROM change_log) t WHERE before > id")
+            #expect(overtaken[0] > 0)
+        }
+    }
+
+    @Test("2,000 buyers over three pools racing for 500 general-admission tickets and 240 seats: exactly that many sold, no seat twice")
+    func capacityAndSeatsUnderRace() async throws {
+        let url = try PostgresCluster.shared().database()
+        try await Self.withStores(url, count: 3) { stores in
+            try await stores[0].migrate()
+            try await Self.seedEvent(stores[0].client, capacity: 500, seats: 240)
+            let results = try await withThrowingTaskGroup(of: (ga: Bool, seat: Bool).self) { group in
+                for buyer in 0..<2_000 {
+                    let client = stores[buyer % stores.count].client
+                    group.addTask {
+                        // The booking's capacity step: a conditional update, checked by its count.
+                        let ga = try await client.withTransaction(logger: Self.logger) { connection in
+                            let updated = try await connection.query(
+                                "UPDATE ticket_class SET sold = sold + 1 WHERE event_id = 1 AND ticket_class = 1 AND sold + held + 1 <= capacity RETURNING sold",
+                                logger: Self.logger)
+                            var won = false
+                            for try await _ in updated.decode(Int64.self) { won = true }
+                            return won
+                        }
+                        let seat = Int64.random(in: 1...240)
+                        let gotSeat: Bool
+                        do {
+                            try await Self.insertTicket(client, seat: seat)
+                            gotSeat = true
+                        } catch {
+                            gotSeat = false
+                        }
+                        return (ga, gotSeat)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(results.filter(\.ga).count == 500)
+            let sold = try await Self.ints(stores[1], "SELECT sold FROM ticket_class WHERE event_id = 1 AND ticket_class = 1")
+            #expect(sold == [500])
+            let liveSeats = try await Self.ints(stores[1], "SELECT count(*)::bigint FROM ticket WHERE status = 'valid'")
+            let distinctSeats = try await Self.ints(stores[1], "SELECT count(DISTINCT seat_id)::bigint FROM ticket WHERE status = 'valid'")
+            #expect(liveSeats == distinctSeats && liveSeats == [Int(results.filter(\.seat).count)])
+            #expect(liveSeats[0] <= 240 && liveSeats[0] > 200, "2,000 random picks of 240 seats take nearly all: \(liveSeats)")
+        }
+    }
+
+    // MARK: Helpers
+
+    /// A store on `url` whose pool runs for the length of `body`.
+    static func withStore<T: Sendable>(_ url: String, _ body: @Sendable (PostgresStore) async throws -> T) async throws -> T {
+        try await withStores(url, count: 1) { try await body($0[0]) }
+    }
+
+    /// `count` stores on one database, each with a pool of its own, as `count` processes have.
+    static func withStores<T: Sendable>(_ url: String, count: Int, _ body: @Sendable ([PostgresStore]) async throws -> T) async throws -> T {
+        let location = try PostgresLocation(url)
+        let stores = (0..<count).map { _ in PostgresStore(location: location, pool: 10, logger: logger) }
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            for store in stores { group.addTask { await store.run(); return nil } }
+            defer { group.cancelAll() }
+            return try await body(stores)
+        }
+    }
+
+    /// Event 1 with class 1 (`capacity`, nil for seated only), `seats` seats of class 1, and account 1.
+    static func seedEvent(_ client: PostgresClient, capacity: Int64?, seats: Int) async throws {
+        try await client.query(
+            "INSERT INTO account (id, email, display_name, password_hash, role, created_at) VALUES (1, 'a@example.com', 'A', 'x', 'attendee', 0)")
+        try await client.query(
+            """
+            INSERT INTO event (id, name, venue, starts_at, ends_at, gates_open_at, sale_opens_at, sale_closes_at, per_person_limit, created_at, changed_at)
+            VALUES (1, 'Tonight', 'Field', 100, 200, 50, 0, 90, 10, 0, 0)
+            """)
+        try await client.query("INSERT INTO ticket_class (event_id, ticket_class, name, capacity) VALUES (1, 1, 'Field', \(capacity))")
+        if seats > 0 {
+            try await client.query(
+                """
+                INSERT INTO seat (id, event_id, row_label, seat_label, label, ticket_class)
+                SELECT n, 1, 'A', n::text, 'A-' || n, 1 FROM generate_series(1, \(Int64(seats))) AS n
+                """)
+        }
+    }
+
+    /// A live ticket on `seat` for account 1.
+    static func insertTicket(_ client: PostgresClient, seat: Int64) async throws {
+        try await client.query(
+            """
+            INSERT INTO ticket (event_id, ticket_class, seat_id, account_id, holder, status, token, created_at, changed_at)
+            VALUES (1, 1, \(seat), 1, 'A', 'valid', '', 0, 0)
+            """)
+    }
+
+    /// The first column of every row, as integers.
+    static func ints(_ store: PostgresStore, _ sql: String) async throws -> [Int] {
+        var values: [Int] = []
+        for try await value in try await store.client.query(PostgresQuery(unsafeSQL: sql)).decode(Int.self) { values.append(value) }
+        return values
+    }
+}
+
+/// How many writers of a race have finished.
+private final class WritersDone: Sendable {
+    let count = Atomic<Int>(0)
+}
