@@ -222,6 +222,49 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("a change committed by process A wakes a gate waiting on process B within a second; one whose process died before numbering it, within the sweep")
+    func changesWakeOtherProcesses() async throws {
+        let url = try PostgresCluster.shared().database()
+        try await Self.withStores(url, count: 2) { stores in
+            try await stores[0].migrate()
+            try await Self.seedEvent(stores[0].client, capacity: nil, seats: 0)
+            let (bellA, bellB) = (ChangeBell(), ChangeBell())
+            let relayA = PostgresChangeRelay(store: stores[0], bell: bellA)
+            let relayB = PostgresChangeRelay(store: stores[1], bell: bellB)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await relayA.run() }
+                group.addTask { await relayB.run() }
+                defer { group.cancelAll() }
+                try await Task.sleep(for: .milliseconds(300))  // both relays listening
+
+                // The fast path: A commits, numbers, notifies; B's waiter wakes.
+                var waiter = bellB.waiter(for: 1)
+                var started = ContinuousClock.now
+                try await stores[0].client.withTransaction(logger: Self.logger) { connection in
+                    try await PostgresChangeLog.append(.ticketCancelled, eventID: 1, ticketID: 7, at: 1, on: connection, logger: Self.logger)
+                }
+                relayA.committed()
+                await waiter.wait(upTo: .seconds(5))
+                let heard = ContinuousClock.now - started
+                #expect(heard < .seconds(1), "heard after \(heard)")
+                let numbered = try await PostgresChangeLog.entries(after: 0, eventID: 1, limit: 10, client: stores[1].client, logger: Self.logger)
+                #expect(numbered.map(\.ticketID) == [7])
+
+                // A process killed between its commit and its numbering: no notification at all.
+                waiter = bellB.waiter(for: 1)
+                started = ContinuousClock.now
+                try await stores[0].client.withTransaction(logger: Self.logger) { connection in
+                    try await PostgresChangeLog.append(.ticketRevoked, eventID: 1, ticketID: 8, at: 2, on: connection, logger: Self.logger)
+                }
+                await waiter.wait(upTo: .seconds(10))
+                let swept = ContinuousClock.now - started
+                #expect(swept < .seconds(3), "heard after \(swept)")
+                let all = try await PostgresChangeLog.entries(after: 0, eventID: 1, limit: 10, client: stores[1].client, logger: Self.logger)
+                #expect(all.map(\.ticketID) == [7, 8])
+            }
+        }
+    }
+
     // MARK: Helpers
 
     /// A store on `url` whose pool runs for the length of `body`.

@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 import PostgresNIO
 
 /// Where a PostgreSQL database is, as `--database postgres://USER[:PASSWORD]@HOST[:PORT]/NAME`
@@ -56,6 +57,17 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         configuration.options.maximumConnections = pool
         configuration.options.minimumConnections = 0
         return configuration
+    }
+
+    /// A single connection's settings, for the one each process keeps to LISTEN on.
+    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+        let mode: PostgresConnection.Configuration.TLS =
+            switch tls {
+            case .disable: .disable
+            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+        return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: mode)
     }
 
     /// `text` with any password replaced, for an error message.

@@ -1,0 +1,106 @@
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+
+/// Keeps every server process on one PostgreSQL database in step with the change log, as the
+/// SQLite writer's commit keeps one process: it numbers what this process committed
+/// (`PostgresChangeLog.numberNew`), and rings this process's `ChangeBell` for whatever any
+/// process numbered, so a gate long-polling here hears a cancel made elsewhere.
+///
+/// LISTEN/NOTIFY is only the fast path: a notification is lost while the listening connection
+/// is down, and is delivered to nobody who was not listening. So once a second the relay also
+/// numbers whatever is left unnumbered (a process killed between its commit and its numbering
+/// leaves some) and rings the events of every change numbered since it last looked. The table
+/// is the truth; a lost notification costs a gate at most a second.
+public final class PostgresChangeRelay: Service, Sendable {
+    private let store: PostgresStore
+    private let bell: ChangeBell
+    /// This process committed changes: a numbering round is due. One waiting wake is enough.
+    private let numberingDue = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+
+    /// How often the relay looks at the table whatever it heard.
+    static let sweepInterval: Duration = .seconds(1)
+
+    public init(store: PostgresStore, bell: ChangeBell) {
+        self.store = store
+        self.bell = bell
+    }
+
+    /// Called after this process commits a transaction that appended to the change log.
+    public func committed() {
+        numberingDue.continuation.yield()
+    }
+
+    public func run() async {
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await self.numberWhenDue() }
+                group.addTask { await self.listen() }
+                group.addTask { await self.sweep() }
+            }
+        }
+    }
+
+    private var logger: Logger { store.logger }
+
+    private func numberWhenDue() async {
+        for await _ in numberingDue.stream {
+            do {
+                bell.ring(try await PostgresChangeLog.numberNew(store.client, logger: logger))
+            } catch {
+                if Task.isCancelled { return }
+                // The sweep numbers it within a second if this keeps failing.
+                logger.warning("numbering the change log failed: \(error)")
+            }
+        }
+    }
+
+    /// Rings the bell for each notification, on a connection of its own (the pool has no
+    /// LISTEN); reconnects after a failure.
+    private func listen() async {
+        var attempt = 0
+        while !Task.isCancelled {
+            do {
+                let connection = try await PostgresConnection.connect(
+                    configuration: try store.location.connectionConfiguration(), id: 0, logger: logger)
+                attempt = 0
+                // Closed whatever ends the listening: a failure, or the relay stopping.
+                var failure: (any Error)?
+                do {
+                    try await connection.listen(on: PostgresChangeLog.channel) { notifications in
+                        for try await notification in notifications {
+                            bell.ring(Set(notification.payload.split(separator: ",").compactMap { UInt32($0) }))
+                        }
+                    }
+                } catch {
+                    failure = error
+                }
+                try? await connection.close()
+                if let failure { throw failure }
+            } catch {
+                if Task.isCancelled { return }
+                attempt += 1
+                if attempt == 1 { logger.warning("listening for changes failed, retrying: \(error)") }
+            }
+            try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(attempt, 6))))
+        }
+    }
+
+    /// Once a second: numbers what nobody numbered, and rings the events of every change
+    /// numbered since the last look.
+    private func sweep() async {
+        var seen: Int64?
+        while !Task.isCancelled {
+            try? await Task.sleep(for: Self.sweepInterval)
+            do {
+                try await PostgresChangeLog.numberNew(store.client, logger: logger)
+                let (top, events) = try await PostgresChangeLog.eventsNumbered(after: seen, client: store.client, logger: logger)
+                if seen != nil { bell.ring(events) }
+                seen = top
+            } catch {
+                if Task.isCancelled { return }
+                logger.warning("looking at the change log failed: \(error)")
+            }
+        }
+    }
+}
