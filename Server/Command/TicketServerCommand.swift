@@ -9,6 +9,7 @@ struct TicketServerCommand: AsyncParsableCommand {
         abstract: "Sells and hands out festival tickets whose QR codes the gate kiosks check.",
         subcommands: [
             ServeCommand.self, DemoCommand.self, KeysCommand.self, AccountsCommand.self, BackupCommand.self, RestoreCommand.self,
+            MigrateToPostgresCommand.self,
         ])
 
     static func main() async {

@@ -25,6 +25,18 @@ public final class PostgresStore: Service, Sendable {
         await client.run()
     }
 
+    /// Runs `body` with the pool running, then closes it: for a command that does one thing.
+    public func whileRunning<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                await self.run()
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await body()
+        }
+    }
+
     /// Brings the schema to the newest, once however many processes start together; how many
     /// migrations this call ran.
     @discardableResult
