@@ -62,9 +62,10 @@ struct MigrateToPostgresTests {
 
             let again = try await Self.runner.run(["migrate-to-postgres", "--data", network.serverData, "--database", url])
             #expect(again.status != 0 && again.standardError.contains("is not empty"), "\(again.standardError)")
-            try await PostgresStoreTests.withStore(url) { store in
-                #expect(try await PostgresStoreTests.ints(store, "SELECT count(*)::bigint FROM ticket") == [ticketIDs.count])
+            let ticketsAfter = try await PostgresStoreTests.withStore(url) { store in
+                try await PostgresStoreTests.ints(store, "SELECT count(*)::bigint FROM ticket")
             }
+            #expect(ticketsAfter == [ticketIDs.count])
         }
     }
 
