@@ -3,8 +3,7 @@ import Shared
 
 /// `/api/v1/auth/…`, `/api/v1/me` and role changes.
 struct AccountController {
-    let writer: DatabaseWriter
-    let readers: DatabaseReaders
+    let accounts: any AccountStore
     let sessions: SessionStore
     let passwordHasher: PasswordHasher
     let throttles: Throttles
@@ -36,7 +35,7 @@ struct AccountController {
     }
 
     private var desk: AccountDesk {
-        AccountDesk(writer: writer, readers: readers, sessions: sessions, passwordHasher: passwordHasher, throttles: throttles, clock: clock)
+        AccountDesk(accounts: accounts, sessions: sessions, passwordHasher: passwordHasher, throttles: throttles, clock: clock)
     }
 
     /// Creates an attendee account and signs it in.
@@ -74,7 +73,7 @@ struct AccountController {
             throw APIError(
                 .unprocessableContent, "invalid_role", "role must be one of \(Account.Role.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let account = try await writer.write { try AccountRepository.setRole(role, accountID: accountID, in: $0) }
+        let account = try await accounts.setRole(role, accountID: accountID)
         sessions.forget(accountID: accountID)
         return AccountResponse(account)
     }

@@ -3,8 +3,7 @@ import Shared
 /// Signing up and logging in, for the API and the pages alike: the input rules, the throttles,
 /// the password hash off the request threads, and a new session.
 struct AccountDesk {
-    let writer: DatabaseWriter
-    let readers: DatabaseReaders
+    let accounts: any AccountStore
     let sessions: SessionStore
     let passwordHasher: PasswordHasher
     let throttles: Throttles
@@ -18,9 +17,7 @@ struct AccountDesk {
         try throttles.beginSignUp(address: address)
         let hash = try await passwordHasher.hashOffThread(password)
         let now = clock.now()
-        let account = try await writer.write { transaction in
-            try AccountRepository.create(email: email, displayName: name, passwordHash: hash, role: .attendee, now: now, in: transaction)
-        }
+        let account = try await accounts.create(email: email, displayName: name, passwordHash: hash, role: .attendee, now: now)
         return (account, try await sessions.open(for: account, now: clock.now()))
     }
 
@@ -29,7 +26,7 @@ struct AccountDesk {
         // However it is typed, one address is one throttle.
         let throttleKey = EmailAddress.key(email)
         try throttles.beginLogIn(email: throttleKey, address: address)
-        let found = try readers.read { try AccountRepository.credentials(email: email, in: $0) }
+        let found = try await accounts.credentials(email: email)
         // An unknown email costs a full check against a hash of the same strength, so timing
         // tells nobody who has an account; the answer is the same for both.
         let matches = try await passwordHasher.verifyOffThread(password, against: found?.1 ?? passwordHasher.unknownAccountHash)

@@ -9,8 +9,7 @@ public final class SessionStore: Sendable {
     public static let cookieName = "fg_session"
     static let lifetime: Int64 = 30 * 24 * 3600
 
-    private let writer: DatabaseWriter
-    private let readers: DatabaseReaders
+    private let accounts: any AccountStore
     private let cache = Mutex<[[UInt8]: (account: Account, expiresAt: Int64, cachedAt: Int64)]>([:])
     /// A cached session is read again after this long, so that changes made beside the server
     /// (`ticket-server accounts reset-password` ends sessions) take effect without a restart.
@@ -18,9 +17,8 @@ public final class SessionStore: Sendable {
     /// Whether the cookie is sent over HTTPS only: when the server's public URL is https.
     let secureCookies: Bool
 
-    init(writer: DatabaseWriter, readers: DatabaseReaders, secureCookies: Bool = false) {
-        self.writer = writer
-        self.readers = readers
+    init(accounts: any AccountStore, secureCookies: Bool = false) {
+        self.accounts = accounts
         self.secureCookies = secureCookies
     }
 
@@ -29,21 +27,18 @@ public final class SessionStore: Sendable {
         let token = Base64URL.encode(SecureRandom.bytes(count: 32))
         let hash = SHA256.hash(Array(token.utf8))
         let expiresAt = now + Self.lifetime
-        try await writer.write { database in
-            try AccountRepository.createSession(tokenHash: hash, accountID: account.id, now: now, expiresAt: expiresAt, in: database)
-        }
+        try await accounts.createSession(tokenHash: hash, accountID: account.id, now: now, expiresAt: expiresAt)
         cache.withLock { $0[hash] = (account, expiresAt, now) }
         return token
     }
 
     /// The account signed in with `token`, if its session is live.
-    func account(for token: String, now: Int64) throws -> Account? {
+    func account(for token: String, now: Int64) async throws -> Account? {
         let hash = SHA256.hash(Array(token.utf8))
         if let cached = cache.withLock({ $0[hash] }), cached.expiresAt > now, now - cached.cachedAt < Self.cacheLifetime {
             return cached.account
         }
-        guard let (account, expiresAt) = try readers.read({ try AccountRepository.sessionAccount(tokenHash: hash, now: now, in: $0) })
-        else {
+        guard let (account, expiresAt) = try await accounts.sessionAccount(tokenHash: hash, now: now) else {
             cache.withLock { _ = $0.removeValue(forKey: hash) }
             return nil
         }
@@ -54,7 +49,7 @@ public final class SessionStore: Sendable {
     func close(_ token: String) async throws {
         let hash = SHA256.hash(Array(token.utf8))
         cache.withLock { _ = $0.removeValue(forKey: hash) }
-        try await writer.write { try AccountRepository.deleteSession(tokenHash: hash, in: $0) }
+        try await accounts.deleteSession(tokenHash: hash)
     }
 
     /// Drops cached sessions of an account whose role changed, so the next request reads it anew.
@@ -100,7 +95,7 @@ struct SessionMiddleware: RouterMiddleware {
         // A gate's device credential is never a session: no hash and no read for it here
         // (the gate endpoints authenticate it themselves).
         if let presented = SessionStore.presented(in: request), !presented.token.hasPrefix(DeviceSecrets.credentialPrefix) {
-            context.account = try sessions.account(for: presented.token, now: clock.now())
+            context.account = try await sessions.account(for: presented.token, now: clock.now())
             context.signedInByCookie = context.account != nil && presented.fromCookie
         }
         return try await next(request, context)

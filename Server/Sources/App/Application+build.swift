@@ -115,7 +115,7 @@ public func buildRouter(
     api.get("openapi.json") { _, _ in StoredJSON(text: OpenAPIDocument.json) }
     api.addRoutes(
         AccountController(
-            writer: environment.writer, readers: environment.readers, sessions: environment.sessions,
+            accounts: environment.accounts, sessions: environment.sessions,
             passwordHasher: environment.passwordHasher, throttles: environment.throttles, clock: environment.clock
         ).endpoints)
     api.addRoutes(
@@ -154,7 +154,7 @@ private func addPages(to router: Router<AppRequestContext>, environment: ServerE
         writer: environment.writer, readers: environment.readers, keys: environment.keys, clock: environment.clock,
         metrics: environment.metrics, throttles: environment.throttles)
     let accountDesk = AccountDesk(
-        writer: environment.writer, readers: environment.readers, sessions: environment.sessions, passwordHasher: environment.passwordHasher,
+        accounts: environment.accounts, sessions: environment.sessions, passwordHasher: environment.passwordHasher,
         throttles: environment.throttles, clock: environment.clock)
     let seatMaps = SeatMapCache(availabilityCache: environment.availability, readers: environment.readers)
     router.get("static/:file") { request, context in try StaticFiles.serve(request, context: context) }

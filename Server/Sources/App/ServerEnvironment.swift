@@ -8,6 +8,8 @@ public struct ServerEnvironment: Sendable {
     public let dataDirectory: DataDirectory
     public let writer: DatabaseWriter
     public let readers: DatabaseReaders
+    /// Accounts and sessions, behind the store protocol.
+    let accounts: any AccountStore
     public let sessions: SessionStore
     let availability: AvailabilityCache
     /// Wakes gates waiting on an event's changes.
@@ -41,9 +43,10 @@ public struct ServerEnvironment: Sendable {
         }
         let readers = DatabaseReaders(path: directory.databasePath)
         let formTokenKey = try ServerSecret.formTokenKey(databasePath: directory.databasePath)
+        let accounts = SQLiteAccountStore(writer: writer, readers: readers)
         return ServerEnvironment(
-            dataDirectory: directory, writer: writer, readers: readers,
-            sessions: SessionStore(writer: writer, readers: readers, secureCookies: secureCookies), availability: availability,
+            dataDirectory: directory, writer: writer, readers: readers, accounts: accounts,
+            sessions: SessionStore(accounts: accounts, secureCookies: secureCookies), availability: availability,
             changeBell: changeBell,
             keys: try ServerKeys(ring: keyRing, store: directory.keyStore), clock: clock, passwordHasher: passwordHasher,
             throttles: Throttles(policy: throttling, clock: clock, metrics: metrics), metrics: metrics, formTokenKey: formTokenKey)

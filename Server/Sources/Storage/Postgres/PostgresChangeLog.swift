@@ -44,7 +44,7 @@ enum PostgresChangeLog {
     /// and notifies the events they belong to. Returns those events.
     @discardableResult
     static func numberNew(_ client: PostgresClient, logger: Logger) async throws -> Set<UInt32> {
-        try await client.withTransaction(logger: logger) { connection in
+        try await PostgresStore.transaction(client, logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(numberingLock))", logger: logger)
             let numbered = try await connection.query(
                 """

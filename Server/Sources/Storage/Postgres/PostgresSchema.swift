@@ -332,7 +332,7 @@ enum PostgresSchema {
     /// newer program. Returns how many migrations this call ran.
     @discardableResult
     static func migrate(_ client: PostgresClient, logger: Logger) async throws -> Int {
-        try await client.withTransaction(logger: logger) { connection in
+        try await PostgresStore.transaction(client, logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
             try await connection.query(
                 "CREATE TABLE IF NOT EXISTS schema_migration (version bigint PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())",

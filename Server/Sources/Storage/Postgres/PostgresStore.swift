@@ -37,6 +37,24 @@ public final class PostgresStore: Service, Sendable {
         }
     }
 
+    /// Runs `body` in one transaction on a pooled connection: committed when it returns, rolled
+    /// back when it throws. Its own error comes out as it was thrown (a domain error such as
+    /// `AccountError.lastOrganiser`), not wrapped in postgres-nio's transaction error.
+    func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T) async throws -> T {
+        try await Self.transaction(client, logger: logger, body)
+    }
+
+    static func transaction<T: Sendable>(
+        _ client: PostgresClient, logger: Logger, _ body: (PostgresConnection) async throws -> sending T
+    ) async throws -> T {
+        do {
+            return try await client.withTransaction(logger: logger, body)
+        } catch let error as PostgresTransactionError {
+            if let thrown = error.closureError { throw thrown }
+            throw error
+        }
+    }
+
     /// Brings the schema to the newest, once however many processes start together; how many
     /// migrations this call ran.
     @discardableResult

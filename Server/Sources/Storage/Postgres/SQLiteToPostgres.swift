@@ -53,7 +53,7 @@ public enum SQLiteToPostgres {
         let sourceRows = read
         try await store.migrate()
         let logger = store.logger
-        return try await store.client.withTransaction(logger: logger) { connection in
+        return try await store.transaction { connection in
             for table in tables {
                 let existing = try await count(table, on: connection, logger: logger)
                 guard existing == 0 else {
