@@ -23,8 +23,7 @@ struct GateCrashTests {
 
         // In real time, as a camera delivers them: five seconds of people; killed a third of the way.
         let kiosk = try ChildProcess(GateHarness.runner, ["run", "--data", gate.data, "--source", clip, "--json", "--realtime"])
-        #expect(await kiosk.waitForOutput { Self.admittedIDs(in: $0).count >= 40 }, "\(kiosk.outputSoFar)")
-        await kiosk.killHard()
+        #expect(await kiosk.killHard(whenOutput: { Self.admittedIDs(in: $0).count >= 40 }), "\(kiosk.outputSoFar)")
         let printed = Set(Self.admittedIDs(in: kiosk.outputSoFar).compactMap(UInt64.init))
         #expect(printed.count >= 40 && printed.count < count, "the kill must land mid-burst (\(printed.count) admitted)")
 

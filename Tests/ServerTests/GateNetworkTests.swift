@@ -112,8 +112,12 @@ struct GateNetworkTests {
             // A long day of scans at a gate that was off the network: 6,000 in the log.
             let first = try Self.appendScans(6_000, to: north)
             let kioskSync = try ChildProcess(GateNetwork.kioskRunner, ["sync", "--data", north.data])
-            let cut = try await Self.waitForSomeSynced(north)
-            await kioskSync.killHard()
+            // Waited for and killed from a thread of its own, so the kill lands mid-push.
+            let cut = try await offThePool {
+                let cut = try Self.waitForSomeSynced(north)
+                kioskSync.killHard()
+                return cut
+            }
             #expect(cut > 0 && cut < first, "the kill must land mid-push: \(cut) of \(first) synced at it")
             let again = try await GateNetwork.kioskRunner.run(["sync", "--data", north.data])
             #expect(again.status == 0, "\(again.standardError)")
@@ -122,8 +126,12 @@ struct GateNetworkTests {
             // The server killed while batches arrive: the gate pushes again after the restart.
             let total = try Self.appendScans(6_000, to: north)
             let pushing = try ChildProcess(GateNetwork.kioskRunner, ["sync", "--data", north.data])
-            let synced = try await Self.waitForSomeSynced(north, above: first)
-            await network.killServer()
+            let server = network.server
+            let synced = try await offThePool {
+                let synced = try Self.waitForSomeSynced(north, above: first)
+                server.killHard()
+                return synced
+            }
             await pushing.waitForExit()
             #expect(synced > first && synced < total, "the server must die mid-push: \(synced) of \(total) synced at it")
             try await network.restartServer()
@@ -272,13 +280,14 @@ struct GateNetworkTests {
     }
 
     /// Waits until more than `above` of the gate's scans are marked synced; how many were.
-    static func waitForSomeSynced(_ gate: Gate, above: Int = 0) async throws -> Int {
+    /// Blocks: called off the pool, right before a kill.
+    static func waitForSomeSynced(_ gate: Gate, above: Int = 0) throws -> Int {
         let database = try SQLiteDatabase(path: gate.data + "/kiosk.sqlite", readOnly: true)
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
             let synced = try database.scalar("SELECT COUNT(*) FROM scan WHERE synced = 1", as: Int.self) ?? 0
             if synced > above { return synced }
-            try await Task.sleep(for: .milliseconds(1))
+            usleep(1_000)
         }
         return 0
     }

@@ -4,14 +4,14 @@ import Foundation
 /// suspends until it is done. An async test that blocked instead would hold one of Swift's few
 /// shared threads (two on a two-core machine), which every other test running beside it, and
 /// every kiosk or server built in-process, needs.
-func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread.detachNewThread { continuation.resume(with: Result { try work() }) }
     }
 }
 
 /// The same for work that cannot fail.
-func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+public func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     await withCheckedContinuation { continuation in
         Thread.detachNewThread { continuation.resume(returning: work()) }
     }
@@ -50,6 +50,17 @@ extension ChildProcess {
             try? await Task.sleep(for: .milliseconds(5))
         }
         return false
+    }
+
+    /// Kills the process the moment its output satisfies `isEnough`, watched from a thread of
+    /// its own: a kill that must land in the middle of something cannot wait for a busy test
+    /// runner to resume a task. False if the process ended or `seconds` passed first.
+    public func killHard(whenOutput isEnough: @escaping @Sendable (String) -> Bool, seconds: Double = 60) async -> Bool {
+        await offThePool {
+            let reached = self.waitForOutput(seconds: seconds, until: isEnough)
+            self.killHard()
+            return reached
+        }
     }
 
     /// `killHard` for async callers.
