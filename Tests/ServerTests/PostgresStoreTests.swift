@@ -265,6 +265,78 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("PostgreSQL crashed and started again under two processes: nothing is acknowledged while it is down, then the pools and the relays recover by themselves")
+    func recoveryAfterRestart() async throws {
+        let cluster = try PostgresCluster.dedicated()
+        defer { cluster.stop() }
+        let url = try cluster.database()
+        try await Self.withStores(url, count: 2) { stores in
+            try await stores[0].migrate()
+            try await Self.seedEvent(stores[0].client, capacity: nil, seats: 0)
+            let (bellA, bellB) = (ChangeBell(), ChangeBell())
+            let relayA = PostgresChangeRelay(store: stores[0], bell: bellA)
+            let relayB = PostgresChangeRelay(store: stores[1], bell: bellB)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await relayA.run() }
+                group.addTask { await relayB.run() }
+                defer { group.cancelAll() }
+                try await Task.sleep(for: .milliseconds(300))
+                try await Self.appendAndHear(ticket: 1, writer: stores[0], relay: relayA, listener: bellB, within: .seconds(1))
+
+                try await offThePool { try cluster.crash() }
+                // A write while PostgreSQL is down is never acknowledged: it fails, or it is still
+                // waiting for a connection when the test gives up on it after 3 s.
+                let writer = stores[0]
+                let acknowledged = await withTaskGroup(of: Bool.self) { group in
+                    group.addTask {
+                        (try? await writer.transaction { connection in
+                            try await PostgresChangeLog.append(.ticketCancelled, eventID: 1, ticketID: 9, at: 0, on: connection, logger: Self.logger)
+                        }) != nil
+                    }
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(3))
+                        return false
+                    }
+                    let first = await group.next() ?? false
+                    group.cancelAll()
+                    return first
+                }
+                #expect(!acknowledged)
+                try await offThePool { try cluster.start() }
+                // Whatever the pools held died with the server; the next writes reconnect.
+                let deadline = ContinuousClock.now + .seconds(20)
+                var written = false
+                while !written, ContinuousClock.now < deadline {
+                    do {
+                        try await Self.appendAndHear(ticket: 2, writer: stores[0], relay: relayA, listener: bellB, within: .seconds(3))
+                        written = true
+                    } catch {
+                        try await Task.sleep(for: .milliseconds(200))
+                    }
+                }
+                #expect(written, "no write went through after the restart")
+                let tickets = try await PostgresChangeLog.entries(after: 0, eventID: 1, limit: 10, client: stores[1].client, logger: Self.logger)
+                    .map(\.ticketID)
+                #expect(tickets == [1, 2], "the write made while it was down never happened")
+            }
+        }
+    }
+
+    /// Appends a change on `writer`'s process and waits until `listener`'s process hears of it.
+    static func appendAndHear(
+        ticket: UInt64, writer: PostgresStore, relay: PostgresChangeRelay, listener: ChangeBell, within limit: Duration
+    ) async throws {
+        let waiter = listener.waiter(for: 1)
+        let started = ContinuousClock.now
+        try await writer.transaction { connection in
+            try await PostgresChangeLog.append(.ticketCancelled, eventID: 1, ticketID: ticket, at: 0, on: connection, logger: Self.logger)
+        }
+        relay.committed()
+        await waiter.wait(upTo: limit + .seconds(2))
+        let heard = ContinuousClock.now - started
+        #expect(heard < limit, "ticket \(ticket) heard after \(heard)")
+    }
+
     // MARK: Helpers
 
     /// A store on `url` whose pool runs for the length of `body`.

@@ -32,6 +32,12 @@ public final class PostgresCluster: Sendable {
         if case .success(let cluster) = sharedCluster.withLock({ $0 }) { cluster.stop() }
     }
 
+    /// A cluster of the caller's own, for a test that stops or restarts the server under the
+    /// processes using it. Stop it when done.
+    public static func dedicated() throws -> PostgresCluster {
+        try PostgresCluster()
+    }
+
     private init() throws {
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
         guard let newest = versions.compactMap(Int.init).max() else {
@@ -44,12 +50,7 @@ public final class PostgresCluster: Sendable {
         if runAs != nil { try Self.command("/bin/chown", ["postgres", directory], as: nil) }
         port = try Self.freePort()
         try Self.command(binaries + "/initdb", ["-D", directory + "/data", "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"], as: runAs)
-        // fsync stays on: the tests that kill a server process count on commits being durable.
-        try Self.command(
-            binaries + "/pg_ctl",
-            ["-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60", "start",
-             "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c max_connections=300"],
-            as: runAs)
+        try start()
     }
 
     /// A new, empty database; its URL for `--database`.
@@ -57,6 +58,21 @@ public final class PostgresCluster: Sendable {
         let name = "test_\(ProcessInfo.processInfo.processIdentifier)_\(databases.add(1, ordering: .relaxed).newValue)"
         try Self.command(binaries + "/createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name], as: runAs)
         return "postgres://postgres@127.0.0.1:\(port)/\(name)?sslmode=disable"
+    }
+
+    /// Stops the server as a crash would (`immediate`): what the processes using it see when
+    /// PostgreSQL goes down. `start()` brings it back on the same port.
+    public func crash() throws {
+        try Self.command(binaries + "/pg_ctl", ["-D", directory + "/data", "-m", "immediate", "-w", "stop"], as: runAs)
+    }
+
+    public func start() throws {
+        // fsync stays on: the tests that kill a server process count on commits being durable.
+        try Self.command(
+            binaries + "/pg_ctl",
+            ["-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60", "start",
+             "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c max_connections=300"],
+            as: runAs)
     }
 
     /// Stops the server at once (`immediate`: nothing to keep) and removes its files.
