@@ -56,7 +56,7 @@ struct MigrateToPostgresTests {
                 try await store.client.withTransaction(logger: PostgresStoreTests.logger) { connection in
                     try await PostgresChangeLog.append(.eventChanged, eventID: 1, at: 0, on: connection, logger: PostgresStoreTests.logger)
                 }
-                try await PostgresChangeLog.numberNew(store.client, logger: PostgresStoreTests.logger)
+                try await PostgresChangeLog.numberNew(store)
                 #expect(try await PostgresStoreTests.ints(store, "SELECT max(seq) FROM change_log") == [(seqs.last ?? 0) + 1])
             }
 

@@ -27,6 +27,12 @@ extension BookingError: APIErrorConvertible {
     }
 }
 
+extension DatabaseUnavailable: APIErrorConvertible {
+    var apiError: APIError {
+        APIError(.serviceUnavailable, "database_unavailable", description, headers: [.retryAfter: String(retryAfter)])
+    }
+}
+
 extension WaitlistError: APIErrorConvertible {
     var apiError: APIError {
         switch self {

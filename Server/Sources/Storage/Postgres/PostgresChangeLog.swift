@@ -43,8 +43,9 @@ enum PostgresChangeLog {
     /// One numbering round: numbers every committed entry that has none, in insertion order,
     /// and notifies the events they belong to. Returns those events.
     @discardableResult
-    static func numberNew(_ client: PostgresClient, logger: Logger) async throws -> Set<UInt32> {
-        try await PostgresStore.transaction(client, logger: logger) { connection in
+    static func numberNew(_ store: PostgresStore) async throws -> Set<UInt32> {
+        let logger = store.logger
+        return try await store.transaction { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(numberingLock))", logger: logger)
             let numbered = try await connection.query(
                 """

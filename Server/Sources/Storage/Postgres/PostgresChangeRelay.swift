@@ -46,7 +46,7 @@ public final class PostgresChangeRelay: Service, Sendable {
     private func numberWhenDue() async {
         for await _ in numberingDue.stream {
             do {
-                bell.ring(try await PostgresChangeLog.numberNew(store.client, logger: logger))
+                bell.ring(try await PostgresChangeLog.numberNew(store))
             } catch {
                 if Task.isCancelled { return }
                 // The sweep numbers it within a second if this keeps failing.
@@ -82,7 +82,8 @@ public final class PostgresChangeRelay: Service, Sendable {
                 attempt += 1
                 if attempt == 1 { logger.warning("listening for changes failed, retrying: \(error)") }
             }
-            try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(attempt, 6))))
+            // At most two seconds apart: a server that comes back is heard again soon.
+            try? await Task.sleep(for: .milliseconds(min(2_000, 100 << min(attempt, 6))))
         }
     }
 
@@ -93,7 +94,7 @@ public final class PostgresChangeRelay: Service, Sendable {
         while !Task.isCancelled {
             try? await Task.sleep(for: Self.sweepInterval)
             do {
-                try await PostgresChangeLog.numberNew(store.client, logger: logger)
+                try await PostgresChangeLog.numberNew(store)
                 let (top, events) = try await PostgresChangeLog.eventsNumbered(after: seen, client: store.client, logger: logger)
                 if seen != nil { bell.ring(events) }
                 seen = top
