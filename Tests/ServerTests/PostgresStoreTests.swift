@@ -225,43 +225,23 @@ struct PostgresStoreTests {
     @Test("a change committed by process A wakes a gate waiting on process B within a second; one whose process died before numbering it, within the sweep")
     func changesWakeOtherProcesses() async throws {
         let url = try PostgresCluster.shared().database()
-        try await Self.withStores(url, count: 2) { stores in
-            try await stores[0].migrate()
-            try await Self.seedEvent(stores[0].client, capacity: nil, seats: 0)
-            let (bellA, bellB) = (ChangeBell(), ChangeBell())
-            let relayA = PostgresChangeRelay(store: stores[0], bell: bellA)
-            let relayB = PostgresChangeRelay(store: stores[1], bell: bellB)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await relayA.run() }
-                group.addTask { await relayB.run() }
-                defer { group.cancelAll() }
-                try await Task.sleep(for: .milliseconds(300))  // both relays listening
+        try await Self.withTwoProcesses(url) { stores, relayA, bellB in
+            // The fast path: A commits, numbers, notifies; B's waiter wakes.
+            #expect(try await Self.append(ticket: 7, writer: stores[0], relay: relayA, heardBy: bellB, within: .seconds(1)))
+            let numbered = try await PostgresChangeLog.entries(after: 0, eventID: 1, limit: 10, client: stores[1].client, logger: Self.logger)
+            #expect(numbered.map(\.ticketID) == [7])
 
-                // The fast path: A commits, numbers, notifies; B's waiter wakes.
-                var waiter = bellB.waiter(for: 1)
-                var started = ContinuousClock.now
-                try await stores[0].client.withTransaction(logger: Self.logger) { connection in
-                    try await PostgresChangeLog.append(.ticketCancelled, eventID: 1, ticketID: 7, at: 1, on: connection, logger: Self.logger)
-                }
-                relayA.committed()
-                await waiter.wait(upTo: .seconds(5))
-                let heard = ContinuousClock.now - started
-                #expect(heard < .seconds(1), "heard after \(heard)")
-                let numbered = try await PostgresChangeLog.entries(after: 0, eventID: 1, limit: 10, client: stores[1].client, logger: Self.logger)
-                #expect(numbered.map(\.ticketID) == [7])
-
-                // A process killed between its commit and its numbering: no notification at all.
-                waiter = bellB.waiter(for: 1)
-                started = ContinuousClock.now
-                try await stores[0].client.withTransaction(logger: Self.logger) { connection in
-                    try await PostgresChangeLog.append(.ticketRevoked, eventID: 1, ticketID: 8, at: 2, on: connection, logger: Self.logger)
-                }
-                await waiter.wait(upTo: .seconds(10))
-                let swept = ContinuousClock.now - started
-                #expect(swept < .seconds(3), "heard after \(swept)")
-                let all = try await PostgresChangeLog.entries(after: 0, eventID: 1, limit: 10, client: stores[1].client, logger: Self.logger)
-                #expect(all.map(\.ticketID) == [7, 8])
+            // A process killed between its commit and its numbering: no notification at all.
+            let waiter = bellB.waiter(for: 1)
+            let started = ContinuousClock.now
+            try await stores[0].transaction { connection in
+                try await PostgresChangeLog.append(.ticketRevoked, eventID: 1, ticketID: 8, at: 2, on: connection, logger: Self.logger)
             }
+            await waiter.wait(upTo: .seconds(10))
+            let swept = ContinuousClock.now - started
+            #expect(swept < .seconds(3), "heard after \(swept)")
+            let all = try await PostgresChangeLog.entries(after: 0, eventID: 1, limit: 10, client: stores[1].client, logger: Self.logger)
+            #expect(all.map(\.ticketID) == [7, 8])
         }
     }
 
@@ -270,9 +250,47 @@ struct PostgresStoreTests {
         let cluster = try PostgresCluster.dedicated()
         defer { cluster.stop() }
         let url = try cluster.database()
-        try await Self.withStores(url, count: 2) { stores in
+        try await Self.withTwoProcesses(url) { stores, relayA, bellB in
+            #expect(try await Self.append(ticket: 1, writer: stores[0], relay: relayA, heardBy: bellB, within: .seconds(1)))
+
+            try await offThePool { try cluster.crash() }
+            // A write while PostgreSQL is down is refused after the connection wait, as
+            // DatabaseUnavailable (503 with Retry-After to a client), and changes nothing.
+            await #expect(throws: DatabaseUnavailable.self) {
+                try await stores[0].transaction { connection in
+                    try await PostgresChangeLog.append(.ticketCancelled, eventID: 1, ticketID: 999, at: 0, on: connection, logger: Self.logger)
+                }
+            }
+            try await offThePool { try cluster.start() }
+            // Whatever the pools and the listeners held died with the server. Within a few
+            // seconds of its return, by themselves, a change on A is heard on B again.
+            let deadline = ContinuousClock.now + .seconds(30)
+            var acknowledged: [UInt64] = [1]
+            var recovered = false
+            while !recovered, ContinuousClock.now < deadline {
+                let ticket = UInt64(acknowledged.count + 1)
+                do {
+                    recovered = try await Self.append(ticket: ticket, writer: stores[0], relay: relayA, heardBy: bellB, within: .seconds(1))
+                    acknowledged.append(ticket)
+                } catch {
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            #expect(recovered, "a change on A was not heard on B within a second after the restart")
+            let tickets = try await PostgresChangeLog.entries(after: 0, eventID: 1, limit: 100, client: stores[1].client, logger: Self.logger)
+                .map(\.ticketID)
+            #expect(tickets == acknowledged, "every acknowledged change is there, numbered; the refused one is not")
+        }
+    }
+
+    /// Two processes on `url` (event 1 seeded), each with its relay running and listening: the
+    /// stores, A's relay and B's bell.
+    static func withTwoProcesses(
+        _ url: String, _ body: @Sendable ([PostgresStore], PostgresChangeRelay, ChangeBell) async throws -> Void
+    ) async throws {
+        try await withStores(url, count: 2) { stores in
             try await stores[0].migrate()
-            try await Self.seedEvent(stores[0].client, capacity: nil, seats: 0)
+            try await seedEvent(stores[0].client, capacity: nil, seats: 0)
             let (bellA, bellB) = (ChangeBell(), ChangeBell())
             let relayA = PostgresChangeRelay(store: stores[0], bell: bellA)
             let relayB = PostgresChangeRelay(store: stores[1], bell: bellB)
@@ -280,36 +298,8 @@ struct PostgresStoreTests {
                 group.addTask { await relayA.run() }
                 group.addTask { await relayB.run() }
                 defer { group.cancelAll() }
-                try await Task.sleep(for: .milliseconds(300))
-                #expect(try await Self.append(ticket: 1, writer: stores[0], relay: relayA, heardBy: bellB, within: .seconds(1)))
-
-                try await offThePool { try cluster.crash() }
-                // A write while PostgreSQL is down is refused after the connection wait, as
-                // DatabaseUnavailable (503 with Retry-After to a client), and changes nothing.
-                await #expect(throws: DatabaseUnavailable.self) {
-                    try await stores[0].transaction { connection in
-                        try await PostgresChangeLog.append(.ticketCancelled, eventID: 1, ticketID: 999, at: 0, on: connection, logger: Self.logger)
-                    }
-                }
-                try await offThePool { try cluster.start() }
-                // Whatever the pools and the listeners held died with the server. Within a few
-                // seconds of its return, by themselves, a change on A is heard on B again.
-                let deadline = ContinuousClock.now + .seconds(30)
-                var acknowledged: [UInt64] = [1]
-                var recovered = false
-                while !recovered, ContinuousClock.now < deadline {
-                    let ticket = UInt64(acknowledged.count + 1)
-                    do {
-                        recovered = try await Self.append(ticket: ticket, writer: stores[0], relay: relayA, heardBy: bellB, within: .seconds(1))
-                        acknowledged.append(ticket)
-                    } catch {
-                        try await Task.sleep(for: .milliseconds(200))
-                    }
-                }
-                #expect(recovered, "a change on A was not heard on B within a second after the restart")
-                let tickets = try await PostgresChangeLog.entries(after: 0, eventID: 1, limit: 100, client: stores[1].client, logger: Self.logger)
-                    .map(\.ticketID)
-                #expect(tickets == acknowledged, "every acknowledged change is there, numbered; the refused one is not")
+                try await Task.sleep(for: .milliseconds(300))  // both relays listening
+                try await body(stores, relayA, bellB)
             }
         }
     }
