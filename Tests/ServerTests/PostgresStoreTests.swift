@@ -86,6 +86,20 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("three processes starting together draw one form-token key between them, and keep it")
+    func oneServerSecret() async throws {
+        let url = try PostgresCluster.shared().database()
+        try await Self.withStores(url, count: 3) { stores in
+            try await stores[0].migrate()
+            let keys = try await withThrowingTaskGroup(of: [UInt8].self) { group in
+                for store in stores { group.addTask { try await ServerSecret.formTokenKey(in: store) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(keys).count == 1 && keys[0].count == 32)
+            #expect(try await ServerSecret.formTokenKey(in: stores[1]) == keys[0])
+        }
+    }
+
     @Test("a change that commits after a later-numbered one is still read: the reader that saw the later one gets it next")
     func lateCommitIsNotSkipped() async throws {
         try await Self.withStore(try PostgresCluster.shared().database()) { store in
