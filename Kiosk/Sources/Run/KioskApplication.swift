@@ -29,6 +29,8 @@ public struct KioskOptions: Sendable {
     public var onAdmit: String?
     public var onAdmitTimeout: Double = 2
     public var scanDensity: Int32 = 1
+    /// How long an online redeem may take before the replica decides, offline.
+    public var redeemDeadline: Duration = RedeemStep.defaultDeadline
     /// The kiosk time of a recording's first frame, in milliseconds.
     public var clockStart: Int64?
     public var metrics: (host: String, port: Int)?
@@ -69,7 +71,9 @@ public final class KioskApplication: Sendable {
 
         let report: @Sendable (String) -> Void = { logger.notice("\($0)") }
         events = ScanEvents(report: report)
-        let redeem = RedeemStep(gatekeeper: gatekeeper, events: events, link: connection?.link, status: connection?.status, report: report)
+        let redeem = RedeemStep(
+            gatekeeper: gatekeeper, events: events, link: connection?.link, status: connection?.status, deadline: options.redeemDeadline,
+            report: report)
         var consumers: [any Service] = []
         if let connection {
             consumers.append(GateSync(gatekeeper: gatekeeper, link: connection.link, status: connection.status, events: events, report: report))
