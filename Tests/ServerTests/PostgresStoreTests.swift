@@ -308,10 +308,7 @@ struct PostgresStoreTests {
             let (bellA, bellB) = (ChangeBell(), ChangeBell())
             let relayA = PostgresChangeRelay(store: stores[0], bell: bellA)
             let relayB = PostgresChangeRelay(store: stores[1], bell: bellB)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await relayA.run() }
-                group.addTask { await relayB.run() }
-                defer { group.cancelAll() }
+            try await whileRunning([("relay A", { await relayA.run() }), ("relay B", { await relayB.run() })]) {
                 try await Task.sleep(for: .milliseconds(300))  // both relays listening
                 try await body(stores, relayA, bellB)
             }
@@ -345,10 +342,47 @@ struct PostgresStoreTests {
     static func withStores<T: Sendable>(_ url: String, count: Int, _ body: @Sendable ([PostgresStore]) async throws -> T) async throws -> T {
         let location = try PostgresLocation(url)
         let stores = (0..<count).map { _ in PostgresStore(location: location, pool: 10, logger: logger) }
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            for store in stores { group.addTask { await store.run(); return nil } }
-            defer { group.cancelAll() }
-            return try await body(stores)
+        return try await whileRunning(stores.enumerated().map { index, store in ("pool \(index)", { await store.run() }) }) {
+            try await body(stores)
+        }
+    }
+
+    /// Runs `services` (pools, relays) for the length of `body`, then cancels them and waits for
+    /// each to end. One still running 15 s later is a failure named here, not a suite that
+    /// hangs until CI gives up.
+    static func whileRunning<T: Sendable>(
+        _ services: [(name: String, run: @Sendable () async -> Void)], _ body: () async throws -> T
+    ) async throws -> T {
+        let tasks = services.map { service in (service.name, Task { await service.run() }) }
+        defer {
+            for (_, task) in tasks { task.cancel() }
+        }
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body())
+        } catch {
+            result = .failure(error)
+        }
+        for (name, task) in tasks {
+            task.cancel()
+            if !(await ended(task, within: .seconds(15))) { Issue.record("\(name) was still running 15 s after it was cancelled") }
+        }
+        return try result.get()
+    }
+
+    /// Whether `task` ended within `limit`, without waiting longer for one that does not.
+    private static func ended(_ task: Task<Void, Never>, within limit: Duration) async -> Bool {
+        let once = ResumeOnce()
+        return await withCheckedContinuation { continuation in
+            once.set(continuation)
+            Task {
+                await task.value
+                once.resume(true)
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                once.resume(false)
+            }
         }
     }
 
@@ -391,4 +425,17 @@ struct PostgresStoreTests {
 /// How many writers of a race have finished.
 private final class WritersDone: Sendable {
     let count = Atomic<Int>(0)
+}
+
+/// A continuation resumed by whichever of two racers comes first.
+private final class ResumeOnce: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+
+    func set(_ continuation: CheckedContinuation<Bool, Never>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func resume(_ value: Bool) {
+        continuation.withLock { $0.take() }?.resume(returning: value)
+    }
 }
