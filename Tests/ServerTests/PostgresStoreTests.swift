@@ -264,7 +264,8 @@ struct PostgresStoreTests {
         let cluster = try PostgresCluster.dedicated()
         defer { cluster.stop() }
         let url = try cluster.database()
-        try await Self.withTwoProcesses(url) { stores, relayA, bellB in
+        let knownHang: Comment = "After PostgreSQL crashed, the listening relay sometimes does not end when cancelled (issue 25, open)"
+        try await Self.withTwoProcesses(url, knownHang: knownHang) { stores, relayA, bellB in
             #expect(try await Self.append(ticket: 1, writer: stores[0], relay: relayA, heardBy: bellB, within: .seconds(1)))
 
             try await offThePool { try cluster.crash() }
@@ -300,7 +301,7 @@ struct PostgresStoreTests {
     /// Two processes on `url` (event 1 seeded), each with its relay running and listening: the
     /// stores, A's relay and B's bell.
     static func withTwoProcesses(
-        _ url: String, _ body: @Sendable ([PostgresStore], PostgresChangeRelay, ChangeBell) async throws -> Void
+        _ url: String, knownHang: Comment? = nil, _ body: @Sendable ([PostgresStore], PostgresChangeRelay, ChangeBell) async throws -> Void
     ) async throws {
         try await withStores(url, count: 2) { stores in
             try await stores[0].migrate()
@@ -308,7 +309,7 @@ struct PostgresStoreTests {
             let (bellA, bellB) = (ChangeBell(), ChangeBell())
             let relayA = PostgresChangeRelay(store: stores[0], bell: bellA)
             let relayB = PostgresChangeRelay(store: stores[1], bell: bellB)
-            try await whileRunning([("relay A", { await relayA.run() }), ("relay B", { await relayB.run() })]) {
+            try await whileRunning([("relay A", { await relayA.run() }), ("relay B", { await relayB.run() })], knownHang: knownHang) {
                 try await Task.sleep(for: .milliseconds(300))  // both relays listening
                 try await body(stores, relayA, bellB)
             }
@@ -350,8 +351,11 @@ struct PostgresStoreTests {
     /// Runs `services` (pools, relays) for the length of `body`, then cancels them and waits for
     /// each to end. One still running 15 s later is a failure named here, not a suite that
     /// hangs until CI gives up.
+    ///
+    /// `knownHang`: a service known to stay running now and then (said in the note of the issue
+    /// that will fix it); its hang is reported as a known issue.
     static func whileRunning<T: Sendable>(
-        _ services: [(name: String, run: @Sendable () async -> Void)], _ body: () async throws -> T
+        _ services: [(name: String, run: @Sendable () async -> Void)], knownHang: Comment? = nil, _ body: () async throws -> T
     ) async throws -> T {
         let tasks = services.map { service in (service.name, Task { await service.run() }) }
         defer {
@@ -365,7 +369,12 @@ struct PostgresStoreTests {
         }
         for (name, task) in tasks {
             task.cancel()
-            if !(await ended(task, within: .seconds(15))) { Issue.record("\(name) was still running 15 s after it was cancelled") }
+            guard !(await ended(task, within: .seconds(15))) else { continue }
+            if let knownHang {
+                withKnownIssue(knownHang, isIntermittent: true) { Issue.record("\(name) was still running 15 s after it was cancelled") }
+            } else {
+                Issue.record("\(name) was still running 15 s after it was cancelled")
+            }
         }
         return try result.get()
     }
