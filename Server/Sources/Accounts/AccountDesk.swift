@@ -29,7 +29,7 @@ struct AccountDesk {
         let found = try await accounts.credentials(email: email)
         // An unknown email costs a full check against a hash of the same strength, so timing
         // tells nobody who has an account; the answer is the same for both.
-        let matches = try await passwordHasher.verifyOffThread(password, against: found?.1 ?? passwordHasher.unknownAccountHash)
+        let matches = try await passwordHasher.verifyOffThread(password, against: found?.passwordHash ?? passwordHasher.unknownAccountHash)
         guard let (account, _) = found, matches else {
             throw APIError(.unauthorized, "wrong_credentials", "email or password is wrong", headers: .noStore)
         }

@@ -32,7 +32,7 @@ struct SQLiteAccountStore: AccountStore {
     }
 
     func credentials(email: String) async throws -> (account: Account, passwordHash: String)? {
-        try readers.read { try AccountRepository.credentials(email: email, in: $0) }.map { ($0.0, $0.1) }
+        try readers.read { try AccountRepository.credentials(email: email, in: $0) }.map { (account: $0.0, passwordHash: $0.1) }
     }
 
     func account(id: Int64) async throws -> Account? {
@@ -54,6 +54,6 @@ struct SQLiteAccountStore: AccountStore {
     }
 
     func sessionAccount(tokenHash: [UInt8], now: Int64) async throws -> (account: Account, expiresAt: Int64)? {
-        try readers.read { try AccountRepository.sessionAccount(tokenHash: tokenHash, now: now, in: $0) }.map { ($0.0, $0.expiresAt) }
+        try readers.read { try AccountRepository.sessionAccount(tokenHash: tokenHash, now: now, in: $0) }.map { (account: $0.0, expiresAt: $0.expiresAt) }
     }
 }
