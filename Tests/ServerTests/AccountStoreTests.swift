@@ -79,7 +79,7 @@ struct AccountStoreTests {
                 try await body(environment.accounts)
             }
         case .postgres:
-            try await PostgresStoreTests.withStore(try PostgresCluster.shared().database()) { store in
+            try await PostgresStoreTests.withStore(try await PostgresCluster.shared().database()) { store in
                 try await store.migrate()
                 try await body(PostgresAccountStore(store: store))
             }

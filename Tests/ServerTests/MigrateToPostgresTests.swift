@@ -27,7 +27,7 @@ struct MigrateToPostgresTests {
             #expect(cancelled.status == 200, "\(cancelled.text)")
             await network.stopServer()
 
-            let url = try PostgresCluster.shared().database()
+            let url = try await PostgresCluster.shared().database()
             let moved = try await Self.runner.run(["migrate-to-postgres", "--data", network.serverData, "--database", url])
             try #require(moved.status == 0, "\(moved.standardError)")
             #expect(moved.standardOutput.contains("12 ticket"), "\(moved.standardOutput)")
@@ -74,7 +74,7 @@ struct MigrateToPostgresTests {
         let directory = TemporaryDirectory("festivalgate-move")
         let badURL = try await Self.runner.run(["migrate-to-postgres", "--data", directory.path, "--database", "mysql://x@y/z"])
         #expect(badURL.status != 0 && badURL.standardError.contains("postgres://"), "\(badURL.standardError)")
-        let url = try PostgresCluster.shared().database()
+        let url = try await PostgresCluster.shared().database()
         let empty = try await Self.runner.run(["migrate-to-postgres", "--data", directory.path, "--database", url])
         #expect(empty.status != 0 && empty.standardError.contains("has no database"), "\(empty.standardError)")
     }

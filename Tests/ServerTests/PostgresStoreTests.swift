@@ -35,7 +35,7 @@ struct PostgresStoreTests {
 
     @Test("three processes starting together on an empty database migrate it once; a database from a newer program is refused")
     func migrationsRunOnce() async throws {
-        let url = try PostgresCluster.shared().database()
+        let url = try await PostgresCluster.shared().database()
         let ran = try await Self.withStores(url, count: 3) { stores in
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for store in stores { group.addTask { try await store.migrate() } }
@@ -55,7 +55,7 @@ struct PostgresStoreTests {
 
     @Test("the schema keeps the rules itself: no class past its capacity, one live ticket per seat, a key once per account, the change log append-only")
     func schemaRules() async throws {
-        try await Self.withStore(try PostgresCluster.shared().database()) { store in
+        try await Self.withStore(try await PostgresCluster.shared().database()) { store in
             try await store.migrate()
             let client = store.client
             try await Self.seedEvent(client, capacity: 2, seats: 1)
@@ -88,7 +88,7 @@ struct PostgresStoreTests {
 
     @Test("three processes starting together draw one form-token key between them, and keep it")
     func oneServerSecret() async throws {
-        let url = try PostgresCluster.shared().database()
+        let url = try await PostgresCluster.shared().database()
         try await Self.withStores(url, count: 3) { stores in
             try await stores[0].migrate()
             let keys = try await withThrowingTaskGroup(of: [UInt8].self) { group in
@@ -102,7 +102,7 @@ struct PostgresStoreTests {
 
     @Test("a change that commits after a later-numbered one is still read: the reader that saw the later one gets it next")
     func lateCommitIsNotSkipped() async throws {
-        try await Self.withStore(try PostgresCluster.shared().database()) { store in
+        try await Self.withStore(try await PostgresCluster.shared().database()) { store in
             try await store.migrate()
             let client = store.client
             try await Self.seedEvent(client, capacity: nil, seats: 0)
@@ -138,7 +138,7 @@ struct PostgresStoreTests {
 
     @Test("eight writers over three pools racing a reader: the reader sees every committed change exactly once, in order")
     func racingWritersAndReader() async throws {
-        let url = try PostgresCluster.shared().database()
+        let url = try await PostgresCluster.shared().database()
         try await Self.withStores(url, count: 3) { stores in
             try await stores[0].migrate()
             try await Self.seedEvent(stores[0].client, capacity: nil, seats: 0)
@@ -196,7 +196,7 @@ struct PostgresStoreTests {
 
     @Test("2,000 buyers over three pools racing for 500 general-admission tickets and 240 seats: exactly that many sold, no seat twice")
     func capacityAndSeatsUnderRace() async throws {
-        let url = try PostgresCluster.shared().database()
+        let url = try await PostgresCluster.shared().database()
         try await Self.withStores(url, count: 3) { stores in
             try await stores[0].migrate()
             try await Self.seedEvent(stores[0].client, capacity: 500, seats: 240)
@@ -238,7 +238,7 @@ struct PostgresStoreTests {
 
     @Test("a change committed by process A wakes a gate waiting on process B within a second; one whose process died before numbering it, within the sweep")
     func changesWakeOtherProcesses() async throws {
-        let url = try PostgresCluster.shared().database()
+        let url = try await PostgresCluster.shared().database()
         try await Self.withTwoProcesses(url) { stores, relayA, bellB in
             // The fast path: A commits, numbers, notifies; B's waiter wakes.
             #expect(try await Self.append(ticket: 7, writer: stores[0], relay: relayA, heardBy: bellB, within: .seconds(1)))
@@ -261,9 +261,9 @@ struct PostgresStoreTests {
 
     @Test("PostgreSQL crashed and started again under two processes: nothing is acknowledged while it is down, then the pools and the relays recover by themselves")
     func recoveryAfterRestart() async throws {
-        let cluster = try PostgresCluster.dedicated()
+        let cluster = try await PostgresCluster.dedicated()
         defer { cluster.stop() }
-        let url = try cluster.database()
+        let url = try await cluster.database()
         let knownHang: Comment = "After PostgreSQL crashed, the listening relay sometimes does not end when cancelled (issue 25, open)"
         try await Self.withTwoProcesses(url, knownHang: knownHang) { stores, relayA, bellB in
             #expect(try await Self.append(ticket: 1, writer: stores[0], relay: relayA, heardBy: bellB, within: .seconds(1)))

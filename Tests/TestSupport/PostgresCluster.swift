@@ -15,27 +15,28 @@ public final class PostgresCluster: Sendable {
     private let runAs: String?
     private let databases = Atomic<Int>(0)
 
-    /// The cluster of this test process, started on first use.
-    public static func shared() throws -> PostgresCluster {
-        try sharedCluster.withLock { cluster in
-            if let cluster { return try cluster.get() }
-            let started = Result { try PostgresCluster() }
-            cluster = started
-            if case .success = started { atexit { PostgresCluster.stopShared() } }
-            return try started.get()
+    /// The cluster of this test process, started on first use. Its start (initdb, a few
+    /// seconds) runs on a thread of its own, so the tests waiting for it hold none of Swift's.
+    public static func shared() async throws -> PostgresCluster {
+        try await sharedStart.value
+    }
+
+    private static let sharedStart = Task {
+        try await offThePool {
+            let cluster = try PostgresCluster()
+            started.withLock { $0 = cluster }
+            atexit { PostgresCluster.started.withLock { $0 }?.stop() }
+            return cluster
         }
     }
 
-    private static let sharedCluster = Mutex<Result<PostgresCluster, any Error>?>(nil)
-
-    private static func stopShared() {
-        if case .success(let cluster) = sharedCluster.withLock({ $0 }) { cluster.stop() }
-    }
+    /// The shared cluster once started, for the exit handler, which cannot wait for a task.
+    private static let started = Mutex<PostgresCluster?>(nil)
 
     /// A cluster of the caller's own, for a test that stops or restarts the server under the
     /// processes using it. Stop it when done.
-    public static func dedicated() throws -> PostgresCluster {
-        try PostgresCluster()
+    public static func dedicated() async throws -> PostgresCluster {
+        try await offThePool { try PostgresCluster() }
     }
 
     private init() throws {
@@ -54,9 +55,11 @@ public final class PostgresCluster: Sendable {
     }
 
     /// A new, empty database; its URL for `--database`.
-    public func database() throws -> String {
+    public func database() async throws -> String {
         let name = "test_\(ProcessInfo.processInfo.processIdentifier)_\(databases.add(1, ordering: .relaxed).newValue)"
-        try Self.command(binaries + "/createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name], as: runAs)
+        try await offThePool { [binaries, port, runAs] in
+            try Self.command(binaries + "/createdb", ["-h", "127.0.0.1", "-p", String(port), "-U", "postgres", name], as: runAs)
+        }
         return "postgres://postgres@127.0.0.1:\(port)/\(name)?sslmode=disable"
     }
 
