@@ -69,19 +69,22 @@ enum PostgresChangeLog {
 
     /// The highest number given so far, and the events of the entries numbered after `seq`
     /// (none when `seq` is nil: the caller is only learning where the log stands).
-    static func eventsNumbered(after seq: Int64?, client: PostgresClient, logger: Logger) async throws -> (top: Int64, events: Set<UInt32>) {
-        var top: Int64 = 0
-        for try await value in try await client.query("SELECT coalesce(max(seq), 0) FROM change_log", logger: logger).decode(Int64.self) {
-            top = value
+    static func eventsNumbered(after seq: Int64?, store: PostgresStore) async throws -> (top: Int64, events: Set<UInt32>) {
+        let logger = store.logger
+        return try await store.transaction { connection in
+            var top: Int64 = 0
+            for try await value in try await connection.query("SELECT coalesce(max(seq), 0) FROM change_log", logger: logger).decode(Int64.self) {
+                top = value
+            }
+            guard let seq, top > seq else { return (top, []) }
+            var events: Set<UInt32> = []
+            let rows = try await connection.query(
+                "SELECT DISTINCT event_id FROM change_log WHERE seq > \(seq) AND seq <= \(top) AND event_id IS NOT NULL", logger: logger)
+            for try await eventID in rows.decode(Int64.self) {
+                if let event = UInt32(exactly: eventID) { events.insert(event) }
+            }
+            return (top, events)
         }
-        guard let seq, top > seq else { return (top, []) }
-        var events: Set<UInt32> = []
-        let rows = try await client.query(
-            "SELECT DISTINCT event_id FROM change_log WHERE seq > \(seq) AND seq <= \(top) AND event_id IS NOT NULL", logger: logger)
-        for try await eventID in rows.decode(Int64.self) {
-            if let event = UInt32(exactly: eventID) { events.insert(event) }
-        }
-        return (top, events)
     }
 
     /// Numbered entries after `seq`, of one event or of all, in order.

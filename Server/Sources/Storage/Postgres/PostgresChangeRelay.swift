@@ -95,7 +95,7 @@ public final class PostgresChangeRelay: Service, Sendable {
             try? await Task.sleep(for: Self.sweepInterval)
             do {
                 try await PostgresChangeLog.numberNew(store)
-                let (top, events) = try await PostgresChangeLog.eventsNumbered(after: seen, client: store.client, logger: logger)
+                let (top, events) = try await PostgresChangeLog.eventsNumbered(after: seen, store: store)
                 if seen != nil { bell.ring(events) }
                 seen = top
             } catch {

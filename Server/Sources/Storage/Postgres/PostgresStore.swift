@@ -45,34 +45,42 @@ public final class PostgresStore: Service, Sendable {
 
     /// Runs `body` in one transaction on a pooled connection: committed when it returns, rolled
     /// back when it throws. Its own error comes out as it was thrown (a domain error such as
-    /// `AccountError.lastOrganiser`), not wrapped in postgres-nio's transaction error. Throws
-    /// `DatabaseUnavailable` when no connection is to be had within `connectionWait`; once it
-    /// has one, the transaction takes as long as it takes.
+    /// `AccountError.lastOrganiser`), not wrapped in postgres-nio's transaction error.
+    ///
+    /// Throws `DatabaseUnavailable` when no connection is to be had within `connectionWait`, and
+    /// `CancellationError` as soon as the caller is cancelled while waiting for one. Either way
+    /// `body` never runs afterwards, even if the pool hands over a connection later: a request
+    /// told "unavailable" changes nothing. The caller does not wait for the pool to take the
+    /// cancellation in (after PostgreSQL crashed, a waiting lease was seen to keep a cancelled
+    /// task for longer than 15 s). Once `body` has its connection, it takes as long as it takes.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        let leased = LeaseFlag()
-        return try await withThrowingTaskGroup(of: T?.self) { [client, logger] group in
-            group.addTask {
-                try await Self.transaction(client, logger: logger) { connection in
-                    leased.value.store(true, ordering: .sequentiallyConsistent)
-                    return try await body(connection)
+        let lease = LeaseState()
+        let work = Task { [client, logger] in
+            try await Self.transaction(client, logger: logger) { connection in
+                guard lease.take() else { throw CancellationError() }
+                return try await body(connection)
+            }
+        }
+        let answer = AnswerOnce<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                answer.set(continuation)
+                Task {
+                    answer.resume(with: await work.result)
+                }
+                Task {
+                    try? await Task.sleep(for: Self.connectionWait)
+                    if lease.giveUp() {
+                        work.cancel()
+                        answer.resume(with: .failure(DatabaseUnavailable(retryAfter: 5)))
+                    }
                 }
             }
-            group.addTask {
-                try await Task.sleep(for: Self.connectionWait)
-                return nil
+        } onCancel: {
+            if lease.giveUp() {
+                work.cancel()
+                answer.resume(with: .failure(CancellationError()))
             }
-            while let next = try await group.next() {
-                if let value = next {
-                    group.cancelAll()
-                    return value
-                }
-                // The wait is over: give up only if no connection was leased meanwhile.
-                if !leased.value.load(ordering: .sequentiallyConsistent) {
-                    group.cancelAll()
-                    throw DatabaseUnavailable(retryAfter: 5)
-                }
-            }
-            throw CancellationError()
         }
     }
 
@@ -102,7 +110,68 @@ public struct DatabaseUnavailable: Error, Equatable, CustomStringConvertible {
     public var description: String { "the database cannot be reached just now; nothing was changed, try again in \(retryAfter) s" }
 }
 
-/// Whether a transaction got its connection, as its deadline watcher sees it.
-private final class LeaseFlag: Sendable {
-    let value = Atomic<Bool>(false)
+/// Whether a transaction's body got its connection first, or its caller gave up first: only one
+/// of them ever happens.
+private final class LeaseState: Sendable {
+    private enum State { case waiting, leased, gaveUp }
+    private let state = Mutex(State.waiting)
+
+    /// The body may run: true unless the caller gave up.
+    func take() -> Bool {
+        state.withLock { state in
+            guard case .waiting = state else { return false }
+            state = .leased
+            return true
+        }
+    }
+
+    /// The caller stops waiting: true unless the body already has its connection.
+    func giveUp() -> Bool {
+        state.withLock { state in
+            guard case .waiting = state else { return false }
+            state = .gaveUp
+            return true
+        }
+    }
+}
+
+/// A continuation resumed once, by whichever comes first: the work's result, the wait's end, or
+/// the caller's cancellation (which may come before the continuation exists).
+private final class AnswerOnce<T: Sendable>: Sendable {
+    private enum State {
+        case empty
+        case waiting(CheckedContinuation<T, any Error>)
+        case answered(Result<T, any Error>)
+        case done
+    }
+
+    private let state = Mutex(State.empty)
+
+    func set(_ continuation: CheckedContinuation<T, any Error>) {
+        let early: Result<T, any Error>? = state.withLock { state in
+            if case .answered(let result) = state {
+                state = .done
+                return result
+            }
+            state = .waiting(continuation)
+            return nil
+        }
+        if let early { continuation.resume(with: early) }
+    }
+
+    func resume(with result: Result<T, any Error>) {
+        let waiting: CheckedContinuation<T, any Error>? = state.withLock { state in
+            switch state {
+            case .empty:
+                state = .answered(result)
+                return nil
+            case .waiting(let continuation):
+                state = .done
+                return continuation
+            case .answered, .done:
+                return nil
+            }
+        }
+        waiting?.resume(with: result)
+    }
 }
