@@ -364,9 +364,6 @@ struct PostgresStoreTests {
         _ services: [(name: String, run: @Sendable () async -> Void)], knownHang: Comment? = nil, _ body: () async throws -> T
     ) async throws -> T {
         let tasks = services.map { service in (service.name, Task { await service.run() }) }
-        defer {
-            for (_, task) in tasks { task.cancel() }
-        }
         let result: Result<T, any Error>
         do {
             result = .success(try await body())

@@ -46,12 +46,17 @@ public final class ChildProcess: Sendable {
         let regex = try! NSRegularExpression(pattern: pattern)
         var found: String?
         _ = waitForOutput(seconds: seconds) { text in
-            guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return false }
-            let range = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
-            found = Range(range, in: text).map { String(text[$0]) }
-            return true
+            found = Self.firstCapture(of: regex, in: text)
+            return found != nil
         }
         return found
+    }
+
+    /// The first capture group of `regex`'s first match in `text` (or the whole match).
+    static func firstCapture(of regex: NSRegularExpression, in text: String) -> String? {
+        guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return nil }
+        let range = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
+        return Range(range, in: text).map { String(text[$0]) }
     }
 
     /// Waits until `isEnough` holds for the output so far; false if the process exits or

@@ -28,17 +28,12 @@ extension ChildProcess {
     /// `waitForLine` for async callers: polls with sleeps that give the thread back.
     public func waitForLine(matching pattern: String, seconds: Double = 60) async -> String? {
         let regex = try! NSRegularExpression(pattern: pattern)
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while ContinuousClock.now < deadline {
-            let text = outputSoFar
-            if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) {
-                let range = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
-                return Range(range, in: text).map { String(text[$0]) }
-            }
-            if !isRunning, text == outputSoFar { return nil }
-            try? await Task.sleep(for: .milliseconds(5))
+        var found: String?
+        _ = await waitForOutput(seconds: seconds) { text in
+            found = Self.firstCapture(of: regex, in: text)
+            return found != nil
         }
-        return nil
+        return found
     }
 
     /// `waitForOutput` for async callers.

@@ -42,6 +42,8 @@ public final class PostgresStore: Service, Sendable {
     /// (`DatabaseUnavailable`, answered 503 with `Retry-After`): postgres-nio's pool would let it
     /// wait for as long as PostgreSQL is down.
     static let connectionWait: Duration = .seconds(5)
+    /// What `Retry-After` says then: as long as the next request would wait.
+    static let retryAfterSeconds: Int64 = 5
 
     /// Runs `body` in one transaction on a pooled connection: committed when it returns, rolled
     /// back when it throws. Its own error comes out as it was thrown (a domain error such as
@@ -62,18 +64,20 @@ public final class PostgresStore: Service, Sendable {
             }
         }
         let answer = AnswerOnce<T>()
+        let timer = Task {
+            try? await Task.sleep(for: Self.connectionWait)
+            if lease.giveUp() {
+                work.cancel()
+                answer.resume(with: .failure(DatabaseUnavailable(retryAfter: Self.retryAfterSeconds)))
+            }
+        }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
                 answer.set(continuation)
                 Task {
                     answer.resume(with: await work.result)
-                }
-                Task {
-                    try? await Task.sleep(for: Self.connectionWait)
-                    if lease.giveUp() {
-                        work.cancel()
-                        answer.resume(with: .failure(DatabaseUnavailable(retryAfter: 5)))
-                    }
+                    // A transaction that is done needs no timer sleeping out its five seconds.
+                    timer.cancel()
                 }
             }
         } onCancel: {
