@@ -3,6 +3,7 @@ import GateProtocol
 import Logging
 import ServiceLifecycle
 import Shared
+import Synchronization
 
 /// What `gate-kiosk run` starts, from its options: the gatekeeper, the scan pipeline and every
 /// consumer of its verdicts, as one service group. The command builds it from its flags; tests
@@ -112,6 +113,7 @@ public final class KioskApplication: Sendable {
         var configuration = ServiceGroupConfiguration(services: services, logger: logger)
         if stopsOnSignals { configuration.gracefulShutdownSignals = [.sigterm, .sigint] }
         let group = ServiceGroup(configuration: configuration)
+        defer { lock.release() }
         try await group.run()
         await link?.shutdown()
         if let problem = pipeline.sourceProblem { throw KioskRunError(description: problem) }
@@ -144,12 +146,19 @@ public struct KioskRunError: Error, Equatable, CustomStringConvertible {
     public let description: String
 }
 
-/// The data directory's lock, held for as long as the kiosk is.
-private final class LockHolder: @unchecked Sendable {
-    // Only kept, never touched: its deinit lets the lock go.
-    let lock: DirectoryLock
+/// The data directory's lock, held from the kiosk's building until its run ends (or, if it
+/// never runs, until it goes away). Let go when the run ends, not whenever the last reference to
+/// the kiosk happens to go: a kiosk started again on the directory right after must not find it
+/// still held.
+private final class LockHolder: Sendable {
+    private let lock: Mutex<DirectoryLock?>
 
-    init(_ lock: DirectoryLock) {
-        self.lock = lock
+    init(_ lock: sending DirectoryLock) {
+        self.lock = Mutex(lock)
+    }
+
+    /// Closes the lock's file, which lets the lock go.
+    func release() {
+        lock.withLock { $0 = nil }
     }
 }
