@@ -19,15 +19,29 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var server: ServerRunOptions
     @OptionGroup var data: DataDirectoryOption
     @OptionGroup var logging: LogOptions
+    @OptionGroup var database: DatabaseOption
     @Flag(help: "Start with an empty database even though keys.json exists (after a deliberate reset).")
     var acceptNewDatabase = false
+
+    func validate() throws {
+        if acceptNewDatabase, database.url != nil {
+            throw ValidationError("--accept-new-database is for a SQLite data directory; a PostgreSQL database is never replaced")
+        }
+    }
 
     func run() async throws {
         let logger = logging.bootstrap(label: "ticket-server")
         let options = try server.options(dataDirectory: data.path, logger: logger)
-        let environment = try ServerEnvironment.open(
-            dataDirectory: data.path, acceptNewDatabase: acceptNewDatabase, secureCookies: options.secureCookies,
-            throttling: server.throttling, logger: logger)
+        let environment: ServerEnvironment
+        if let location = try database.location() {
+            environment = try await ServerEnvironment.open(
+                dataDirectory: data.path, database: location, pool: database.pool, secureCookies: options.secureCookies,
+                throttling: server.throttling, logger: logger)
+        } else {
+            environment = try ServerEnvironment.open(
+                dataDirectory: data.path, acceptNewDatabase: acceptNewDatabase, secureCookies: options.secureCookies,
+                throttling: server.throttling, logger: logger)
+        }
         try await buildApplication(options, environment: environment, logger: logger).runService()
     }
 }

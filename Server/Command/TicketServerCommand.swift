@@ -1,4 +1,5 @@
 import ArgumentParser
+import Server
 import FestivalGateCLI
 
 /// `ticket-server`: issues FestivalGate tickets.
@@ -21,4 +22,32 @@ struct TicketServerCommand: AsyncParsableCommand {
 struct DataDirectoryOption: ParsableArguments {
     @Option(name: .customLong("data"), help: ArgumentHelp("The server's data directory.", valueName: "dir"))
     var path = "./festivalgate-data"
+}
+
+/// `--database`: a PostgreSQL database shared by several server processes instead of the data
+/// directory's SQLite file. The data directory then keeps only the keys.
+struct DatabaseOption: ParsableArguments {
+    @Option(
+        name: .customLong("database"),
+        help: ArgumentHelp(
+            "A PostgreSQL database instead of the data directory's SQLite file: postgres://USER@HOST:PORT/NAME (the password from PGPASSWORD; ?sslmode=disable|prefer|require).",
+            valueName: "url"))
+    var url: String?
+    @Option(help: ArgumentHelp("PostgreSQL connections this process opens at most (with --database).", valueName: "n"))
+    var pool = PostgresStore.defaultPool
+
+    func validate() throws {
+        guard (4...500).contains(pool) else { throw ValidationError("--pool must be 4 to 500") }
+        _ = try location()
+    }
+
+    /// The database, or nil without `--database`.
+    func location() throws -> PostgresLocation? {
+        guard let url else { return nil }
+        do {
+            return try PostgresLocation(url)
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
 }

@@ -11,7 +11,17 @@ import Shared
 import TestSupport
 import Testing
 
-/// A real ticket server over a real SQLite file. `.live`: on a loopback port, with an HTTP client
+/// Which database the server tests run on: SQLite unless `FESTIVALGATE_TEST_STORE=postgres`,
+/// the README's second run of the server suite (each test then gets a PostgreSQL database of
+/// its own on the tests' private cluster).
+enum TestStore: String, Sendable, CaseIterable {
+    case sqlite
+    case postgres
+
+    static let current: TestStore = ProcessInfo.processInfo.environment["FESTIVALGATE_TEST_STORE"].flatMap(TestStore.init) ?? .sqlite
+}
+
+/// A real ticket server over a real SQLite file (or PostgreSQL database, `TestStore`). `.live`: on a loopback port, with an HTTP client
 /// that keeps up to 256 connections open, as a browser crowd would (races, sockets, deadlines).
 /// `.router`: requests handed to the application's router in process, for tests of what the
 /// API answers, which need no socket.
@@ -31,7 +41,7 @@ struct LiveServer {
     /// Throttling is off unless asked for: the crowd tests sign up thousands from one address.
     static func run<Value: Sendable>(
         _ transport: Transport = .live, throttling: ThrottlePolicy = .unlimited, options: ServerOptions = ServerOptions(host: "127.0.0.1", port: 0),
-        passwordHasher: PasswordHasher = .fast,
+        passwordHasher: PasswordHasher = .fast, store: TestStore = .current,
         _ body: @Sendable (LiveServer) async throws -> Value
     ) async throws -> Value {
         let directory = TemporaryDirectory("festivalgate-server")
@@ -39,9 +49,18 @@ struct LiveServer {
         logger.logLevel = .warning
         // Mid-sale: sales of the test events open an hour before this and close a month after.
         let clock = ServerClock(fixedAt: 1_790_000_000)
-        let environment = try ServerEnvironment.open(
-            dataDirectory: directory.path, secureCookies: options.secureCookies, clock: clock, passwordHasher: passwordHasher,
-            throttling: throttling, logger: logger)
+        let environment: ServerEnvironment
+        switch store {
+        case .sqlite:
+            environment = try ServerEnvironment.open(
+                dataDirectory: directory.path, secureCookies: options.secureCookies, clock: clock, passwordHasher: passwordHasher,
+                throttling: throttling, logger: logger)
+        case .postgres:
+            let database = try PostgresLocation(try await PostgresCluster.shared().database())
+            environment = try await ServerEnvironment.open(
+                dataDirectory: directory.path, database: database, secureCookies: options.secureCookies, clock: clock,
+                passwordHasher: passwordHasher, throttling: throttling, logger: logger)
+        }
         var options = options
         options.dataDirectory = directory.path
         let app = buildApplication(options, environment: environment, logger: logger)

@@ -73,7 +73,10 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(options.host, port: options.port), serverName: "festivalgate", backlog: backlog,
             availableConnectionsDelegate: EagerAccept()),
-        services: [environment.writer, watcher, OfferExpiry(writer: environment.writer, readers: environment.readers, clock: environment.clock)]
+        // A service group stops its services in the reverse of this order: PostgreSQL's pool last.
+        services: (environment.postgres.map { [$0.store] } ?? [])
+            + [environment.writer, watcher, OfferExpiry(writer: environment.writer, readers: environment.readers, clock: environment.clock)]
+            + (environment.postgres.map { [$0.relay] } ?? [])
             + (options.notifyCommand.map { command in
                 [OfferNotifier(command: command, writer: environment.writer, readers: environment.readers, clock: environment.clock,
                     changeBell: environment.changeBell, logger: logger)]

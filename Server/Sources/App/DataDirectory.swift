@@ -11,8 +11,9 @@ public final class DataDirectory: Sendable {
 
     public let path: String
     /// Held for the server's lifetime. @unchecked Sendable: never touched after init; its
-    /// descriptor is closed once, in its own deinit.
-    private let lock: LockHolder
+    /// descriptor is closed once, in its own deinit. None when the database is PostgreSQL: the
+    /// directory then holds only the keys, which the processes on this machine share.
+    private let lock: LockHolder?
 
     public var databasePath: String { Self.databasePath(in: path) }
     public var keyStore: ServerKeyStore { ServerKeyStore(dataDirectory: path) }
@@ -82,7 +83,50 @@ public final class DataDirectory: Sendable {
         return (DataDirectory(path: path, lock: LockHolder(lock)), ring)
     }
 
-    private init(path: String, lock: LockHolder) {
+    /// Opens (on first start, creates) the directory of a server whose database is PostgreSQL:
+    /// it holds `keys.json` only. Several processes may start on it at once; one creates the
+    /// keys and the others load them. Keys missing beside `ticketCount` issued tickets are
+    /// refused, as on SQLite.
+    public static func openKeys(_ path: String, ticketCount: Int, recordedKids: Set<UInt8>) throws -> (DataDirectory, KeyRing) {
+        do {
+            try PrivateFiles.directory(path)
+        } catch {
+            throw StartupRefusal(error.description)
+        }
+        let creating = try waitForLock(in: path, name: "keys.lock")
+        defer { withExtendedLifetime(creating) {} }
+        let keyStore = ServerKeyStore(dataDirectory: path)
+        if keyStore.exists {
+            let ring = try keyStore.load()
+            try keyStore.makePrivate()
+            return (DataDirectory(path: path, lock: nil), ring)
+        }
+        guard ticketCount == 0 else {
+            throw StartupRefusal(
+                """
+                \(keyStore.path) is missing, but the database holds \(ticketCount) tickets signed under kid \
+                \(recordedKids.sorted().map(String.init).joined(separator: ", ")). Copy keys.json from another server \
+                process on this database, or restore it from a backup.
+                """)
+        }
+        return (DataDirectory(path: path, lock: nil), try keyStore.create(avoiding: recordedKids))
+    }
+
+    /// Takes `name` in `directory`, waiting up to 10 s for another process holding it.
+    private static func waitForLock(in directory: String, name: String) throws -> DirectoryLock {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            do {
+                return try DirectoryLock(directory: directory, name: name, program: "ticket-server")
+            } catch .inUse where ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            } catch {
+                throw StartupRefusal(error.description)
+            }
+        }
+    }
+
+    private init(path: String, lock: LockHolder?) {
         self.path = path
         self.lock = lock
     }

@@ -22,6 +22,9 @@ public struct ServerEnvironment: Sendable {
     public let metrics: ServerMetrics
     /// The key of the pages' form tokens, from the database (`ServerSecret`).
     let formTokenKey: [UInt8]
+    /// With PostgreSQL: the connections and the relay that keeps this process in step with the
+    /// others on the database, run as services of the server.
+    let postgres: PostgresServices?
 
     /// The issuer for the active key at this moment (it follows `keys.json`).
     public var issuer: TicketIssuer { keys.issuer }
@@ -49,6 +52,64 @@ public struct ServerEnvironment: Sendable {
             sessions: SessionStore(accounts: accounts, secureCookies: secureCookies), availability: availability,
             changeBell: changeBell,
             keys: try ServerKeys(ring: keyRing, store: directory.keyStore), clock: clock, passwordHasher: passwordHasher,
-            throttles: Throttles(policy: throttling, clock: clock, metrics: metrics), metrics: metrics, formTokenKey: formTokenKey)
+            throttles: Throttles(policy: throttling, clock: clock, metrics: metrics), metrics: metrics, formTokenKey: formTokenKey,
+            postgres: nil)
     }
+
+    /// Opens the server's environment on a PostgreSQL database shared with other server
+    /// processes: migrates it (once, whichever process is first), and keeps the signing keys in
+    /// `dataDirectory`, which the processes on one machine may share (`DataDirectory.openKeys`).
+    public static func open(
+        dataDirectory: String, database location: PostgresLocation, pool: Int = PostgresStore.defaultPool, secureCookies: Bool = false,
+        clock: ServerClock = ServerClock(), passwordHasher: PasswordHasher = .standard, throttling: ThrottlePolicy = .standard,
+        logger: Logger
+    ) async throws -> ServerEnvironment {
+        let metrics = ServerMetrics()
+        let availability = AvailabilityCache()
+        let changeBell = ChangeBell()
+        let setup = PostgresStore(location: location, pool: 2, logger: logger)
+        let formTokenKey = try await setup.whileRunning {
+            try await setup.migrate()
+            return try await ServerSecret.formTokenKey(in: setup)
+        }
+        // The async pool serves accounts and the relay; the repositories' SQL runs on the
+        // blocking one, which has most of the connections.
+        let store = PostgresStore(location: location, pool: max(2, pool / 4), logger: logger)
+        let connections = BlockingPostgresPool(location: location, size: max(2, pool - pool / 4), logger: logger)
+        let relay = PostgresChangeRelay(store: store) { events in
+            availability.invalidate(events)
+            changeBell.ring(events)
+        }
+        let writer = DatabaseWriter(postgres: connections, metrics: metrics, logger: logger) { changedEvents in
+            // This process's own cache now; every process's once the change is numbered, which
+            // the caller waits for, so that what it was told is done is in the feed.
+            availability.invalidate(changedEvents)
+            if !changedEvents.isEmpty { await relay.committedAndNumbered() }
+        }
+        let readers = DatabaseReaders(postgres: connections)
+        let (tickets, kids) = try readers.read { database in
+            (try database.scalar("SELECT COUNT(*) FROM ticket", as: Int.self) ?? 0, Set(try SigningKeyRecord.recorded(in: database).keys))
+        }
+        let (directory, keyRing) = try DataDirectory.openKeys(dataDirectory, ticketCount: tickets, recordedKids: kids)
+        do {
+            try await writer.write { try SigningKeyRecord.record(keyRing, now: clock.now(), in: $0) }
+        } catch let mismatch as SigningKeyMismatch {
+            throw StartupRefusal(mismatch.description)
+        }
+        let accounts = PostgresAccountStore(store: store)
+        return ServerEnvironment(
+            dataDirectory: directory, writer: writer, readers: readers, accounts: accounts,
+            sessions: SessionStore(accounts: accounts, secureCookies: secureCookies), availability: availability,
+            changeBell: changeBell,
+            keys: try ServerKeys(ring: keyRing, store: directory.keyStore), clock: clock, passwordHasher: passwordHasher,
+            throttles: Throttles(policy: throttling, clock: clock, metrics: metrics), metrics: metrics, formTokenKey: formTokenKey,
+            postgres: PostgresServices(store: store, relay: relay, connections: connections))
+    }
+}
+
+/// What a server on PostgreSQL runs beside its requests.
+struct PostgresServices: Sendable {
+    let store: PostgresStore
+    let relay: PostgresChangeRelay
+    let connections: BlockingPostgresPool
 }

@@ -16,7 +16,17 @@ import Synchronization
 /// As a service, its thread starts in `run()` and stops after graceful shutdown or
 /// cancellation, once every job queued by then is committed and answered. Jobs queued before
 /// `run()` wait for it.
+///
+/// On PostgreSQL (`init(postgres:)`) the same jobs run unchanged, each in a transaction of its
+/// own on a pooled connection: several server processes write at once, and the database, not
+/// one thread, orders them. There is no batch to share then: PostgreSQL's own group commit
+/// shares the fsyncs.
 public final class DatabaseWriter: Service, Sendable {
+    private enum Backend: Sendable {
+        case sqlite(ConnectionHandOff)
+        case postgres(BlockingPostgresPool)
+    }
+
     /// A queued job. `run` does the work inside the batch and returns how to answer its caller,
     /// which happens only after the commit; `fail` answers with an error instead.
     private struct Job: Sendable {
@@ -34,8 +44,10 @@ public final class DatabaseWriter: Service, Sendable {
 
     private let queue = Mutex(Queue())
     private let wakeUp = DispatchSemaphore(value: 0)
-    private let connection: ConnectionHandOff
+    private let backend: Backend
     private let onCommit: @Sendable (_ changedEvents: Set<UInt32>) -> Void
+    /// On PostgreSQL: awaited after each commit, before its caller is answered.
+    private let afterCommit: (@Sendable (_ changedEvents: Set<UInt32>) async -> Void)?
     private let metrics: ServerMetrics?
     private let logger: Logger
 
@@ -50,8 +62,23 @@ public final class DatabaseWriter: Service, Sendable {
         for collision in try ServerSchema.migrate(database) {
             logger.warning("\(collision)")
         }
-        connection = ConnectionHandOff(database)
+        backend = .sqlite(ConnectionHandOff(database))
         self.onCommit = onCommit
+        afterCommit = nil
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Writes to PostgreSQL through `pool` (already migrated, `PostgresStore.migrate`).
+    /// `afterCommit` is awaited with each transaction's events once it is committed, before
+    /// its caller hears "done".
+    init(
+        postgres pool: BlockingPostgresPool, metrics: ServerMetrics? = nil, logger: Logger,
+        afterCommit: @escaping @Sendable (_ changedEvents: Set<UInt32>) async -> Void
+    ) {
+        backend = .postgres(pool)
+        onCommit = { _ in }
+        self.afterCommit = afterCommit
         self.metrics = metrics
         self.logger = logger
     }
@@ -59,7 +86,8 @@ public final class DatabaseWriter: Service, Sendable {
     /// Runs `body` in the next group commit and returns its result once that commit is durable.
     /// If `body` throws, its changes are rolled back and the error is rethrown here.
     public func write<Result: Sendable>(_ body: @escaping @Sendable (WriteTransaction) throws -> Result) async throws -> Result {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
+        if case .postgres(let pool) = backend { return try await write(body, on: pool) }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
             let job = Job(
                 run: { transaction in
                     let result = try body(transaction)
@@ -79,10 +107,30 @@ public final class DatabaseWriter: Service, Sendable {
         }
     }
 
+    private func write<Result: Sendable>(
+        _ body: @escaping @Sendable (WriteTransaction) throws -> Result, on pool: BlockingPostgresPool
+    ) async throws -> Result {
+        guard !queue.withLock({ $0.stopping }) else { throw ServerStorageError.shuttingDown }
+        let started = ContinuousClock.now
+        let (result, changedEvents) = try await pool.transaction { connection in
+            let transaction = WriteTransaction(connection)
+            let result = try body(transaction)
+            return (result, transaction.changedEvents)
+        }
+        metrics?.committed(batchSize: 1, duration: ContinuousClock.now - started)
+        await afterCommit?(changedEvents)
+        return result
+    }
+
     /// Starts the writer thread and keeps it until graceful shutdown or cancellation; then takes
     /// no new jobs, commits and answers the queued ones, and returns. Listed before the HTTP
     /// server in the service group, it stops after the server has finished its requests.
     public func run() async throws {
+        guard case .sqlite(let connection) = backend else {
+            try? await gracefulShutdown()
+            queue.withLock { $0.stopping = true }
+            return
+        }
         let stopped = DispatchSemaphore(value: 0)
         let thread = Thread { [self] in
             runLoop(WriteTransaction(connection.database))
@@ -167,7 +215,7 @@ public final class DatabaseWriter: Service, Sendable {
     }
 
     /// Rolls the whole batch back and tells every job it failed.
-    private func abandon(_ batch: [Job], database: SQLiteDatabase, because error: any Error) {
+    private func abandon(_ batch: [Job], database: any SQLConnection, because error: any Error) {
         logger.error("group commit failed; \(batch.count) writes rolled back: \(error)")
         try? database.execute("ROLLBACK")  // fails only if SQLite already rolled back itself
         for job in batch { job.fail(error) }

@@ -7,14 +7,17 @@ import Shared
 /// It also collects the events a job changed, so that once the batch is durable the writer
 /// can tell the caches (`DatabaseWriter.onCommit`), wherever the change was made.
 public final class WriteTransaction: SQLiteQuerying {
-    private let database: SQLiteDatabase
+    private let database: any SQLConnection
     private var savepoints = 0
     /// Events whose sales, seats, classes or tickets this batch changed.
     private(set) var changedEvents: Set<UInt32> = []
 
-    init(_ database: SQLiteDatabase) {
+    init(_ database: any SQLConnection) {
         self.database = database
     }
+
+    /// Whether the job runs on SQLite or PostgreSQL, for the rare statement that differs.
+    var dialect: SQLDialect { database.dialect }
 
     /// Runs `sql` with `arguments` and returns the rows changed.
     @discardableResult
@@ -65,7 +68,7 @@ public final class WriteTransaction: SQLiteQuerying {
     }
 
     /// Called by the writer, on the same connection, around each job and batch.
-    var connection: SQLiteDatabase { database }
+    var connection: any SQLConnection { database }
 
     func forgetChanges() { changedEvents = [] }
 

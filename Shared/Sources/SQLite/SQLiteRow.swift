@@ -7,6 +7,12 @@ public struct SQLiteRow: Sendable {
     public let columns: [String]
     public let values: [SQLiteValue]
 
+    /// A row of `values` under `columns`; also how another database's rows are read as SQLite's.
+    public init(columns: [String], values: [SQLiteValue]) {
+        self.columns = columns
+        self.values = values
+    }
+
     /// The raw value in column `index` (0-based), for callers that inspect any type.
     public subscript(index: Int) -> SQLiteValue { values[index] }
 

@@ -1,6 +1,7 @@
 import Logging
 import PostgresNIO
 import ServiceLifecycle
+import Synchronization
 
 /// Keeps every server process on one PostgreSQL database in step with the change log, as the
 /// SQLite writer's commit keeps one process: it numbers what this process committed
@@ -14,16 +15,31 @@ import ServiceLifecycle
 /// is the truth; a lost notification costs a gate at most a second.
 public final class PostgresChangeRelay: Service, Sendable {
     private let store: PostgresStore
-    private let bell: ChangeBell
+    /// Told the events of every change numbered, by this process or another.
+    private let changed: @Sendable (Set<UInt32>) -> Void
     /// This process committed changes: a numbering round is due. One waiting wake is enough.
     private let numberingDue = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+
+    /// Callers waiting for a numbering round that starts after they asked, and whether the
+    /// relay runs at all (if not, nobody waits for it).
+    private struct Waiting {
+        var running = false
+        var callers: [CheckedContinuation<Void, Never>] = []
+    }
+    private let waiting = Mutex(Waiting())
 
     /// How often the relay looks at the table whatever it heard.
     static let sweepInterval: Duration = .seconds(1)
 
-    public init(store: PostgresStore, bell: ChangeBell) {
+    public convenience init(store: PostgresStore, bell: ChangeBell) {
+        self.init(store: store, changed: { bell.ring($0) })
+    }
+
+    /// `changed` hears the events of each numbered change: the server rings its gates' bell
+    /// and drops those events' availability from its cache.
+    init(store: PostgresStore, changed: @escaping @Sendable (Set<UInt32>) -> Void) {
         self.store = store
-        self.bell = bell
+        self.changed = changed
     }
 
     /// Called after this process commits a transaction that appended to the change log.
@@ -31,7 +47,31 @@ public final class PostgresChangeRelay: Service, Sendable {
         numberingDue.continuation.yield()
     }
 
+    /// Called after this process commits changes, by a caller that answers only once they are
+    /// numbered: an organiser reading the change log, or a gate pulling, right after hearing
+    /// "done" finds the change there. Rounds run back to back, so a rush of commits shares them.
+    /// Returns at once if the relay is not running; a failed round leaves it to the sweep.
+    func committedAndNumbered() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let queued = waiting.withLock { waiting in
+                guard waiting.running else { return false }
+                waiting.callers.append(continuation)
+                return true
+            }
+            if queued { numberingDue.continuation.yield() } else { continuation.resume() }
+        }
+    }
+
     public func run() async {
+        waiting.withLock { $0.running = true }
+        defer {
+            let left = waiting.withLock { waiting in
+                waiting.running = false
+                defer { waiting.callers = [] }
+                return waiting.callers
+            }
+            for caller in left { caller.resume() }
+        }
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.numberWhenDue() }
@@ -45,8 +85,13 @@ public final class PostgresChangeRelay: Service, Sendable {
 
     private func numberWhenDue() async {
         for await _ in numberingDue.stream {
+            let callers = waiting.withLock { waiting in
+                defer { waiting.callers = [] }
+                return waiting.callers
+            }
+            defer { for caller in callers { caller.resume() } }
             do {
-                bell.ring(try await PostgresChangeLog.numberNew(store))
+                changed(try await PostgresChangeLog.numberNew(store))
             } catch {
                 if Task.isCancelled { return }
                 // The sweep numbers it within a second if this keeps failing.
@@ -69,7 +114,7 @@ public final class PostgresChangeRelay: Service, Sendable {
                 do {
                     try await connection.listen(on: PostgresChangeLog.channel) { notifications in
                         for try await notification in notifications {
-                            bell.ring(Set(notification.payload.split(separator: ",").compactMap { UInt32($0) }))
+                            changed(Set(notification.payload.split(separator: ",").compactMap { UInt32($0) }))
                         }
                     }
                 } catch {
@@ -96,7 +141,7 @@ public final class PostgresChangeRelay: Service, Sendable {
             do {
                 try await PostgresChangeLog.numberNew(store)
                 let (top, events) = try await PostgresChangeLog.eventsNumbered(after: seen, store: store)
-                if seen != nil { bell.ring(events) }
+                if seen != nil { changed(events) }
                 seen = top
             } catch {
                 if Task.isCancelled { return }
