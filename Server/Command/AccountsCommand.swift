@@ -13,11 +13,12 @@ struct AccountsCommand: ParsableCommand {
             commandName: "create-organiser",
             abstract: "Create an organiser (or make an existing account one) with a new random password, printed once.")
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var database: DatabaseOption
         @Option(help: "The organiser's email.") var email: String
         @Option(help: "The name shown for them.") var name = "Festival Office"
 
         func run() throws {
-            let password = try AccountRecovery.createOrganiser(email: email, name: name, dataDirectory: data.path)
+            let password = try AccountRecovery.createOrganiser(email: email, name: name, dataDirectory: data.path, database: try database.location())
             print("organiser \(email) can sign in with the password: \(password)")
         }
     }
@@ -27,10 +28,11 @@ struct AccountsCommand: ParsableCommand {
             commandName: "reset-password",
             abstract: "Give an account a new random password (printed once) and sign it out everywhere.")
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var database: DatabaseOption
         @Option(help: "The account's email.") var email: String
 
         func run() throws {
-            let password = try AccountRecovery.resetPassword(email: email, dataDirectory: data.path)
+            let password = try AccountRecovery.resetPassword(email: email, dataDirectory: data.path, database: try database.location())
             print("\(email) can sign in with the password: \(password); every earlier session is closed")
         }
     }

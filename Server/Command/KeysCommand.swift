@@ -10,7 +10,9 @@ struct KeysCommand: ParsableCommand {
         abstract: "Create, rotate, revoke, list and export the token keys.",
         discussion: """
             A running server picks up a changed key file within a second or two; rotate and revoke \
-            wait for it and say when it issues under the new keys.
+            wait for it and say when it issues under the new keys. With --database, the kids ever \
+            used are read from that PostgreSQL database; every server process on it must then see \
+            the same keys.json (docs/SERVER.md).
             """,
         subcommands: [Init.self, Rotate.self, Revoke.self, List.self, ExportKiosk.self])
 
@@ -18,13 +20,14 @@ struct KeysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create the key file with one active key; refuses to replace existing keys.")
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var database: DatabaseOption
         @Flag(help: "keys.json was lost but the database holds tickets: make new keys on purpose, under a kid never used before.")
         var replaceLostKeys = false
 
         func run() throws {
             let store = ServerKeyStore(dataDirectory: data.path)
-            let used = try KeyHistory.recordedKids(dataDirectory: data.path)
-            let tickets = try KeyHistory.ticketCount(dataDirectory: data.path)
+            let used = try KeyHistory.recordedKids(dataDirectory: data.path, database: try database.location())
+            let tickets = try KeyHistory.ticketCount(dataDirectory: data.path, database: try database.location())
             if tickets > 0 && !replaceLostKeys && !store.exists {
                 throw ValidationError(
                     """
@@ -42,10 +45,11 @@ struct KeysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Issue under a new key from now on; the old active key retires and stays valid.")
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var database: DatabaseOption
 
         func run() throws {
             let store = ServerKeyStore(dataDirectory: data.path)
-            let used = try KeyHistory.recordedKids(dataDirectory: data.path)
+            let used = try KeyHistory.recordedKids(dataDirectory: data.path, database: try database.location())
             let key = try store.update { ring throws(KeyRingError) in try ring.rotate(avoiding: used) }
             print("kid \(key.kid) is now active; export the kiosk keys again so gates accept it")
             try RunningServer.awaitReload(of: store, dataDirectory: data.path)
@@ -56,12 +60,13 @@ struct KeysCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Revoke a key: every ticket issued under it is rejected at the gate.")
         @OptionGroup var data: DataDirectoryOption
+        @OptionGroup var database: DatabaseOption
         @Argument(help: "The kid to revoke (0–255).") var kid: UInt8
         @Flag(help: "Make a new key active in the same step (required to revoke the active key).") var rotate = false
 
         func run() throws {
             let store = ServerKeyStore(dataDirectory: data.path)
-            let used = try KeyHistory.recordedKids(dataDirectory: data.path)
+            let used = try KeyHistory.recordedKids(dataDirectory: data.path, database: try database.location())
             let ring = try store.load()
             guard ring[kid] != nil else { throw ValidationError("there is no kid \(kid) in \(store.path)") }
             if ring.activeKey?.kid == kid && !rotate {

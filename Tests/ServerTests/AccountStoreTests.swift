@@ -7,7 +7,7 @@ import TestSupport
 
 /// The accounts store's rules, once for each store: SQLite through the writer, and PostgreSQL
 /// on the private cluster (issue 25: a parameter, not a copy of each test).
-@Suite("Accounts and sessions, on either store")
+@Suite("Accounts and sessions, on either store", TestStore.onceOnly)
 struct AccountStoreTests {
     enum Kind: String, CaseIterable, CustomTestStringConvertible, Sendable {
         case sqlite, postgres

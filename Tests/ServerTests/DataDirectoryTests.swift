@@ -20,16 +20,16 @@ struct DataDirectoryTests {
             #expect(try await kid(ofNewTicketFor: fan, eventID: eventID, server: server) == 1)
 
             let data = server.environment.dataDirectory.path
-            let rotated = try await runner.run(["keys", "rotate", "--data", data])
+            let rotated = try await runner.run(["keys", "rotate", "--data", data] + server.databaseArguments)
             #expect(rotated.status == 0, "\(rotated.standardError)")
             #expect(rotated.standardOutput.contains("the running server now issues under kid 2"), "\(rotated.standardOutput)")
             #expect(try await kid(ofNewTicketFor: fan, eventID: eventID, server: server) == 2)
 
             // The active key cannot be revoked alone; with --rotate a new one takes over at once.
-            let refused = try await runner.run(["keys", "revoke", "2", "--data", data])
+            let refused = try await runner.run(["keys", "revoke", "2", "--data", data] + server.databaseArguments)
             #expect(refused.status == 2)
             #expect(refused.standardError.contains("pass --rotate"))
-            let revoked = try await runner.run(["keys", "revoke", "2", "--rotate", "--data", data])
+            let revoked = try await runner.run(["keys", "revoke", "2", "--rotate", "--data", data] + server.databaseArguments)
             #expect(revoked.status == 0, "\(revoked.standardError)")
             #expect(revoked.standardOutput.contains("the running server now issues under kid 3"), "\(revoked.standardOutput)")
             #expect(try await kid(ofNewTicketFor: fan, eventID: eventID, server: server) == 3)

@@ -9,9 +9,9 @@ import TestSupport
 struct DeployUnitTests {
     static let deploy = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("deploy").path
-    static let units = ["ticket-server.service", "gate-kiosk@.service"]
+    static let units = ["ticket-server.service", "ticket-server-postgres@.service", "gate-kiosk@.service"]
 
-    @Test("systemd-analyze verify passes both units, installed as the README says, without a single complaint")
+    @Test("systemd-analyze verify passes the units, installed as the README says, without a single complaint")
     func systemdAnalyzeVerify() throws {
         let root = TemporaryDirectory("festivalgate-units")
         let files = FileManager.default
@@ -30,7 +30,7 @@ struct DeployUnitTests {
         let copy = try Self.command("/bin/cp", ["-a", "/usr/lib/systemd/system", root.file("usr/lib/systemd/")])
         try #require(copy.status == 0, "systemd's units are needed (Debian's systemd package): \(copy.output)")
 
-        let verified = try Self.command("/usr/bin/systemd-analyze", ["verify", "--root=\(root.path)", "ticket-server.service", "gate-kiosk@video0.service"])
+        let verified = try Self.command("/usr/bin/systemd-analyze", ["verify", "--root=\(root.path)", "ticket-server.service", "ticket-server-postgres@8081.service", "gate-kiosk@video0.service"])
         #expect(verified.status == 0, "\(verified.output)")
         #expect(verified.output.isEmpty, "systemd-analyze complained:\n\(verified.output)")
 
@@ -44,12 +44,14 @@ struct DeployUnitTests {
 
     @Test("the units' hardening is there: own user, state directory, ProtectSystem=strict, NoNewPrivileges, restart, graceful stop, camera group")
     func hardening() throws {
-        let server = try String(contentsOfFile: "\(Self.deploy)/ticket-server.service", encoding: .utf8)
-        for line in [
-            "User=festivalgate", "StateDirectory=festivalgate", "ProtectSystem=strict", "NoNewPrivileges=yes", "Restart=on-failure",
-            "KillSignal=SIGTERM", "PrivateDevices=yes",
-        ] {
-            #expect(server.contains("\n\(line)\n"), "ticket-server.service lacks \(line)")
+        for unit in ["ticket-server.service", "ticket-server-postgres@.service"] {
+            let server = try String(contentsOfFile: "\(Self.deploy)/\(unit)", encoding: .utf8)
+            for line in [
+                "User=festivalgate", "StateDirectory=festivalgate", "ProtectSystem=strict", "NoNewPrivileges=yes", "Restart=on-failure",
+                "KillSignal=SIGTERM", "PrivateDevices=yes",
+            ] {
+                #expect(server.contains("\n\(line)\n"), "\(unit) lacks \(line)")
+            }
         }
         let kiosk = try String(contentsOfFile: "\(Self.deploy)/gate-kiosk@.service", encoding: .utf8)
         for line in [
@@ -80,6 +82,28 @@ struct DeployUnitTests {
             "gate-kiosk@.service", replacing: ["/var/lib/gate-kiosk/%i": kioskData, "/dev/%i": "/dev/video97", "127.0.0.1:9464": "127.0.0.1:0"])
         let outcome = try kiosk.run(kioskLine)
         #expect(outcome.status == 2 && outcome.standardError.contains("no camera at /dev/video97"), "\(kioskLine): \(outcome.standardError)")
+    }
+
+    @Test("the PostgreSQL unit's command line serves on a real database, and two processes on one database share its keys")
+    func postgresExecStartLineRuns() async throws {
+        let directory = TemporaryDirectory("festivalgate-unit-postgres")
+        let database = try await PostgresCluster.shared().database()
+        var ports: [String] = []
+        var servers: [ChildProcess] = []
+        for _ in 0..<2 {
+            let line = try Self.execStart(
+                "ticket-server-postgres@.service",
+                replacing: ["/var/lib/festivalgate": directory.file("server"), "--port %i": "--port 0",
+                    "postgres://festivalgate@127.0.0.1:5432/festivalgate": database])
+            let server = try ChildProcess(ProductRunner(product: "ticket-server"), line)
+            servers.append(server)
+            let port = await server.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#)
+            try #require(port != nil, "\(line): \(server.outputSoFar)")
+            ports.append(port ?? "")
+        }
+        #expect(Set(ports).count == 2)
+        #expect(FileManager.default.fileExists(atPath: directory.file("server/keys.json")))
+        for server in servers { #expect(await server.stop() == 0, "SIGTERM is a clean stop: \(server.outputSoFar)") }
     }
 
     /// A unit's ExecStart as arguments (program dropped), its `$VARIABLES` from the unit's own
@@ -113,15 +137,17 @@ struct DeployUnitTests {
 }
 
 extension DeployUnitTests {
-    @Test("deploy/nginx.conf passes nginx -t, with a certificate of its own in place of the real one; a broken copy does not")
-    func nginxConfiguration() throws {
+    @Test(
+        "deploy's nginx configurations pass nginx -t, with a certificate of their own in place of the real one; a broken copy does not",
+        arguments: ["nginx.conf", "nginx-balanced.conf"])
+    func nginxConfiguration(file: String) throws {
         let directory = TemporaryDirectory("festivalgate-nginx")
         let certificate = try Self.command(
             "/usr/bin/openssl",
             ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=tickets.example.org",
              "-keyout", directory.file("privkey.pem"), "-out", directory.file("fullchain.pem")])
         try #require(certificate.status == 0, "\(certificate.output)")
-        let site = try String(contentsOfFile: "\(Self.deploy)/nginx.conf", encoding: .utf8)
+        let site = try String(contentsOfFile: "\(Self.deploy)/\(file)", encoding: .utf8)
             .replacingOccurrences(of: "/etc/ssl/festivalgate/", with: directory.path + "/")
             .replacingOccurrences(of: "/var/cache/nginx/festivalgate", with: directory.file("cache"))
         // Debian includes conf.d files inside its http block; this main file does the same.

@@ -19,6 +19,9 @@ enum TestStore: String, Sendable, CaseIterable {
     case postgres
 
     static let current: TestStore = ProcessInfo.processInfo.environment["FESTIVALGATE_TEST_STORE"].flatMap(TestStore.init) ?? .sqlite
+
+    /// For suites that are about PostgreSQL whatever the store: they run in the first pass only.
+    static let onceOnly = Testing.ConditionTrait.enabled(if: current == .sqlite, "a PostgreSQL suite of its own: run in the first pass")
 }
 
 /// A real ticket server over a real SQLite file (or PostgreSQL database, `TestStore`). `.live`: on a loopback port, with an HTTP client
@@ -36,6 +39,11 @@ struct LiveServer {
     let clock: ServerClock
     /// The loopback port of a `.live` server.
     let port: Int?
+    /// The PostgreSQL database's URL, when the server runs on one.
+    var databaseURL: String? = nil
+
+    /// What a `ticket-server` command needs besides `--data` to work on this server's database.
+    var databaseArguments: [String] { databaseURL.map { ["--database", $0] } ?? [] }
 
     /// Starts a server, runs `body` against it, and stops it.
     /// Throttling is off unless asked for: the crowd tests sign up thousands from one address.
@@ -50,17 +58,21 @@ struct LiveServer {
         // Mid-sale: sales of the test events open an hour before this and close a month after.
         let clock = ServerClock(fixedAt: 1_790_000_000)
         let environment: ServerEnvironment
+        var databaseURL: String?
         switch store {
         case .sqlite:
             environment = try ServerEnvironment.open(
                 dataDirectory: directory.path, secureCookies: options.secureCookies, clock: clock, passwordHasher: passwordHasher,
                 throttling: throttling, logger: logger)
         case .postgres:
-            let database = try PostgresLocation(try await PostgresCluster.shared().database())
+            databaseURL = try await PostgresCluster.shared().database()
+            let database = try PostgresLocation(databaseURL ?? "")
+            // Few connections each: the suite runs dozens of servers at once on one cluster.
             environment = try await ServerEnvironment.open(
-                dataDirectory: directory.path, database: database, secureCookies: options.secureCookies, clock: clock,
+                dataDirectory: directory.path, database: database, pool: 6, secureCookies: options.secureCookies, clock: clock,
                 passwordHasher: passwordHasher, throttling: throttling, logger: logger)
         }
+        let url = databaseURL
         var options = options
         options.dataDirectory = directory.path
         let app = buildApplication(options, environment: environment, logger: logger)
@@ -69,14 +81,15 @@ struct LiveServer {
         switch transport {
         case .router:
             return try await app.test(.router) { testClient in
-                try await body(LiveServer(environment: environment, client: APIClient(router: testClient), clock: clock, port: nil))
+                try await body(
+                    LiveServer(environment: environment, client: APIClient(router: testClient), clock: clock, port: nil, databaseURL: url))
             }
         case .live:
             return try await app.test(.live) { testClient in
                 let port = try #require(testClient.port)
                 return try await withHTTPClient { http in
                     let client = APIClient(http: http, base: "http://127.0.0.1:\(port)")
-                    return try await body(LiveServer(environment: environment, client: client, clock: clock, port: port))
+                    return try await body(LiveServer(environment: environment, client: client, clock: clock, port: port, databaseURL: url))
                 }
             }
         }

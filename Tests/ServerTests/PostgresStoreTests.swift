@@ -10,7 +10,7 @@ import TestSupport
 /// The PostgreSQL store's foundations (issue 25), on a real cluster the tests start: the URL,
 /// migrations that run once however many processes start together, the schema's last line of
 /// defence, and a change log whose readers never skip a change that commits late.
-@Suite("PostgreSQL: schema, rules and the change log's order")
+@Suite("PostgreSQL: schema, rules and the change log's order", TestStore.onceOnly)
 struct PostgresStoreTests {
     static let logger = Logger(label: "postgres-test")
 

@@ -123,14 +123,15 @@ struct RequestHardeningTests {
 
             let runner = ProductRunner(product: "ticket-server")
             let data = server.environment.dataDirectory.path
-            let created = try await runner.run(["accounts", "create-organiser", "--data", data, "--email", "deputy@example.com", "--name", "Deputy"])
+            let created = try await runner.run(
+                ["accounts", "create-organiser", "--data", data, "--email", "deputy@example.com", "--name", "Deputy"] + server.databaseArguments)
             #expect(created.status == 0, "\(created.standardError)")
             let password = try #require(created.standardOutput.split(separator: " ").last.map { String($0).trimmingCharacters(in: .whitespacesAndNewlines) })
             let deputy = try await server.client.logIn(email: "deputy@example.com", password: password)
             #expect(try await server.client.send(.GET, "/api/v1/me", token: deputy).object["role"] as? String == "organiser")
             #expect(try await server.client.send(.PUT, "/api/v1/accounts/\(bossID)/role", token: boss, json: ["role": "staff"]).status == 200)
 
-            let reset = try await runner.run(["accounts", "reset-password", "--data", data, "--email", "deputy@example.com"])
+            let reset = try await runner.run(["accounts", "reset-password", "--data", data, "--email", "deputy@example.com"] + server.databaseArguments)
             #expect(reset.status == 0, "\(reset.standardError)")
             server.clock.advance(by: SessionStore.cacheLifetime + 1)
             #expect(try await server.client.send(.GET, "/api/v1/me", token: deputy).status == 401, "a reset closes every session")

@@ -85,8 +85,9 @@ struct WaitlistTests {
                     entryID, now, now + 1800, now)
                 let offerID = transaction.lastInsertRowID
                 try transaction.run("INSERT INTO offer_seat (seat_id, offer_id) VALUES (?, ?)", held, offerID)
+                // In a savepoint: on PostgreSQL a failed statement ends its transaction otherwise.
                 #expect(throws: SQLiteError.self, "a sold seat cannot be held") {
-                    try transaction.run("INSERT INTO offer_seat (seat_id, offer_id) VALUES (?, ?)", sold, offerID)
+                    try transaction.savepoint { try $0.run("INSERT INTO offer_seat (seat_id, offer_id) VALUES (?, ?)", sold, offerID) }
                 }
             }
             let taken = try await server.client.send(.POST, "/api/v1/events/\(eventID)/bookings", token: fan, json: ["seats": [held]])
@@ -402,7 +403,7 @@ struct WaitlistTests {
                            (SELECT COALESCE(SUM(o.count), 0) FROM waitlist_offer o JOIN waitlist_entry e ON e.id = o.entry_id
                             WHERE e.event_id = c.event_id AND o.status = 'open') AS offered,
                            (SELECT COUNT(*) FROM (SELECT account_id FROM ticket WHERE event_id = c.event_id AND status = 'valid'
-                            AND account_id IN (SELECT account_id FROM waitlist_entry) GROUP BY account_id HAVING COUNT(*) > 1)) AS doubled
+                            AND account_id IN (SELECT account_id FROM waitlist_entry) GROUP BY account_id HAVING COUNT(*) > 1) AS many) AS doubled
                     FROM ticket_class c WHERE c.event_id = ? AND c.ticket_class = 1
                     """, sale.eventID)
             })

@@ -74,7 +74,7 @@ public final class PostgresCluster: Sendable {
         try Self.command(
             binaries + "/pg_ctl",
             ["-D", directory + "/data", "-l", directory + "/log", "-w", "-t", "60", "start",
-             "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c max_connections=300"],
+             "-o", "-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c max_connections=800"],
             as: runAs)
     }
 

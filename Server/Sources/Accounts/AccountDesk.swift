@@ -33,7 +33,7 @@ struct AccountDesk {
         guard let (account, _) = found, matches else {
             throw APIError(.unauthorized, "wrong_credentials", "email or password is wrong", headers: .noStore)
         }
-        throttles.logInSucceeded(email: throttleKey, address: address)
+        try throttles.logInSucceeded(email: throttleKey, address: address)
         return (account, try await sessions.open(for: account, now: clock.now()))
     }
 }

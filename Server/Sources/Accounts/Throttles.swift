@@ -51,9 +51,21 @@ public struct ThrottlePolicy: Sendable, Equatable {
     public static let unlimited = ThrottlePolicy(logInFailuresPerAccount: nil, logInFailuresPerAddress: nil, signUpsPerAddress: nil)
 }
 
-/// Token buckets by key (an email, an address), in memory: a restart forgives everyone, which
-/// costs an attacker a restart per burst, not a way around the limit.
-final class RateLimiter: Sendable {
+/// A throttle's token buckets by key (an email, an address).
+protocol ThrottleBuckets: Sendable {
+    var rule: ThrottleRule { get }
+    /// Takes one try for `key`; when none is left, the seconds until one is.
+    func take(_ key: String, now: Int64) throws -> Int64?
+    /// Forgets `key`: its bucket is full again.
+    func reset(_ key: String) throws
+    /// Gives back a try taken for an attempt that turned out not to count (a good password).
+    func giveBack(_ key: String, now: Int64) throws
+}
+
+/// Token buckets in this process's memory: a restart forgives everyone, which costs an
+/// attacker a restart per burst, not a way around the limit. With several processes on
+/// PostgreSQL the throttles that guard secrets are `PostgresRateLimiter`s instead.
+final class RateLimiter: ThrottleBuckets {
     private struct Bucket {
         var tries: Double
         var updatedAt: Int64
@@ -70,7 +82,6 @@ final class RateLimiter: Sendable {
         self.rule = rule
     }
 
-    /// Takes one try for `key`; when none is left, the seconds until one is.
     func take(_ key: String, now: Int64) -> Int64? {
         buckets.withLock { buckets in
             var bucket = refilled(buckets[key], now: now)
@@ -84,12 +95,10 @@ final class RateLimiter: Sendable {
         }
     }
 
-    /// Forgets `key`: its bucket is full again.
     func reset(_ key: String) {
         buckets.withLock { _ = $0.removeValue(forKey: key) }
     }
 
-    /// Gives back a try taken for an attempt that turned out not to count (a good password).
     func giveBack(_ key: String, now: Int64) {
         buckets.withLock { buckets in
             guard let bucket = buckets[key] else { return }
@@ -114,20 +123,30 @@ final class RateLimiter: Sendable {
 }
 
 /// The throttles of log-in and sign-up, answering `429` with `Retry-After` when one is empty.
+///
+/// With several processes on PostgreSQL (`shared`), the throttles a person could beat by
+/// spreading tries over processes keep their buckets in the database: log-ins and enrollment
+/// codes (guessing secrets), sign-ups and bookings (fairness). Availability polls stay per
+/// process: they guard the serving process's own CPU, and cost no write.
 final class Throttles: Sendable {
-    private let perAccount: RateLimiter?
-    private let perAddress: RateLimiter?
-    private let signUps: RateLimiter?
-    private let bookings: RateLimiter?
-    private let polls: RateLimiter?
+    private let perAccount: (any ThrottleBuckets)?
+    private let perAddress: (any ThrottleBuckets)?
+    private let signUps: (any ThrottleBuckets)?
+    private let bookings: (any ThrottleBuckets)?
+    private let polls: (any ThrottleBuckets)?
     private let clock: ServerClock
     private let metrics: ServerMetrics
 
-    init(policy: ThrottlePolicy, clock: ServerClock, metrics: ServerMetrics) {
-        perAccount = policy.logInFailuresPerAccount.map(RateLimiter.init)
-        perAddress = policy.logInFailuresPerAddress.map(RateLimiter.init)
-        signUps = policy.signUpsPerAddress.map(RateLimiter.init)
-        bookings = policy.bookingsPerAccount.map(RateLimiter.init)
+    init(policy: ThrottlePolicy, clock: ServerClock, metrics: ServerMetrics, shared pool: BlockingPostgresPool? = nil) {
+        func buckets(_ rule: ThrottleRule?, _ name: String) -> (any ThrottleBuckets)? {
+            guard let rule else { return nil }
+            guard let pool else { return RateLimiter(rule: rule) }
+            return PostgresRateLimiter(rule: rule, name: name, pool: pool)
+        }
+        perAccount = buckets(policy.logInFailuresPerAccount, "login_account")
+        perAddress = buckets(policy.logInFailuresPerAddress, "login_address")
+        signUps = buckets(policy.signUpsPerAddress, "signup_address")
+        bookings = buckets(policy.bookingsPerAccount, "booking_account")
         polls = policy.pollsPerAccount.map(RateLimiter.init)
         self.clock = clock
         self.metrics = metrics
@@ -139,12 +158,12 @@ final class Throttles: Sendable {
     func beginLogIn(email: String, address: String?) throws {
         let now = clock.now()
         let account = "login:" + email.lowercased()
-        if let wait = perAccount?.take(account, now: now) {
+        if let wait = try perAccount?.take(account, now: now) {
             metrics.rateLimited("login_account")
             throw APIError.tooManyRequests(retryAfter: wait, "too many failed log-ins for this account; try again in \(wait) s")
         }
-        if let address, let wait = perAddress?.take(address, now: now) {
-            perAccount?.giveBack(account, now: now)
+        if let address, let wait = try perAddress?.take(address, now: now) {
+            try perAccount?.giveBack(account, now: now)
             metrics.rateLimited("login_address")
             throw APIError.tooManyRequests(retryAfter: wait, "too many failed log-ins from this address; try again in \(wait) s")
         }
@@ -153,26 +172,26 @@ final class Throttles: Sendable {
     /// The right password clears the account's failures (whoever knows it has nothing left to
     /// guess), but only gives back the address's one try: an attacker signing in to an account
     /// of their own between guesses must not refill the address's bucket.
-    func logInSucceeded(email: String, address: String?) {
-        perAccount?.reset("login:" + email.lowercased())
-        if let address { perAddress?.giveBack(address, now: clock.now()) }
+    func logInSucceeded(email: String, address: String?) throws {
+        try perAccount?.reset("login:" + email.lowercased())
+        if let address { try perAddress?.giveBack(address, now: clock.now()) }
     }
 
     /// An enrollment code about to be checked: guessing codes is guessing passwords, so it
     /// draws on the address's failed-log-in bucket; a right code gives the try back.
     func beginEnrollment(address: String?) throws {
-        guard let address, let wait = perAddress?.take(address, now: clock.now()) else { return }
+        guard let address, let wait = try perAddress?.take(address, now: clock.now()) else { return }
         metrics.rateLimited("enrollment")
         throw APIError.tooManyRequests(retryAfter: wait, "too many enrollment attempts from this address; try again in \(wait) s")
     }
 
-    func enrollmentSucceeded(address: String?) {
-        if let address { perAddress?.giveBack(address, now: clock.now()) }
+    func enrollmentSucceeded(address: String?) throws {
+        if let address { try perAddress?.giveBack(address, now: clock.now()) }
     }
 
     /// A booking attempt by `accountID`, counted whatever its answer.
     func beginBooking(accountID: Int64) throws {
-        guard let wait = bookings?.take(String(accountID), now: clock.now()) else { return }
+        guard let wait = try bookings?.take(String(accountID), now: clock.now()) else { return }
         metrics.rateLimited("booking_account")
         throw APIError.tooManyRequests(retryAfter: wait, "too many booking attempts from this account; try again in \(wait) s")
     }
@@ -180,13 +199,13 @@ final class Throttles: Sendable {
     /// An availability poll by a signed-in account (anonymous polls are served from a cache
     /// that costs no query).
     func beginPoll(accountID: Int64) throws {
-        guard let wait = polls?.take(String(accountID), now: clock.now()) else { return }
+        guard let wait = try polls?.take(String(accountID), now: clock.now()) else { return }
         metrics.rateLimited("poll_account")
         throw APIError.tooManyRequests(retryAfter: wait, "too many availability requests from this account; try again in \(wait) s")
     }
 
     func beginSignUp(address: String?) throws {
-        guard let address, let wait = signUps?.take(address, now: clock.now()) else { return }
+        guard let address, let wait = try signUps?.take(address, now: clock.now()) else { return }
         metrics.rateLimited("signup")
         throw APIError.tooManyRequests(retryAfter: wait, "too many sign-ups from this address; try again in \(wait) s")
     }

@@ -11,9 +11,9 @@ public final class DataDirectory: Sendable {
 
     public let path: String
     /// Held for the server's lifetime. @unchecked Sendable: never touched after init; its
-    /// descriptor is closed once, in its own deinit. None when the database is PostgreSQL: the
+    /// descriptor is closed once, in its own deinit. Shared when the database is PostgreSQL: the
     /// directory then holds only the keys, which the processes on this machine share.
-    private let lock: LockHolder?
+    private let lock: LockHolder
 
     public var databasePath: String { Self.databasePath(in: path) }
     public var keyStore: ServerKeyStore { ServerKeyStore(dataDirectory: path) }
@@ -93,13 +93,21 @@ public final class DataDirectory: Sendable {
         } catch {
             throw StartupRefusal(error.description)
         }
+        // Shared by the processes on this directory; a SQLite server cannot take it meanwhile,
+        // and `keys rotate` sees that servers run and waits for them to load its keys.
+        let running: DirectoryLock
+        do {
+            running = try DirectoryLock(directory: path, name: lockName, program: "ticket-server (on SQLite)", shared: true)
+        } catch {
+            throw StartupRefusal(error.description)
+        }
         let creating = try waitForLock(in: path, name: "keys.lock")
         defer { withExtendedLifetime(creating) {} }
         let keyStore = ServerKeyStore(dataDirectory: path)
         if keyStore.exists {
             let ring = try keyStore.load()
             try keyStore.makePrivate()
-            return (DataDirectory(path: path, lock: nil), ring)
+            return (DataDirectory(path: path, lock: LockHolder(running)), ring)
         }
         guard ticketCount == 0 else {
             throw StartupRefusal(
@@ -109,7 +117,7 @@ public final class DataDirectory: Sendable {
                 process on this database, or restore it from a backup.
                 """)
         }
-        return (DataDirectory(path: path, lock: nil), try keyStore.create(avoiding: recordedKids))
+        return (DataDirectory(path: path, lock: LockHolder(running)), try keyStore.create(avoiding: recordedKids))
     }
 
     /// Takes `name` in `directory`, waiting up to 10 s for another process holding it.
@@ -126,7 +134,7 @@ public final class DataDirectory: Sendable {
         }
     }
 
-    private init(path: String, lock: LockHolder?) {
+    private init(path: String, lock: LockHolder) {
         self.path = path
         self.lock = lock
     }

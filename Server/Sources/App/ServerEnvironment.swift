@@ -102,7 +102,7 @@ public struct ServerEnvironment: Sendable {
             sessions: SessionStore(accounts: accounts, secureCookies: secureCookies), availability: availability,
             changeBell: changeBell,
             keys: try ServerKeys(ring: keyRing, store: directory.keyStore), clock: clock, passwordHasher: passwordHasher,
-            throttles: Throttles(policy: throttling, clock: clock, metrics: metrics), metrics: metrics, formTokenKey: formTokenKey,
+            throttles: Throttles(policy: throttling, clock: clock, metrics: metrics, shared: connections), metrics: metrics, formTokenKey: formTokenKey,
             postgres: PostgresServices(store: store, relay: relay, connections: connections))
     }
 }

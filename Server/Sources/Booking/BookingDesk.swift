@@ -19,7 +19,7 @@ struct BookingDesk {
             let result = try await TicketLifecycle.retryingIDCollisions {
                 let presigned = try BookingEngine.presign(order, eventID: eventID, holder: account.displayName, issuer: issuer, readers: readers)
                 let now = clock.now()
-                return try await writer.write { transaction in
+                return try await writer.write(.lockedRows) { transaction in
                     try BookingEngine.book(
                         order, eventID: eventID, account: account, idempotencyKey: idempotencyKey, presigned: presigned, issuer: issuer,
                         now: now, in: transaction)

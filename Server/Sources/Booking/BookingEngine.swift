@@ -90,6 +90,13 @@ enum BookingEngine {
         _ order: BookingOrder, eventID: UInt32, account: Account, idempotencyKey: String?, presigned: PresignedTickets,
         issuer: TicketIssuer, now: Int64, in transaction: WriteTransaction, fromOffer: Bool = false
     ) throws -> BookingResult {
+        // One person's bookings take turns, so that the limit per person and the idempotency key
+        // are read and written by one at a time. SQLite's single writer does this by itself; on
+        // PostgreSQL under READ COMMITTED (`WriteIsolation.lockedRows`) the account's row lock
+        // does, and other people's bookings do not wait for it.
+        if transaction.dialect == .postgres {
+            try transaction.run("SELECT id FROM account WHERE id = ? FOR UPDATE", account.id)
+        }
         if let idempotencyKey, let earlier = try transaction.row(
             "SELECT id, request, response, event_id FROM booking WHERE account_id = ? AND idempotency_key = ?", account.id, idempotencyKey)
         {

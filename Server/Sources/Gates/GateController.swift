@@ -36,7 +36,7 @@ struct GateController {
         let credential = DeviceSecrets.newCredential()
         let now = clock.now()
         let device = try await writer.write { try DeviceRepository.enroll(code: code, credential: credential, now: now, in: $0) }
-        throttles.enrollmentSucceeded(address: context.clientAddress)
+        try throttles.enrollmentSucceeded(address: context.clientAddress)
         return EnrollAnswer(
             credential: credential, device: GateDevice(device, now: now), keys: GateKey.list(keys.ring.kioskExport),
             serverTime: clock.nowMilliseconds())
@@ -56,13 +56,19 @@ struct GateController {
             reports.wrote(report, deviceID: device.id, now: now)
         }
 
-        // Registered before the read, so a change committed in between still wakes it.
-        let waiter = wait > 0 ? bell.waiter(for: device.eventID) : nil
-        defer { waiter?.cancel() }  // however this ends, the bell forgets the waiter
-        var changes = try readers.read { try GateFeed.changes(eventID: device.eventID, after: after, limit: limit + 1, in: $0) }
-        if changes.isEmpty, let waiter {
-            await waiter.wait(upTo: .seconds(wait))
+        // A waiter is registered before each read, so a change committed in between still wakes
+        // it. A ring that brings nothing past `after` (on PostgreSQL the relay's sweep rings for
+        // whatever was numbered since it last looked) waits again until the deadline.
+        let deadline = ContinuousClock.now + .seconds(wait)
+        var changes: [FeedChange] = []
+        while true {
+            let waiter = wait > 0 ? bell.waiter(for: device.eventID) : nil
+            defer { waiter?.cancel() }  // however this ends, the bell forgets the waiter
             changes = try readers.read { try GateFeed.changes(eventID: device.eventID, after: after, limit: limit + 1, in: $0) }
+            let left = deadline - ContinuousClock.now
+            guard changes.isEmpty, let waiter, left > .zero else { break }
+            await waiter.wait(upTo: left)
+            if Task.isCancelled { break }
         }
         let more = changes.count > limit
         let page = Array(changes.prefix(limit))

@@ -1,3 +1,4 @@
+import Logging
 import Shared
 
 /// The kids a server on this database has ever loaded (`signing_key`), so that none is reused
@@ -36,20 +37,31 @@ public struct SigningKeyMismatch: Error, CustomStringConvertible {
     public let description: String
 }
 
-/// What the database of a data directory says about keys, for the `keys` commands. Read-only;
-/// a directory without a database (or without the table yet) has none of either.
+/// What the server's database says about keys, for the `keys` commands: the data directory's
+/// SQLite file, or the PostgreSQL database of `--database`. Read-only; a database without the
+/// tables yet has none of either.
 public enum KeyHistory {
-    /// Kids that ever signed (or could have signed) a ticket on this directory's database.
-    public static func recordedKids(dataDirectory: String) throws -> Set<UInt8> {
-        try reading(dataDirectory, table: "signing_key") { Set(try SigningKeyRecord.recorded(in: $0).keys) } ?? []
+    /// Kids that ever signed (or could have signed) a ticket on this database.
+    public static func recordedKids(dataDirectory: String, database: PostgresLocation? = nil) throws -> Set<UInt8> {
+        try reading(dataDirectory, database, table: "signing_key") { Set(try SigningKeyRecord.recorded(in: $0).keys) } ?? []
     }
 
-    /// Tickets the directory's database holds, in any status.
-    public static func ticketCount(dataDirectory: String) throws -> Int {
-        try reading(dataDirectory, table: "ticket") { try $0.scalar("SELECT COUNT(*) FROM ticket", as: Int.self) } ?? 0
+    /// Tickets the database holds, in any status.
+    public static func ticketCount(dataDirectory: String, database: PostgresLocation? = nil) throws -> Int {
+        try reading(dataDirectory, database, table: "ticket") { try $0.scalar("SELECT COUNT(*) FROM ticket", as: Int.self) } ?? 0
     }
 
-    private static func reading<Value>(_ dataDirectory: String, table: String, _ body: (SQLiteDatabase) throws -> Value?) throws -> Value? {
+    private static func reading<Value>(
+        _ dataDirectory: String, _ location: PostgresLocation?, table: String, _ body: (any SQLiteQuerying) throws -> Value?
+    ) throws -> Value? {
+        if let location {
+            let pool = BlockingPostgresPool(location: location, size: 1, logger: Logger(label: "ticket-server"))
+            return try pool.withConnection { connection in
+                let exists = try connection.row(
+                    "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?", arguments: [table])
+                return exists == nil ? nil : try body(connection)
+            }
+        }
         let path = DataDirectory.databasePath(in: dataDirectory)
         guard (PrivateFiles.size(of: path) ?? 0) > 0 else { return nil }
         let database = try SQLiteDatabase(path: path, durability: .normal, readOnly: true)

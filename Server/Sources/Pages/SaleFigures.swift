@@ -41,7 +41,7 @@ enum SaleFigures {
                     WHERE x.event_id = e.event_id AND x.ticket_class = e.ticket_class AND o.status = 'accepted') AS accepted,
                    (SELECT count(*) FROM waitlist_offer o JOIN waitlist_entry x ON x.id = o.entry_id
                     WHERE x.event_id = e.event_id AND x.ticket_class = e.ticket_class AND o.status = 'expired') AS expired
-            FROM waitlist_entry e WHERE e.event_id = ? GROUP BY e.ticket_class ORDER BY e.ticket_class
+            FROM waitlist_entry e WHERE e.event_id = ? GROUP BY e.event_id, e.ticket_class ORDER BY e.ticket_class
             """, event.id)
         if !lines.isEmpty {
             values["waitlists"] = try lines.map { row -> [String: Any] in

@@ -85,8 +85,13 @@ public final class DatabaseWriter: Service, Sendable {
 
     /// Runs `body` in the next group commit and returns its result once that commit is durable.
     /// If `body` throws, its changes are rolled back and the error is rethrown here.
-    public func write<Result: Sendable>(_ body: @escaping @Sendable (WriteTransaction) throws -> Result) async throws -> Result {
-        if case .postgres(let pool) = backend { return try await write(body, on: pool) }
+    ///
+    /// On PostgreSQL, `isolation` says how `body` is kept from other processes' transactions;
+    /// SQLite's one writer runs every job alone anyway.
+    public func write<Result: Sendable>(
+        _ isolation: WriteIsolation = .serial, _ body: @escaping @Sendable (WriteTransaction) throws -> Result
+    ) async throws -> Result {
+        if case .postgres(let pool) = backend { return try await write(body, isolation: isolation, on: pool) }
         return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Result, any Error>) in
             let job = Job(
                 run: { transaction in
@@ -108,11 +113,11 @@ public final class DatabaseWriter: Service, Sendable {
     }
 
     private func write<Result: Sendable>(
-        _ body: @escaping @Sendable (WriteTransaction) throws -> Result, on pool: BlockingPostgresPool
+        _ body: @escaping @Sendable (WriteTransaction) throws -> Result, isolation: WriteIsolation, on pool: BlockingPostgresPool
     ) async throws -> Result {
         guard !queue.withLock({ $0.stopping }) else { throw ServerStorageError.shuttingDown }
         let started = ContinuousClock.now
-        let (result, changedEvents) = try await pool.transaction { connection in
+        let (result, changedEvents) = try await pool.transaction(isolation) { connection in
             let transaction = WriteTransaction(connection)
             let result = try body(transaction)
             return (result, transaction.changedEvents)
@@ -220,6 +225,17 @@ public final class DatabaseWriter: Service, Sendable {
         try? database.execute("ROLLBACK")  // fails only if SQLite already rolled back itself
         for job in batch { job.fail(error) }
     }
+}
+
+/// How a write job is kept apart from the others when several run at once (PostgreSQL).
+public enum WriteIsolation: Sendable {
+    /// As if it ran alone, as on SQLite: PostgreSQL's SERIALIZABLE, the job run again when
+    /// PostgreSQL cannot order it with another. Every job but the booking rush's.
+    case serial
+    /// READ COMMITTED: the job locks the rows whose checks it relies on, and the schema's
+    /// constraints decide the rest (`BookingEngine.book`; docs/SERVER.md argues it). Under a
+    /// rush on one class, jobs wait for the class's row instead of failing and running again.
+    case lockedRows
 }
 
 /// Carries a connection to the one thread that will use it from then on.

@@ -7,13 +7,15 @@ import Foundation
 public final class DirectoryLock {
     private let descriptor: Int32
 
-    /// Takes `directory/name`; `program` names who holds it in the refusal.
-    /// The corresponding C call is `flock(LOCK_EX | LOCK_NB)`.
-    public init(directory: String, name: String, program: String) throws(DirectoryLockError) {
+    /// Takes `directory/name`; `program` names who holds it in the refusal. `shared`: several
+    /// processes may hold it together (server processes on one PostgreSQL database sharing the
+    /// keys), but nobody exclusively while they do.
+    /// The corresponding C call is `flock(LOCK_EX | LOCK_NB)` (`LOCK_SH` when shared).
+    public init(directory: String, name: String, program: String, shared: Bool = false) throws(DirectoryLockError) {
         let path = (directory as NSString).appendingPathComponent(name)
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw .cannotOpen(directory: directory, reason: String(cString: strerror(errno))) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+        guard flock(descriptor, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) == 0 else {
             close(descriptor)
             throw .inUse(directory: directory, program: program)
         }

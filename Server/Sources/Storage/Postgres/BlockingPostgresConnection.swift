@@ -100,9 +100,10 @@ final class BlockingPostgresConnection: SQLConnection, @unchecked Sendable {
         case .bool: return .integer(try cell.decode(Bool.self) ? 1 : 0)
         case .float4, .float8: return .real(try cell.decode(Double.self))
         case .numeric:
-            let text = try cell.decode(String.self)
-            if let whole = Int64(text) { return .integer(whole) }
-            return .real(Double(text) ?? .nan)
+            // A sum of bigints is numeric: whole, it is the integer SQLite's SUM gives.
+            let value = NSDecimalNumber(decimal: try cell.decode(Decimal.self)).doubleValue
+            if value == value.rounded(), abs(value) < 9e15 { return .integer(Int64(value)) }
+            return .real(value)
         case .bytea: return .blob(Array(buffer: try cell.decode(ByteBuffer.self)))
         default: return .text(try cell.decode(String.self))
         }

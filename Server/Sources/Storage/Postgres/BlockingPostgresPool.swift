@@ -1,3 +1,4 @@
+import Foundation
 import Dispatch
 import Logging
 import NIOCore
@@ -78,23 +79,37 @@ final class BlockingPostgresPool: Sendable {
 
     /// Runs `body` in a transaction on one of the pool's threads; committed when it returns,
     /// rolled back when it throws. A transaction PostgreSQL rolled back for a deadlock or a
-    /// serialization failure runs again, a few times.
-    func transaction<Result: Sendable>(_ body: @escaping @Sendable (BlockingPostgresConnection) throws -> Result) async throws -> Result {
-        try await threads.runIfActive { [self] in
-            var attempt = 0
-            while true {
-                attempt += 1
-                do {
-                    return try withConnection { connection in try Self.inTransaction(connection, body) }
-                } catch let conflict as PostgresConflict where attempt < 5 {
-                    logger.debug("transaction retried after \(conflict)")
-                }
+    /// serialization failure runs again, after a short random pause, up to `maxAttempts` times.
+    func transaction<Result: Sendable>(
+        _ isolation: WriteIsolation, _ body: @escaping @Sendable (BlockingPostgresConnection) throws -> Result
+    ) async throws -> Result {
+        try await threads.runIfActive { [self] in try transactionOnThisThread(isolation, body) }
+    }
+
+    /// `transaction`, run on the calling thread: for a command that does one thing.
+    func transactionOnThisThread<Result>(_ isolation: WriteIsolation, _ body: (BlockingPostgresConnection) throws -> Result) throws -> Result {
+        let begin = isolation == .serial ? "BEGIN ISOLATION LEVEL SERIALIZABLE" : "BEGIN"
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                return try withConnection { connection in try Self.inTransaction(connection, begin: begin, body) }
+            } catch let conflict as PostgresConflict where attempt < Self.maxAttempts {
+                logger.debug("transaction runs again after \(conflict)")
+                // Exponential backoff with jitter, up to 100 ms: contenders spread out instead of
+                // colliding again in step.
+                let ceiling = min(0.1, 0.002 * Double(1 << min(attempt, 10)))
+                Thread.sleep(forTimeInterval: Double.random(in: 0.001...ceiling))
             }
         }
     }
 
-    private static func inTransaction<Result>(_ connection: BlockingPostgresConnection, _ body: (BlockingPostgresConnection) throws -> Result) throws -> Result {
-        try connection.execute("BEGIN")
+    static let maxAttempts = 40
+
+    private static func inTransaction<Result>(
+        _ connection: BlockingPostgresConnection, begin: String, _ body: (BlockingPostgresConnection) throws -> Result
+    ) throws -> Result {
+        try connection.execute(begin)
         do {
             let result = try body(connection)
             try connection.execute("COMMIT")
@@ -137,7 +152,7 @@ final class BlockingPostgresPool: Sendable {
             return BlockingPostgresConnection(connection, logger: logger)
         } catch {
             state.withLock { $0.opened -= 1 }
-            logger.warning("cannot connect to \(location): \(error)")
+            logger.warning("cannot connect to \(location): \(String(reflecting: error))")
             throw DatabaseUnavailable(retryAfter: PostgresStore.retryAfterSeconds)
         }
     }

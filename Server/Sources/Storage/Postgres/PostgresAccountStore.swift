@@ -25,6 +25,9 @@ struct PostgresAccountStore: AccountStore {
     }
 
     func credentials(email: String) async throws -> (account: Account, passwordHash: String)? {
+        // PostgreSQL's text cannot hold NUL, so no account has such an address (SQLite's can
+        // hold it, and finds none either).
+        guard !email.contains("\u{0}") else { return nil }
         let typed = EmailAddress.stored(email.trimmingCharacters(in: .whitespaces))
         let rows = try await client.query(
             """

@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PostgresNIO
 import ServiceLifecycle
 import Synchronization
@@ -112,10 +113,18 @@ public final class PostgresChangeRelay: Service, Sendable {
                 // Closed whatever ends the listening: a failure, or the relay stopping.
                 var failure: (any Error)?
                 do {
-                    try await connection.listen(on: PostgresChangeLog.channel) { notifications in
-                        for try await notification in notifications {
-                            changed(Set(notification.payload.split(separator: ",").compactMap { UInt32($0) }))
+                    // Cancelling the relay closes the connection: the notifications then end
+                    // with an error, whether or not postgres-nio's sequence heeds cancellation
+                    // (a relay was seen waiting in it for over 75 s after its cancellation).
+                    try await withTaskCancellationHandler {
+                        try await connection.listen(on: PostgresChangeLog.channel) { notifications in
+                            for try await notification in notifications {
+                                changed(Set(notification.payload.split(separator: ",").compactMap { UInt32($0) }))
+                            }
                         }
+                    } onCancel: {
+                        let closing: EventLoopFuture<Void> = connection.close()
+                        closing.whenComplete { _ in withExtendedLifetime(connection) {} }
                     }
                 } catch {
                     failure = error
@@ -125,7 +134,7 @@ public final class PostgresChangeRelay: Service, Sendable {
             } catch {
                 if Task.isCancelled { return }
                 attempt += 1
-                if attempt == 1 { logger.warning("listening for changes failed, retrying: \(error)") }
+                if attempt == 1 { logger.warning("listening for changes failed, retrying: \(String(reflecting: error))") }
             }
             // At most two seconds apart: a server that comes back is heard again soon.
             try? await Task.sleep(for: .milliseconds(min(2_000, 100 << min(attempt, 6))))

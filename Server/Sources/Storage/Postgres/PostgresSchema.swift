@@ -205,7 +205,7 @@ enum PostgresSchema {
                 event_id bigint NOT NULL,
                 first_at bigint NOT NULL,
                 first_device_id bigint NOT NULL REFERENCES device(id),
-                inside boolean NOT NULL,
+                inside bigint NOT NULL CHECK (inside IN (0, 1)),
                 last_at bigint NOT NULL,
                 last_device_id bigint NOT NULL REFERENCES device(id),
                 last_redeem text
@@ -270,7 +270,7 @@ enum PostgresSchema {
                 ticket_class bigint NOT NULL,
                 account_id bigint NOT NULL REFERENCES account(id),
                 count bigint NOT NULL CHECK (count BETWEEN 1 AND 100),
-                accept_fewer boolean NOT NULL DEFAULT false,
+                accept_fewer bigint NOT NULL DEFAULT 0 CHECK (accept_fewer IN (0, 1)),
                 status text NOT NULL DEFAULT 'waiting' CHECK (status IN ('waiting', 'offered', 'booked', 'left')),
                 joined_at bigint NOT NULL,
                 changed_at bigint NOT NULL,
@@ -323,6 +323,20 @@ enum PostgresSchema {
             """,
             "CREATE TRIGGER ticket_not_on_held_seat BEFORE INSERT ON ticket FOR EACH ROW WHEN (NEW.seat_id IS NOT NULL) EXECUTE FUNCTION seat_held_or_sold()",
             "CREATE TRIGGER hold_not_on_sold_seat BEFORE INSERT ON offer_seat FOR EACH ROW EXECUTE FUNCTION seat_held_or_sold()",
+        ]),
+        Migration(name: "throttles shared by every server process", statements: [
+            // A guesser spreading log-ins over several processes meets one bucket
+            // (`PostgresRateLimiter`); SQLite's single process keeps its buckets in memory.
+            """
+            CREATE TABLE throttle_bucket (
+                rule text NOT NULL,
+                key text NOT NULL,
+                tries double precision NOT NULL,
+                updated_at bigint NOT NULL,
+                PRIMARY KEY (rule, key)
+            )
+            """,
+            "CREATE INDEX throttle_bucket_updated ON throttle_bucket(updated_at)",
         ]),
     ]
 

@@ -125,7 +125,6 @@ public enum SQLiteToPostgres {
         switch (value, column.type) {
         case (.null, _): bindings.appendNull()
         case (.integer(let number), "bigint"): bindings.append(number)
-        case (.integer(let number), "boolean") where number == 0 || number == 1: bindings.append(number == 1)
         case (.text(let text), "text"): bindings.append(text)
         case (.blob(let bytes), "bytea"): bindings.append(ByteBuffer(bytes: bytes))
         default:
