@@ -13,7 +13,12 @@ struct BackupCommand: ParsableCommand {
             """)
 
     @OptionGroup var data: DataDirectoryOption
+    @OptionGroup var database: DatabaseOption
     @Option(help: ArgumentHelp("The backup file to create (never overwritten).", valueName: "file")) var output: String
+
+    func validate() throws {
+        try PostgresBackup.refuse(database)
+    }
 
     func run() throws {
         let summary = try ServerBackup.backup(dataDirectory: data.path, output: output, now: Int64(Date().timeIntervalSince1970))
@@ -32,10 +37,12 @@ struct RestoreCommand: ParsableCommand {
             """)
 
     @OptionGroup var data: DataDirectoryOption
+    @OptionGroup var database: DatabaseOption
     @Option(help: ArgumentHelp("The backup file, made by 'ticket-server backup'.", valueName: "file")) var input: String
     @Flag(help: "Replace the directory's database and keys (moved aside first).") var replace = false
 
     func validate() throws {
+        try PostgresBackup.refuse(database)
         guard FileManager.default.isReadableFile(atPath: input) else { throw ValidationError("--input \(input) cannot be read") }
     }
 
@@ -44,5 +51,19 @@ struct RestoreCommand: ParsableCommand {
             from: input, dataDirectory: data.path, replacing: replace, now: Int64(Date().timeIntervalSince1970))
         if let aside { print("the earlier database and keys are in \(aside)") }
         print("restored \(input) into \(data.path); start the server on it as usual")
+    }
+}
+
+/// `backup` and `restore` copy a SQLite data directory. A PostgreSQL database is backed up with
+/// PostgreSQL's own tools, which its operators already run; the keys stay in keys.json.
+enum PostgresBackup {
+    static func refuse(_ database: DatabaseOption) throws {
+        guard let location = try database.location() else { return }
+        throw ValidationError(
+            """
+            the server's database is PostgreSQL (\(location)): back it up with pg_dump (pg_dump -Fc -f festivalgate.dump \
+            \(location.database)) and put it back with pg_restore, or use the database's own continuous archiving; keep a \
+            copy of the data directory's keys.json beside it, safely
+            """)
     }
 }

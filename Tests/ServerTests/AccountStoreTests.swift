@@ -79,10 +79,13 @@ struct AccountStoreTests {
                 try await body(environment.accounts)
             }
         case .postgres:
-            try await PostgresStoreTests.withStore(try await PostgresCluster.shared().database()) { store in
-                try await store.migrate()
-                try await body(PostgresAccountStore(store: store))
-            }
+            let url = try await PostgresCluster.shared().database()
+            try await PostgresStoreTests.withStore(url) { try await $0.migrate() }
+            let connections = BlockingPostgresPool(location: try PostgresLocation(url), size: 4, logger: Logger(label: "accounts-test"))
+            try await body(
+                DatabaseAccountStore(
+                    writer: DatabaseWriter(postgres: connections, logger: Logger(label: "accounts-test")) { _ in },
+                    readers: DatabaseReaders(postgres: connections)))
         }
     }
 }

@@ -315,8 +315,14 @@ struct PostgresStoreTests {
             let (bellA, bellB) = (ChangeBell(), ChangeBell())
             let relayA = PostgresChangeRelay(store: stores[0], bell: bellA)
             let relayB = PostgresChangeRelay(store: stores[1], bell: bellB)
-            try await whileRunning([("relay A", { await relayA.run() }), ("relay B", { await relayB.run() })], knownHang: knownHang) {
-                try await Task.sleep(for: .milliseconds(300))  // both relays listening
+            let describe: [String: @Sendable () -> String] = [
+                "relay A": { "still running: \(relayA.runningParts.joined(separator: ", "))" },
+                "relay B": { "still running: \(relayB.runningParts.joined(separator: ", "))" },
+            ]
+            try await whileRunning(
+                [("relay A", { await relayA.run() }), ("relay B", { await relayB.run() })], knownHang: knownHang, describe: describe
+            ) {
+                while !(relayA.isListening && relayB.isListening) { try await Task.sleep(for: .milliseconds(20)) }
                 try await body(stores, relayA, bellB)
             }
         }
@@ -361,7 +367,8 @@ struct PostgresStoreTests {
     /// `knownHang`: a service known to stay running now and then (said in the note of the issue
     /// that will fix it); its hang is reported as a known issue.
     static func whileRunning<T: Sendable>(
-        _ services: [(name: String, run: @Sendable () async -> Void)], knownHang: Comment? = nil, _ body: () async throws -> T
+        _ services: [(name: String, run: @Sendable () async -> Void)], knownHang: Comment? = nil,
+        describe: [String: @Sendable () -> String] = [:], _ body: () async throws -> T
     ) async throws -> T {
         let tasks = services.map { service in (service.name, Task { await service.run() }) }
         let result: Result<T, any Error>
@@ -375,7 +382,8 @@ struct PostgresStoreTests {
             guard !(await ended(task, within: .seconds(15))) else { continue }
             // Late or never: which one tells where to look.
             let late = await ended(task, within: .seconds(60))
-            let problem: Comment = "\(name) was still running 15 s after it was cancelled, \(late ? "and ended within a minute" : "and still after 75 s")"
+            let state = describe[name].map { " (\($0()))" } ?? ""
+            let problem: Comment = "\(name) was still running 15 s after it was cancelled, \(late ? "and ended within a minute" : "and still after 75 s")\(state)"
             if let knownHang {
                 withKnownIssue(knownHang, isIntermittent: true) { Issue.record(problem) }
             } else {

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 @testable import Server
+import Synchronization
 import Shared
 import Testing
 import TestSupport
@@ -152,4 +153,178 @@ struct SeveralProcessesTests {
         }
         await servers.stop()
     }
+
+    /// One booking's answer, and which process and phase it belonged to.
+    struct Outcome: Sendable {
+        let process: Int
+        let status: Int?
+        let retryAfter: String?
+        let ticketIDs: [String]
+        let started: Int
+        let ended: Int
+    }
+
+    /// Books one standing ticket for `buyer` on process `process`; a refused connection (a
+    /// killed process) is an outcome with no status.
+    static func book(_ clients: [APIClient], process: Int, buyer: String, eventID: UInt32, phase: Counter) async -> Outcome {
+        let started = phase.value
+        do {
+            let reply = try await clients[process].send(.POST, "/api/v1/events/\(eventID)/bookings", token: buyer, json: ["ticket_class": 1, "count": 1])
+            let ids = reply.status == 201 ? (try? reply.fields("tickets", "id", as: String.self)) ?? [] : []
+            return Outcome(
+                process: process, status: reply.status, retryAfter: reply.header("Retry-After"), ticketIDs: ids, started: started,
+                ended: phase.value)
+        } catch {
+            return Outcome(process: process, status: nil, retryAfter: nil, ticketIDs: [], started: started, ended: phase.value)
+        }
+    }
+
+    /// The live tickets of `eventID`, by id as the API writes them, and whether the class's
+    /// count agrees with them and every booking has its ticket (nothing half-written).
+    static func tickets(eventID: UInt32, database: String) throws -> (ids: Set<String>, soldAgrees: Bool, bookingsWhole: Bool) {
+        let pool = BlockingPostgresPool(location: try PostgresLocation(database), size: 1, logger: Logger(label: "check"))
+        return try pool.withConnection { connection in
+            let ids = try connection.rows("SELECT id FROM ticket WHERE event_id = ? AND status = 'valid'", arguments: [eventID])
+                .map { String(UInt64(bitPattern: try $0["id"] as Int64)) }
+            let sold = try connection.scalar(
+                "SELECT sold FROM ticket_class WHERE event_id = ? AND ticket_class = 1", arguments: [eventID], as: Int.self) ?? -1
+            let broken = try connection.scalar(
+                """
+                SELECT COUNT(*) FROM booking b WHERE b.event_id = ?
+                AND (SELECT COUNT(*) FROM ticket t WHERE t.booking_id = b.id) <> 1
+                """, arguments: [eventID], as: Int.self) ?? -1
+            return (Set(ids), sold == ids.count, broken == 0)
+        }
+    }
+
+    @Test(
+        "kill -9 of one process in the middle of a burst: every booking it acknowledged is in the database, none half-written, the others keep selling",
+        .timeLimit(.minutes(5)))
+    func oneProcessKilled() async throws {
+        let directory = TemporaryDirectory("festivalgate-three-kill")
+        let database = try await PostgresCluster.shared().database()
+        let servers = try await Processes.start(database: database, directory: directory)
+        try await LiveServer.withHTTPClient(connections: 64) { http in
+            let clients = servers.bases.map { APIClient(http: http, base: $0) }
+            let organiser = try #require(try Self.seedPeople(1, organiser: true, database: database, prefix: "boss").first)
+            let created = try await clients[0].send(
+                .POST, "/api/v1/events", token: organiser,
+                json: Self.eventJSON(classes: [["ticket_class": 1, "name": "Meadow", "capacity": 100_000]]))
+            let eventID = try #require(UInt32(exactly: try created.field("id", as: Int.self)))
+            let buyers = try Self.seedPeople(1_200, database: database, prefix: "fan")
+            let phase = Counter()
+            let acknowledgedByVictim = Counter()
+            let victim = servers.processes[0]
+            let outcomes = try await LiveServer.all(buyers.count, inFlight: 64) { index in
+                // Once it is dead, the balancer sends nobody there (nginx marks it failed).
+                let process = phase.value == 1 && index % 3 == 0 ? 1 : index % 3
+                let outcome = await Self.book(clients, process: process, buyer: buyers[index], eventID: eventID, phase: phase)
+                // The victim dies once it has acknowledged 100 bookings, with others in flight.
+                if outcome.process == 0, outcome.status == 201, acknowledgedByVictim.increment() == 100 {
+                    await victim.killHard()
+                    phase.set(1)
+                }
+                return outcome
+            }
+            #expect(phase.value == 1, "the process was killed mid-burst")
+            let acknowledged = outcomes.filter { $0.status == 201 }
+            #expect(outcomes.allSatisfy { $0.status == nil || $0.status == 201 }, "no refusal but the dead process's")
+            #expect(acknowledged.filter { $0.process != 0 && $0.started == 1 }.count > 0, "the others kept selling after the kill")
+            let stored = try Self.tickets(eventID: eventID, database: database)
+            let promised = Set(acknowledged.flatMap(\.ticketIDs))
+            #expect(promised.isSubset(of: stored.ids), "every acknowledged booking is stored: \(promised.subtracting(stored.ids).count) missing")
+            #expect(stored.soldAgrees && stored.bookingsWhole, "nothing half-written")
+        }
+        await servers.stop()
+    }
+
+    @Test(
+        "PostgreSQL restarted in the middle of a burst: 503 with Retry-After while it is down, nothing acknowledged lost, the processes recover without a restart",
+        .timeLimit(.minutes(5)))
+    func databaseRestarted() async throws {
+        let cluster = try await PostgresCluster.dedicated()
+        defer { cluster.stop() }
+        let directory = TemporaryDirectory("festivalgate-three-restart")
+        let database = try await cluster.database()
+        let servers = try await Processes.start(database: database, directory: directory, count: 2)
+        try await LiveServer.withHTTPClient(connections: 32) { http in
+            let clients = servers.bases.map { APIClient(http: http, base: $0) }
+            let organiser = try #require(try Self.seedPeople(1, organiser: true, database: database, prefix: "boss").first)
+            let created = try await clients[0].send(
+                .POST, "/api/v1/events", token: organiser,
+                json: Self.eventJSON(classes: [["ticket_class": 1, "name": "Meadow", "capacity": 100_000]]))
+            let eventID = try #require(UInt32(exactly: try created.field("id", as: Int.self)))
+            let buyers = try Self.seedPeople(2_000, database: database, prefix: "fan")
+            // Every buyer books once before the crash, so that their sessions are known to the
+            // process they use (a session cache, as in any real sale).
+            let phase = Counter()
+            let next = Counter()
+
+            async let burst = withThrowingTaskGroup(of: [Outcome].self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        var outcomes: [Outcome] = []
+                        while phase.value < 3 {
+                            let index = next.increment() % buyers.count
+                            outcomes.append(await Self.book(clients, process: index % clients.count, buyer: buyers[index], eventID: eventID, phase: phase))
+                            if phase.value == 1 { try await Task.sleep(for: .milliseconds(50)) }
+                        }
+                        return outcomes
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            try await Task.sleep(for: .seconds(3))
+            try await offThePool { try cluster.crash() }
+            phase.set(1)
+            try await Task.sleep(for: .seconds(8))
+            phase.set(2)
+            try await offThePool { try cluster.start() }
+            // Without a restart, each process sells again within seconds.
+            var recovered: [Bool] = Array(repeating: false, count: clients.count)
+            let deadline = ContinuousClock.now + .seconds(30)
+            while recovered.contains(false), ContinuousClock.now < deadline {
+                for process in clients.indices where !recovered[process] {
+                    let buyer = buyers[next.increment() % buyers.count]
+                    recovered[process] = await Self.book(clients, process: process, buyer: buyer, eventID: eventID, phase: phase).status == 201
+                }
+                try await Task.sleep(for: .milliseconds(200))
+            }
+            phase.set(3)
+            let outcomes = try await burst
+            #expect(
+                recovered == Array(repeating: true, count: clients.count),
+                "every process sells again without a restart: \(recovered); \(servers.processes.map { String($0.outputSoFar.suffix(1500)) })")
+
+            let down = outcomes.filter { $0.started == 1 && $0.ended == 1 }
+            #expect(!down.isEmpty)
+            #expect(down.allSatisfy { $0.status == 503 && $0.retryAfter != nil }, "while it is down: 503 with Retry-After, \(Set(down.map(\.status)))")
+            #expect(outcomes.allSatisfy { $0.status == 201 || $0.status == 503 }, "no other answer: \(Set(outcomes.map(\.status)))")
+            let stored = try Self.tickets(eventID: eventID, database: database)
+            let promised = Set(outcomes.filter { $0.status == 201 }.flatMap(\.ticketIDs))
+            #expect(promised.count > 0)
+            #expect(promised.isSubset(of: stored.ids), "every acknowledged booking is stored: \(promised.subtracting(stored.ids).count) missing")
+            #expect(stored.soldAgrees && stored.bookingsWhole, "nothing half-written")
+        }
+        await servers.stop()
+    }
+
+    /// An event on sale now, with `classes`.
+    static func eventJSON(classes: [[String: Any]]) -> [String: Any] {
+        let now = Int64(Date().timeIntervalSince1970)
+        return [
+            "name": "City Festival", "venue": "Park", "starts_at": now + 30 * 86_400, "ends_at": now + 30 * 86_400 + 3600,
+            "gates_open_at": now + 30 * 86_400 - 3600, "sale_opens_at": now - 60, "sale_closes_at": now + 30 * 86_400,
+            "per_person_limit": 10, "classes": classes,
+        ]
+    }
+}
+
+/// A number the test's tasks share (an `Atomic` cannot be captured by them).
+final class Counter: Sendable {
+    private let atomic = Atomic<Int>(0)
+    var value: Int { atomic.load(ordering: .relaxed) }
+    func set(_ value: Int) { atomic.store(value, ordering: .relaxed) }
+    /// Adds one; the new value.
+    func increment() -> Int { atomic.add(1, ordering: .relaxed).newValue }
 }

@@ -1,9 +1,9 @@
 import Shared
 
-/// Accounts and their sign-in sessions, wherever they are kept: SQLite through the one writer
-/// (`SQLiteAccountStore`), or PostgreSQL shared by several server processes
-/// (`PostgresAccountStore`). The rules are the same on both, and `AccountStoreTests` holds both
-/// to them.
+/// Accounts and their sign-in sessions, as sign-up, log-in and sessions see them.
+/// `DatabaseAccountStore` keeps them in the server's database, SQLite or PostgreSQL, through the
+/// same repository (`AccountRepository`), so its rules are written once; `AccountStoreTests`
+/// holds both databases to them.
 protocol AccountStore: Sendable {
     /// A new account; `AccountError.emailTaken` when the address, however it is typed, has one.
     func create(email: String, displayName: String, passwordHash: String, role: Account.Role, now: Int64) async throws -> Account
@@ -20,8 +20,8 @@ protocol AccountStore: Sendable {
     func sessionAccount(tokenHash: [UInt8], now: Int64) async throws -> (account: Account, expiresAt: Int64)?
 }
 
-/// Accounts in the server's SQLite database: writes as writer jobs, reads on a reader.
-struct SQLiteAccountStore: AccountStore {
+/// Accounts in the server's database: writes as writer jobs, reads on a reader.
+struct DatabaseAccountStore: AccountStore {
     let writer: DatabaseWriter
     let readers: DatabaseReaders
 

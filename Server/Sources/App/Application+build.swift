@@ -112,7 +112,8 @@ public func buildRouter(
             ? StoredJSON(text: HealthCheck.body) : StoredJSON(text: HealthCheck.failedBody, status: .serviceUnavailable)
     }
     let metricsEndpoint = MetricsEndpoint(
-        metrics: environment.metrics, readers: environment.readers, clock: environment.clock, token: metricsToken)
+        metrics: environment.metrics, readers: environment.readers, clock: environment.clock, token: metricsToken,
+        pool: environment.postgres?.connections)
     router.get("metrics") { request, context in try metricsEndpoint.serve(request, context: context) }
     let api = router.group("api/v1")
     api.get("openapi.json") { _, _ in StoredJSON(text: OpenAPIDocument.json) }

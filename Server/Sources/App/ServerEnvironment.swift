@@ -46,7 +46,7 @@ public struct ServerEnvironment: Sendable {
         }
         let readers = DatabaseReaders(path: directory.databasePath)
         let formTokenKey = try ServerSecret.formTokenKey(databasePath: directory.databasePath)
-        let accounts = SQLiteAccountStore(writer: writer, readers: readers)
+        let accounts = DatabaseAccountStore(writer: writer, readers: readers)
         return ServerEnvironment(
             dataDirectory: directory, writer: writer, readers: readers, accounts: accounts,
             sessions: SessionStore(accounts: accounts, secureCookies: secureCookies), availability: availability,
@@ -72,7 +72,7 @@ public struct ServerEnvironment: Sendable {
             try await setup.migrate()
             return try await ServerSecret.formTokenKey(in: setup)
         }
-        // The async pool serves accounts and the relay; the repositories' SQL runs on the
+        // The async pool serves the relay's numbering; the repositories' SQL runs on the
         // blocking one, which has most of the connections.
         let store = PostgresStore(location: location, pool: max(2, pool / 4), logger: logger)
         let connections = BlockingPostgresPool(location: location, size: max(2, pool - pool / 4), logger: logger)
@@ -96,7 +96,7 @@ public struct ServerEnvironment: Sendable {
         } catch let mismatch as SigningKeyMismatch {
             throw StartupRefusal(mismatch.description)
         }
-        let accounts = PostgresAccountStore(store: store)
+        let accounts = DatabaseAccountStore(writer: writer, readers: readers)
         return ServerEnvironment(
             dataDirectory: directory, writer: writer, readers: readers, accounts: accounts,
             sessions: SessionStore(accounts: accounts, secureCookies: secureCookies), availability: availability,

@@ -12,6 +12,8 @@ struct MetricsEndpoint {
     let clock: ServerClock
     /// `--metrics-token-file`'s content: a scraper elsewhere sends `Authorization: Bearer TOKEN`.
     let token: String?
+    /// The PostgreSQL connections, whose use `/metrics` shows (none on SQLite).
+    var pool: BlockingPostgresPool? = nil
 
     func serve(_ request: Request, context: AppRequestContext) throws -> Response {
         guard isAllowed(request, context: context) else {
@@ -21,7 +23,7 @@ struct MetricsEndpoint {
                 body: .init(byteBuffer: ByteBuffer(
                     string: "metrics are served to this machine's own clients, or with the metrics token (ticket-server serve --metrics-token-file)\n")))
         }
-        let body = try metrics.exposition(readers: readers, now: clock.now())
+        let body = try metrics.exposition(readers: readers, now: clock.now(), pool: pool)
         return Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: body)))

@@ -62,7 +62,7 @@ public final class ServerMetrics: Sendable {
     }
 
     /// The scrape: the figures read from the database now, then everything in Prometheus' text format.
-    func exposition(readers: DatabaseReaders, now: Int64) throws -> [UInt8] {
+    func exposition(readers: DatabaseReaders, now: Int64, pool: BlockingPostgresPool? = nil) throws -> [UInt8] {
         let (sold, sessions) = try readers.read { database in
             // From the classes, so a class whose last ticket was cancelled reads 0, not its old count.
             let sold = try database.rows(
@@ -82,6 +82,16 @@ public final class ServerMetrics: Sendable {
             ).record(class_.sold)
         }
         Metrics.Gauge(label: "festivalgate_active_sessions", factory: factory).record(sessions)
+        if let pool {
+            // On PostgreSQL: this process's connections, and who waits for one (a pool too small
+            // for the load, or a database that went away).
+            let figures = pool.figures
+            Metrics.Gauge(label: "festivalgate_db_pool_connections", dimensions: [("state", "open")], factory: factory).record(figures.open)
+            Metrics.Gauge(label: "festivalgate_db_pool_connections", dimensions: [("state", "in_use")], factory: factory).record(figures.inUse)
+            Metrics.Gauge(label: "festivalgate_db_pool_size", factory: factory).record(pool.size)
+            Metrics.Gauge(label: "festivalgate_db_pool_waiting", factory: factory).record(figures.waiting)
+            Metrics.Gauge(label: "festivalgate_db_pool_waits", factory: factory).record(figures.waitedTotal)
+        }
         return registry.emitToBuffer()
     }
 }

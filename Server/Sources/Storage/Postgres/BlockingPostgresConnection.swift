@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import PostgresNIO
 import Shared
+import Synchronization
 
 /// One PostgreSQL connection that the server's repositories use as they use SQLite: each call
 /// waits for its answer. It runs only on threads of the store's own (`BlockingPostgresPool`),
@@ -68,7 +69,7 @@ final class BlockingPostgresConnection: SQLConnection, @unchecked Sendable {
         }
         let result: PostgresQueryResult
         do {
-            result = try connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: binds), logger: logger).wait()
+            result = try answer(to: connection.query(PostgresQuery(unsafeSQL: statement.sql, binds: binds), logger: logger))
         } catch {
             throw Self.translate(error, sql: sql)
         }
@@ -79,6 +80,27 @@ final class BlockingPostgresConnection: SQLConnection, @unchecked Sendable {
             return []
         }
         return rows
+    }
+
+    /// The server's statements are short. One that has no answer after this long is on a
+    /// connection that will never give one (a server gone without closing it): the connection is
+    /// closed, and the caller told the database is unavailable.
+    static let answerPatience: TimeInterval = 30
+
+    private func answer(to query: EventLoopFuture<PostgresQueryResult>) throws -> PostgresQueryResult {
+        let done = DispatchSemaphore(value: 0)
+        let outcome = Mutex<Result<PostgresQueryResult, any Error>?>(nil)
+        query.whenComplete { result in
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + Self.answerPatience) == .success, let result = outcome.withLock({ $0 }) else {
+            logger.warning("no answer from PostgreSQL in \(Int(Self.answerPatience)) s; closing the connection")
+            let closing: EventLoopFuture<Void> = connection.close()
+            closing.whenComplete { [connection] _ in withExtendedLifetime(connection) {} }
+            throw DatabaseUnavailable(retryAfter: PostgresStore.retryAfterSeconds)
+        }
+        return try result.get()
     }
 
     private static func sqliteRow(_ row: PostgresRow) throws -> SQLiteRow {

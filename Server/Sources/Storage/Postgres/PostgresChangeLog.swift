@@ -42,26 +42,25 @@ enum PostgresChangeLog {
 
     /// One numbering round: numbers every committed entry that has none, in insertion order,
     /// and notifies the events they belong to. Returns those events.
+    ///
+    /// READ COMMITTED, not serial: each statement must see every row committed up to when it
+    /// starts, including those committed while the round waited for the lock.
     @discardableResult
     static func numberNew(_ store: PostgresStore) async throws -> Set<UInt32> {
-        let logger = store.logger
-        return try await store.transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(numberingLock))", logger: logger)
-            let numbered = try await connection.query(
+        try await store.numbering.transaction(.lockedRows) { connection in
+            try connection.run("SELECT pg_advisory_xact_lock(?)", arguments: [numberingLock])
+            let numbered = try connection.rows(
                 """
                 WITH top AS (SELECT coalesce(max(seq), 0) AS seq FROM change_log),
                      waiting AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM change_log WHERE seq IS NULL)
                 UPDATE change_log c SET seq = top.seq + waiting.n FROM top, waiting
                 WHERE c.id = waiting.id
                 RETURNING c.event_id
-                """, logger: logger)
-            var events: Set<UInt32> = []
-            for try await eventID in numbered.decode(Int64?.self) {
-                if let eventID, let event = UInt32(exactly: eventID) { events.insert(event) }
-            }
+                """, arguments: [])
+            let events = Set(try numbered.compactMap { row in (try row["event_id"] as Int64?).flatMap(UInt32.init(exactly:)) })
             if !events.isEmpty {
                 let payload = events.sorted().map(String.init).joined(separator: ",")
-                try await connection.query("SELECT pg_notify(\(channel), \(payload))", logger: logger)
+                try connection.run("SELECT pg_notify(?, ?)", arguments: [channel, payload])
             }
             return events
         }
@@ -70,20 +69,12 @@ enum PostgresChangeLog {
     /// The highest number given so far, and the events of the entries numbered after `seq`
     /// (none when `seq` is nil: the caller is only learning where the log stands).
     static func eventsNumbered(after seq: Int64?, store: PostgresStore) async throws -> (top: Int64, events: Set<UInt32>) {
-        let logger = store.logger
-        return try await store.transaction { connection in
-            var top: Int64 = 0
-            for try await value in try await connection.query("SELECT coalesce(max(seq), 0) FROM change_log", logger: logger).decode(Int64.self) {
-                top = value
-            }
+        try await store.numbering.transaction(.lockedRows) { connection in
+            let top = try connection.scalar("SELECT coalesce(max(seq), 0) FROM change_log", arguments: [], as: Int64.self) ?? 0
             guard let seq, top > seq else { return (top, []) }
-            var events: Set<UInt32> = []
-            let rows = try await connection.query(
-                "SELECT DISTINCT event_id FROM change_log WHERE seq > \(seq) AND seq <= \(top) AND event_id IS NOT NULL", logger: logger)
-            for try await eventID in rows.decode(Int64.self) {
-                if let event = UInt32(exactly: eventID) { events.insert(event) }
-            }
-            return (top, events)
+            let rows = try connection.rows(
+                "SELECT DISTINCT event_id FROM change_log WHERE seq > ? AND seq <= ? AND event_id IS NOT NULL", arguments: [seq, top])
+            return (top, Set(try rows.compactMap { UInt32(exactly: try $0["event_id"] as Int64) }))
         }
     }
 

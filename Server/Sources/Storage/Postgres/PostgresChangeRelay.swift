@@ -25,9 +25,16 @@ public final class PostgresChangeRelay: Service, Sendable {
     /// relay runs at all (if not, nobody waits for it).
     private struct Waiting {
         var running = false
-        var callers: [CheckedContinuation<Void, Never>] = []
+        var callers: [NumberingWait] = []
     }
     private let waiting = Mutex(Waiting())
+    /// Which of the relay's loops are running: to say which one a stop is waiting for.
+    private let parts = Mutex<Set<String>>([])
+    var runningParts: [String] { parts.withLock { $0.sorted() } }
+
+    /// Whether the relay's LISTEN is in place now (a notification would be heard).
+    private let listening = Atomic<Bool>(false)
+    var isListening: Bool { listening.load(ordering: .relaxed) }
 
     /// How often the relay looks at the table whatever it heard.
     static let sweepInterval: Duration = .seconds(1)
@@ -52,16 +59,27 @@ public final class PostgresChangeRelay: Service, Sendable {
     /// numbered: an organiser reading the change log, or a gate pulling, right after hearing
     /// "done" finds the change there. Rounds run back to back, so a rush of commits shares them.
     /// Returns at once if the relay is not running; a failed round leaves it to the sweep.
+    /// Waits at most `numberingPatience`: a caller is never held by a round that cannot finish
+    /// (the database away), and the sweep numbers its change later.
     func committedAndNumbered() async {
+        let once = NumberingWait()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            once.set(continuation)
             let queued = waiting.withLock { waiting in
                 guard waiting.running else { return false }
-                waiting.callers.append(continuation)
+                waiting.callers.append(once)
                 return true
             }
-            if queued { numberingDue.continuation.yield() } else { continuation.resume() }
+            guard queued else { return once.resume() }
+            numberingDue.continuation.yield()
+            Task {
+                try? await Task.sleep(for: Self.numberingPatience)
+                once.resume()
+            }
         }
     }
+
+    static let numberingPatience: Duration = .seconds(2)
 
     public func run() async {
         waiting.withLock { $0.running = true }
@@ -75,14 +93,20 @@ public final class PostgresChangeRelay: Service, Sendable {
         }
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                group.addTask { await self.numberWhenDue() }
-                group.addTask { await self.listen() }
-                group.addTask { await self.sweep() }
+                group.addTask { await self.part("numbering") { await self.numberWhenDue() } }
+                group.addTask { await self.part("listening") { await self.listen() } }
+                group.addTask { await self.part("sweeping") { await self.sweep() } }
             }
         }
     }
 
     private var logger: Logger { store.logger }
+
+    private func part(_ name: String, _ body: () async -> Void) async {
+        parts.withLock { _ = $0.insert(name) }
+        defer { parts.withLock { _ = $0.remove(name) } }
+        await body()
+    }
 
     private func numberWhenDue() async {
         for await _ in numberingDue.stream {
@@ -90,7 +114,7 @@ public final class PostgresChangeRelay: Service, Sendable {
                 defer { waiting.callers = [] }
                 return waiting.callers
             }
-            defer { for caller in callers { caller.resume() } }
+            defer { for caller in callers { caller.resume() } }  // however the round ended
             do {
                 changed(try await PostgresChangeLog.numberNew(store))
             } catch {
@@ -118,6 +142,8 @@ public final class PostgresChangeRelay: Service, Sendable {
                     // (a relay was seen waiting in it for over 75 s after its cancellation).
                     try await withTaskCancellationHandler {
                         try await connection.listen(on: PostgresChangeLog.channel) { notifications in
+                            listening.store(true, ordering: .relaxed)
+                            defer { listening.store(false, ordering: .relaxed) }
                             for try await notification in notifications {
                                 changed(Set(notification.payload.split(separator: ",").compactMap { UInt32($0) }))
                             }
@@ -157,5 +183,21 @@ public final class PostgresChangeRelay: Service, Sendable {
                 logger.warning("looking at the change log failed: \(error)")
             }
         }
+    }
+}
+
+/// A continuation resumed by whichever comes first, a numbering round or the caller's patience.
+final class NumberingWait: Sendable {
+    private let continuation = Mutex<CheckedContinuation<Void, Never>?>(nil)
+
+    func set(_ continuation: CheckedContinuation<Void, Never>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func resume() {
+        continuation.withLock { stored in
+            defer { stored = nil }
+            return stored
+        }?.resume()
     }
 }

@@ -15,10 +15,17 @@ public final class PostgresStore: Service, Sendable {
     /// processes of 20, the tools and a margin fit (docs/SERVER.md).
     public static let defaultPool = 20
 
+    /// Two connections of the kind the repositories use, for the change relay's rounds: after
+    /// PostgreSQL crashed, postgres-nio's pool was seen to keep a leased query waiting for
+    /// minutes, which held every writer waiting for its change to be numbered. These fail
+    /// instead, and connect again (`BlockingPostgresPool`).
+    let numbering: BlockingPostgresPool
+
     public init(location: PostgresLocation, pool: Int = defaultPool, logger: Logger) {
         self.location = location
         self.logger = logger
         client = PostgresClient(configuration: location.clientConfiguration(pool: pool), backgroundLogger: logger)
+        numbering = BlockingPostgresPool(location: location, size: 2, logger: logger)
     }
 
     /// Keeps the pool's connections until the service group stops.
