@@ -34,10 +34,16 @@ cp -a "$work/data" "$work/sqlite"
 "$bin/ticket-server" migrate-to-postgres --data "$work/data" --database "$database"
 event_of_hall() { sed -n "s/.*{ event = \([0-9]*\), seats.*/\1/p" "$work/load.lua" | sed -n "${1}p"; }
 
-# Runs wrk against each of the given ports at once, sharing the connections; prints the sum.
+# CPU seconds used so far by every process of a command name ($1).
+cpu_of() { { ps -C "$1" -o times= || true; } | awk '{ total += $1 } END { print total + 0 }'; }
+
+# Runs wrk against each of the given ports at once, sharing the connections; prints the sum,
+# and where the machine's CPU went meanwhile.
 book() {  # hall, ports...
     local hall="$1"; shift
     local count=$# index=0 pids=()
+    local server_before postgres_before
+    server_before="$(cpu_of ticket-server)" postgres_before="$(cpu_of postgres)"
     for port in "$@"; do
         LOAD_HALL="$hall" LOAD_OFFSET=$((index * seconds * 4000)) wrk -t1 -c$((connections / count)) -d"${seconds}s" --latency \
             -s bench/wrk/book.lua "http://127.0.0.1:$port" >"$work/wrk-$hall-$port.txt" &
@@ -45,6 +51,7 @@ book() {  # hall, ports...
         index=$((index + 1))
     done
     wait "${pids[@]}"
+    echo "   CPU seconds in ${seconds}s: ticket-server $(( $(cpu_of ticket-server) - server_before )), postgres $(( $(cpu_of postgres) - postgres_before )) (of $((2 * seconds)) on two cores)"
     local booked=0 rate=0 worst=0 other=0
     for port in "$@"; do
         local file="$work/wrk-$hall-$port.txt"
@@ -83,7 +90,7 @@ echo "== SQLite, one process, $connections connections, ${seconds}s"
 start "--data $work/sqlite" 18080
 book 1 18080
 stop
-"$bin/server-load" verify --data "$work/sqlite" --event "$(event_of_hall 1)" --acknowledged 0 --in-flight "$connections" || true
+"$bin/server-load" verify --data "$work/sqlite" --event "$(event_of_hall 1)" --acknowledged "$(sed -n 's/^booked \([0-9]*\),.*/\1/p' "$work/wrk-1-18080.txt")" --in-flight "$connections"
 
 for processes in 1 2 3; do
     hall=$((processes + 1))

@@ -31,9 +31,11 @@ enum PostgresDialect {
 
     static func translateUncached(_ sql: String) -> Statement {
         var text = numberParameters(sql)
-        // A list of ids passed as one JSON array: SQLite's json_each, PostgreSQL's json array.
+        // A list of ids passed as one JSON array, `[1,2,3]`: SQLite's json_each; in PostgreSQL an
+        // array (`{1,2,3}`), which the planner looks up by index. (A set-returning function of
+        // unknown size led it to scan every seat of the event for each booking.)
         text = text.replacingOccurrences(
-            of: #"SELECT value FROM json_each\((\$\d+)\)"#, with: "SELECT value::bigint FROM json_array_elements_text($1::json) AS value",
+            of: #"IN \(SELECT value FROM json_each\((\$\d+)\)\)"#, with: "= ANY(translate($1, '[]', '{}')::bigint[])",
             options: .regularExpression)
         // instr(haystack, needle) is strpos(haystack, needle).
         text = text.replacingOccurrences(of: "instr(", with: "strpos(")

@@ -24,7 +24,10 @@ final class PostgresRateLimiter: ThrottleBuckets {
                     "DELETE FROM throttle_bucket WHERE rule = ? AND updated_at < ?", arguments: [name, now - Int64(rule.burst) * rule.secondsPerTry])
             }
         }
-        return try pool.withConnection { connection in
+        // Not waited onto disk: a bucket lost in a crash forgives a few tries, and a take that
+        // waited for its own fsync would add one to every booking.
+        return try pool.transactionOnThisThread(.lockedRows) { connection in
+            try connection.execute("SET LOCAL synchronous_commit TO off")
             // The refilled bucket, less one try, only if a whole try is left.
             let taken = try connection.row(
                 """
