@@ -209,11 +209,7 @@ struct SeveralProcessesTests {
         let servers = try await Processes.start(database: database, directory: directory)
         try await LiveServer.withHTTPClient(connections: 64) { http in
             let clients = servers.bases.map { APIClient(http: http, base: $0) }
-            let organiser = try #require(try Self.seedPeople(1, organiser: true, database: database, prefix: "boss").first)
-            let created = try await clients[0].send(
-                .POST, "/api/v1/events", token: organiser,
-                json: Self.eventJSON(classes: [["ticket_class": 1, "name": "Meadow", "capacity": 100_000]]))
-            let eventID = try #require(UInt32(exactly: try created.field("id", as: Int.self)))
+            let eventID = try await Self.standingEvent(database: database, client: clients[0])
             let buyers = try Self.seedPeople(1_200, database: database, prefix: "fan")
             let phase = Counter()
             let acknowledgedByVictim = Counter()
@@ -252,14 +248,8 @@ struct SeveralProcessesTests {
         let servers = try await Processes.start(database: database, directory: directory, count: 2)
         try await LiveServer.withHTTPClient(connections: 32) { http in
             let clients = servers.bases.map { APIClient(http: http, base: $0) }
-            let organiser = try #require(try Self.seedPeople(1, organiser: true, database: database, prefix: "boss").first)
-            let created = try await clients[0].send(
-                .POST, "/api/v1/events", token: organiser,
-                json: Self.eventJSON(classes: [["ticket_class": 1, "name": "Meadow", "capacity": 100_000]]))
-            let eventID = try #require(UInt32(exactly: try created.field("id", as: Int.self)))
+            let eventID = try await Self.standingEvent(database: database, client: clients[0])
             let buyers = try Self.seedPeople(2_000, database: database, prefix: "fan")
-            // Every buyer books once before the crash, so that their sessions are known to the
-            // process they use (a session cache, as in any real sale).
             let phase = Counter()
             let next = Counter()
 
@@ -314,6 +304,14 @@ struct SeveralProcessesTests {
             #expect(stored.soldAgrees && stored.bookingsWhole, "nothing half-written")
         }
         await servers.stop()
+    }
+
+    /// An event on sale now with one standing class of 100,000, made by a seeded organiser.
+    static func standingEvent(database: String, client: APIClient) async throws -> UInt32 {
+        let organiser = try #require(try seedPeople(1, organiser: true, database: database, prefix: "boss").first)
+        let created = try await client.send(
+            .POST, "/api/v1/events", token: organiser, json: eventJSON(classes: [["ticket_class": 1, "name": "Meadow", "capacity": 100_000]]))
+        return try #require(UInt32(exactly: try created.field("id", as: Int.self)))
     }
 
     /// An event on sale now, with `classes`.

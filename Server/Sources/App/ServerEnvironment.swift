@@ -46,12 +46,9 @@ public struct ServerEnvironment: Sendable {
         }
         let readers = DatabaseReaders(path: directory.databasePath)
         let formTokenKey = try ServerSecret.formTokenKey(databasePath: directory.databasePath)
-        let accounts = DatabaseAccountStore(writer: writer, readers: readers)
-        return ServerEnvironment(
-            dataDirectory: directory, writer: writer, readers: readers, accounts: accounts,
-            sessions: SessionStore(accounts: accounts, secureCookies: secureCookies), availability: availability,
-            changeBell: changeBell,
-            keys: try ServerKeys(ring: keyRing, store: directory.keyStore), clock: clock, passwordHasher: passwordHasher,
+        return try ServerEnvironment(
+            directory: directory, keyRing: keyRing, writer: writer, readers: readers, availability: availability, changeBell: changeBell,
+            secureCookies: secureCookies, clock: clock, passwordHasher: passwordHasher,
             throttles: Throttles(policy: throttling, clock: clock, metrics: metrics), metrics: metrics, formTokenKey: formTokenKey,
             postgres: nil)
     }
@@ -96,14 +93,28 @@ public struct ServerEnvironment: Sendable {
         } catch let mismatch as SigningKeyMismatch {
             throw StartupRefusal(mismatch.description)
         }
+        return try ServerEnvironment(
+            directory: directory, keyRing: keyRing, writer: writer, readers: readers, availability: availability, changeBell: changeBell,
+            secureCookies: secureCookies, clock: clock, passwordHasher: passwordHasher,
+            throttles: Throttles(policy: throttling, clock: clock, metrics: metrics, shared: connections), metrics: metrics,
+            formTokenKey: formTokenKey, postgres: PostgresServices(store: store, relay: relay, connections: connections))
+    }
+}
+
+extension ServerEnvironment {
+    /// The parts both databases share, around the store each `open` made.
+    private init(
+        directory: DataDirectory, keyRing: KeyRing, writer: DatabaseWriter, readers: DatabaseReaders, availability: AvailabilityCache,
+        changeBell: ChangeBell, secureCookies: Bool, clock: ServerClock, passwordHasher: PasswordHasher, throttles: Throttles,
+        metrics: ServerMetrics, formTokenKey: [UInt8], postgres: PostgresServices?
+    ) throws {
         let accounts = DatabaseAccountStore(writer: writer, readers: readers)
-        return ServerEnvironment(
+        self.init(
             dataDirectory: directory, writer: writer, readers: readers, accounts: accounts,
             sessions: SessionStore(accounts: accounts, secureCookies: secureCookies), availability: availability,
             changeBell: changeBell,
             keys: try ServerKeys(ring: keyRing, store: directory.keyStore), clock: clock, passwordHasher: passwordHasher,
-            throttles: Throttles(policy: throttling, clock: clock, metrics: metrics, shared: connections), metrics: metrics, formTokenKey: formTokenKey,
-            postgres: PostgresServices(store: store, relay: relay, connections: connections))
+            throttles: throttles, metrics: metrics, formTokenKey: formTokenKey, postgres: postgres)
     }
 }
 
