@@ -60,7 +60,7 @@ public final class KioskApplication: Sendable {
     /// kiosk on the same directory never touches the device the first one reads.
     public init(options: KioskOptions, frames openFrames: () throws -> sending any FrameSource, logger: Logger) throws {
         try KioskReplica.requireInitialised(options.dataDirectory)
-        lock = LockHolder(try DirectoryLock(directory: options.dataDirectory, name: "kiosk.lock", program: "gate-kiosk"))
+        lock = LockHolder(try DirectoryLock.waiting(.seconds(2), directory: options.dataDirectory, name: "kiosk.lock", program: "gate-kiosk"))
         let replica = try KioskReplica(directory: options.dataDirectory)
         let connection = try GateEnrollment.connection(directory: options.dataDirectory, replica: replica)
         let rules = try Self.rules(options, enrollment: try replica.enrollment())

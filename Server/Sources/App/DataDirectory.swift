@@ -101,7 +101,13 @@ public final class DataDirectory: Sendable {
         } catch {
             throw StartupRefusal(error.description)
         }
-        let creating = try waitForLock(in: path, name: "keys.lock")
+        // Held while the keys are read or made: one process makes them, the others wait and load.
+        let creating: DirectoryLock
+        do {
+            creating = try DirectoryLock.waiting(.seconds(10), directory: path, name: "keys.lock", program: "ticket-server")
+        } catch {
+            throw StartupRefusal(error.description)
+        }
         defer { withExtendedLifetime(creating) {} }
         let keyStore = ServerKeyStore(dataDirectory: path)
         if keyStore.exists {
@@ -118,20 +124,6 @@ public final class DataDirectory: Sendable {
                 """)
         }
         return (DataDirectory(path: path, lock: LockHolder(running)), try keyStore.create(avoiding: recordedKids))
-    }
-
-    /// Takes `name` in `directory`, waiting up to 10 s for another process holding it.
-    private static func waitForLock(in directory: String, name: String) throws -> DirectoryLock {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while true {
-            do {
-                return try DirectoryLock(directory: directory, name: name, program: "ticket-server")
-            } catch .inUse where ContinuousClock.now < deadline {
-                Thread.sleep(forTimeInterval: 0.05)
-            } catch {
-                throw StartupRefusal(error.description)
-            }
-        }
     }
 
     private init(path: String, lock: LockHolder) {

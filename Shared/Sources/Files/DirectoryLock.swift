@@ -24,6 +24,22 @@ public final class DirectoryLock {
 
     deinit { close(descriptor) }
 
+    /// Takes the lock, waiting up to `patience` for a holder that is letting it go: a process
+    /// exiting, or a child another thread is starting, which holds a copy of the descriptor
+    /// until its exec closes it.
+    public static func waiting(
+        _ patience: Duration, directory: String, name: String, program: String, shared: Bool = false
+    ) throws(DirectoryLockError) -> DirectoryLock {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do {
+                return try DirectoryLock(directory: directory, name: name, program: program, shared: shared)
+            } catch .inUse where ContinuousClock.now < deadline {
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+        }
+    }
+
     /// Whether some process holds the lock right now (without keeping it).
     public static func isHeld(directory: String, name: String) -> Bool {
         let path = (directory as NSString).appendingPathComponent(name)

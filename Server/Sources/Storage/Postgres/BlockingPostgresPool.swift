@@ -13,7 +13,8 @@ import Synchronization
 /// Reads borrow a connection on the caller's thread, as SQLite's readers do. Writes run on the
 /// pool's own threads, one transaction per write, so a request waiting for PostgreSQL holds one
 /// of those threads and never one of Swift's shared ones. A caller that gets no connection
-/// within `PostgresStore.connectionWait` is told `DatabaseUnavailable` (503, `Retry-After`).
+/// within 5 s (`PostgresStore.retryAfterSeconds`) is told `DatabaseUnavailable` (503,
+/// `Retry-After`).
 final class BlockingPostgresPool: Sendable {
     private struct State {
         var idle: [BlockingPostgresConnection] = []
@@ -40,7 +41,8 @@ final class BlockingPostgresPool: Sendable {
     }
 
     deinit {
-        try? threads.syncShutdownGracefully()
+        // Not waited for: the last reference may go on one of these very threads.
+        threads.shutdownGracefully { _ in }
         for connection in state.withLock({ $0.idle }) { Self.close(connection) }
     }
 

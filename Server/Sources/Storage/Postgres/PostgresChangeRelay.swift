@@ -72,10 +72,7 @@ public final class PostgresChangeRelay: Service, Sendable {
             }
             guard queued else { return once.resume() }
             numberingDue.continuation.yield()
-            Task {
-                try? await Task.sleep(for: Self.numberingPatience)
-                once.resume()
-            }
+            once.expire(after: Self.numberingPatience)
         }
     }
 
@@ -186,18 +183,38 @@ public final class PostgresChangeRelay: Service, Sendable {
     }
 }
 
-/// A continuation resumed by whichever comes first, a numbering round or the caller's patience.
+/// A continuation resumed by whichever comes first, a numbering round or the caller's patience;
+/// the patience timer ends with it, so a busy server keeps no sleeping task per write.
 final class NumberingWait: Sendable {
-    private let continuation = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private struct State {
+        var continuation: CheckedContinuation<Void, Never>?
+        var timer: Task<Void, Never>?
+    }
+    private let state = Mutex(State())
 
     func set(_ continuation: CheckedContinuation<Void, Never>) {
-        self.continuation.withLock { $0 = continuation }
+        state.withLock { $0.continuation = continuation }
+    }
+
+    func expire(after patience: Duration) {
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: patience)
+            if !Task.isCancelled { self?.resume() }
+        }
+        let resumedAlready = state.withLock { state in
+            guard state.continuation != nil else { return true }
+            state.timer = timer
+            return false
+        }
+        if resumedAlready { timer.cancel() }
     }
 
     func resume() {
-        continuation.withLock { stored in
-            defer { stored = nil }
-            return stored
-        }?.resume()
+        let (continuation, timer) = state.withLock { state in
+            defer { state = State() }
+            return (state.continuation, state.timer)
+        }
+        timer?.cancel()
+        continuation?.resume()
     }
 }
