@@ -32,7 +32,10 @@ struct DatabaseAccountStore: AccountStore {
     }
 
     func credentials(email: String) async throws -> (account: Account, passwordHash: String)? {
-        try readers.read { try AccountRepository.credentials(email: email, in: $0) }.map { (account: $0.0, passwordHash: $0.1) }
+        // No account has a NUL in its address (sign-up refuses one), and PostgreSQL's text
+        // cannot even hold it for the comparison: a log-in with one is an unknown address.
+        guard !email.contains("\u{0}") else { return nil }
+        return try readers.read { try AccountRepository.credentials(email: email, in: $0) }.map { (account: $0.0, passwordHash: $0.1) }
     }
 
     func account(id: Int64) async throws -> Account? {
