@@ -31,17 +31,8 @@ public final class DataDirectory: Sendable {
     /// `acceptNewDatabase` is the operator saying on purpose that a missing or empty database
     /// beside existing keys is to start empty.
     public static func open(_ path: String, acceptNewDatabase: Bool = false, now: Int64) throws -> (DataDirectory, KeyRing) {
-        do {
-            try PrivateFiles.directory(path)
-        } catch {
-            throw StartupRefusal(error.description)
-        }
-        let lock: DirectoryLock
-        do {
-            lock = try DirectoryLock(directory: path, name: lockName, program: "ticket-server")
-        } catch {
-            throw StartupRefusal(error.description)
-        }
+        try refusing { try PrivateFiles.directory(path) }
+        let lock = try refusing { try DirectoryLock(directory: path, name: lockName, program: "ticket-server") }
         let keyStore = ServerKeyStore(dataDirectory: path)
         let databasePath = databasePath(in: path)
         let databaseSize = PrivateFiles.size(of: databasePath)
@@ -88,25 +79,15 @@ public final class DataDirectory: Sendable {
     /// keys and the others load them. Keys missing beside `ticketCount` issued tickets are
     /// refused, as on SQLite.
     public static func openKeys(_ path: String, ticketCount: Int, recordedKids: Set<UInt8>) throws -> (DataDirectory, KeyRing) {
-        do {
-            try PrivateFiles.directory(path)
-        } catch {
-            throw StartupRefusal(error.description)
-        }
+        try refusing { try PrivateFiles.directory(path) }
         // Shared by the processes on this directory; a SQLite server cannot take it meanwhile,
         // and `keys rotate` sees that servers run and waits for them to load its keys.
-        let running: DirectoryLock
-        do {
-            running = try DirectoryLock(directory: path, name: lockName, program: "ticket-server (on SQLite)", shared: true)
-        } catch {
-            throw StartupRefusal(error.description)
+        let running = try refusing {
+            try DirectoryLock(directory: path, name: lockName, program: "ticket-server (on SQLite)", shared: true)
         }
         // Held while the keys are read or made: one process makes them, the others wait and load.
-        let creating: DirectoryLock
-        do {
-            creating = try DirectoryLock.waiting(.seconds(10), directory: path, name: "keys.lock", program: "ticket-server")
-        } catch {
-            throw StartupRefusal(error.description)
+        let creating = try refusing {
+            try DirectoryLock.waiting(.seconds(10), directory: path, name: "keys.lock", program: "ticket-server")
         }
         defer { withExtendedLifetime(creating) {} }
         let keyStore = ServerKeyStore(dataDirectory: path)
@@ -124,6 +105,15 @@ public final class DataDirectory: Sendable {
                 """)
         }
         return (DataDirectory(path: path, lock: LockHolder(running)), try keyStore.create(avoiding: recordedKids))
+    }
+
+    /// `body`'s failure (a directory or lock that cannot be had) as the reason not to start.
+    private static func refusing<Value>(_ body: () throws -> Value) throws -> Value {
+        do {
+            return try body()
+        } catch {
+            throw StartupRefusal(String(describing: error))
+        }
     }
 
     private init(path: String, lock: LockHolder) {
