@@ -61,8 +61,13 @@ struct GateNetworkTests {
 
             await network.killServer()
             let started = ContinuousClock.now
-            try north.show(tickets[1].token)  // the same ticket at both gates, while cut off
+            // The same ticket at both gates, while cut off. Each person holds their ticket up
+            // until their gate answers: a live camera drops frames a busy decoder has not taken,
+            // so a second code shown at once could replace the first before it is ever read.
+            try north.show(tickets[1].token)
             try south.show(tickets[1].token)
+            _ = await north.waitForVerdicts(2)
+            _ = await south.waitForVerdicts(1)
             try north.show(tickets[2].token)
             try south.show(tickets[3].token)
             let northSaw = await north.waitForVerdicts(3)
