@@ -55,15 +55,15 @@ struct RestoreCommand: ParsableCommand {
 }
 
 /// `backup` and `restore` copy a SQLite data directory. A PostgreSQL database is backed up with
-/// PostgreSQL's own tools, which its operators already run; the keys stay in keys.json.
+/// PostgreSQL's own tools, which its operators already run; the dump holds the keys too.
 enum PostgresBackup {
     static func refuse(_ database: DatabaseOption) throws {
         guard let location = try database.location() else { return }
         throw ValidationError(
             """
             the server's database is PostgreSQL (\(location)): back it up with pg_dump (pg_dump -Fc -f festivalgate.dump \
-            \(location.database)) and put it back with pg_restore, or use the database's own continuous archiving; keep a \
-            copy of the data directory's keys.json beside it, safely
+            \(location.database)) and put it back with pg_restore, or use the database's own continuous archiving; the dump \
+            holds the signing keys (table key_ring), so keep it as safe as the server
             """)
     }
 }

@@ -13,7 +13,8 @@ struct MigrateToPostgresCommand: AsyncParsableCommand {
             Everything moves in one transaction: on any error the PostgreSQL database is left \
             as it was. Ids and the change log's numbers are kept, so tickets and enrolled gates \
             carry on. Stop the server first: what it commits during the move is not moved. The \
-            keys stay in the data directory's keys.json.
+            keys (keys.json) move into the database too: on PostgreSQL every server process \
+            issues under the database's keys.
             """)
 
     @OptionGroup var data: DataDirectoryOption

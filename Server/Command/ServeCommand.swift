@@ -11,7 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve the ticket API; SIGTERM or SIGINT shut it down gracefully.",
         discussion: """
-            The server picks up changes to keys.json (keys rotate, keys revoke) within a second, \
+            The server picks up changes to its keys (keys rotate, keys revoke) within a second, \
             without a restart. It refuses to start on a data directory whose database is gone \
             beside existing keys, or whose keys are gone beside issued tickets.
             """)

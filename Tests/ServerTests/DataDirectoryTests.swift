@@ -37,16 +37,17 @@ struct DataDirectoryTests {
         }
     }
 
-    @Test("a key file with another key under a recorded kid is refused by the running server, which keeps issuing")
+    @Test("a key ring with another key under a recorded kid is refused by the running server, which keeps issuing")
     func swappedKeyFileIsRefused() async throws {
         try await LiveServer.run { server in
-            let store = server.environment.dataDirectory.keyStore
-            try KeyFile.write(KeyRing.generate(), to: store.path)  // kid 1 again, but other keys
-            let digest = try #require(store.digest())
-            var marker: ServerKeyStore.LoadedMarker?
+            // keys.json, or on PostgreSQL the database's ring.
+            let store = server.environment.keys.store
+            try store.update { $0 = KeyRing.generate() }  // kid 1 again, but other keys
+            let digest = try #require(try store.digest())
+            var marker: LoadedKeys?
             for _ in 0..<100 where marker?.digest != digest {
                 try await Task.sleep(for: .milliseconds(100))
-                marker = store.readMarker()
+                marker = try store.runningServers().first?.loaded
             }
             #expect(marker?.digest == digest)
             #expect(marker?.error?.contains("not the key this database recorded under kid 1") == true, "\(String(describing: marker))")

@@ -102,7 +102,8 @@ struct DeployUnitTests {
             ports.append(port ?? "")
         }
         #expect(Set(ports).count == 2)
-        #expect(FileManager.default.fileExists(atPath: directory.file("server/keys.json")))
+        let listed = try await ProductRunner(product: "ticket-server").run(["keys", "list", "--data", directory.file("server"), "--database", database])
+        #expect(listed.standardOutput.components(separatedBy: "active").count == 2, "one ring for both: \(listed.standardOutput)")
         for server in servers { #expect(await server.stop() == 0, "SIGTERM is a clean stop: \(server.outputSoFar)") }
     }
 

@@ -16,21 +16,26 @@ struct SeveralProcessesTests {
     static let seatRows = 12
     static let seatsPerRow = 20
 
-    /// Three processes sharing `directory` (for keys.json) and `database`.
+    /// Processes on `database`, started together, each with a data directory of its own as on
+    /// a machine of its own: everything they share is in the database, the keys included.
     struct Processes {
         let processes: [ChildProcess]
         let bases: [String]
         let database: String
 
         static func start(database: String, directory: TemporaryDirectory, count: Int = 3) async throws -> Processes {
-            var processes: [ChildProcess] = []
+            let processes = try (1...count).map { machine in
+                try ChildProcess(
+                    CrashDurabilityTests.runner,
+                    ["serve", "--data", directory.file("machine-\(machine)"), "--database", database, "--port", "0", "--pool", "8"])
+            }
             var bases: [String] = []
-            for _ in 0..<count {
-                let (process, base) = try await CrashDurabilityTests.start([
-                    "serve", "--data", directory.file("data"), "--database", database, "--port", "0", "--pool", "8",
-                ])
-                processes.append(process)
-                bases.append(base)
+            for process in processes {
+                guard let port = await process.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#) else {
+                    for process in processes { await process.stop(SIGKILL) }
+                    throw APIClientError.unexpected("ticket-server did not start: \(process.outputSoFar)")
+                }
+                bases.append("http://127.0.0.1:\(port)")
             }
             return Processes(processes: processes, bases: bases, database: database)
         }

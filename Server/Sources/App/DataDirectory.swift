@@ -74,37 +74,16 @@ public final class DataDirectory: Sendable {
         return (DataDirectory(path: path, lock: LockHolder(lock)), ring)
     }
 
-    /// Opens (on first start, creates) the directory of a server whose database is PostgreSQL:
-    /// it holds `keys.json` only. Several processes may start on it at once; one creates the
-    /// keys and the others load them. Keys missing beside `ticketCount` issued tickets are
-    /// refused, as on SQLite.
-    public static func openKeys(_ path: String, ticketCount: Int, recordedKids: Set<UInt8>) throws -> (DataDirectory, KeyRing) {
+    /// Opens (on first start, creates) the directory of a server whose database is PostgreSQL.
+    /// The key ring is in the database then (`PostgresKeyStore`); the directory holds at most a
+    /// `keys.json` from before, to be imported. Several processes may share it: the lock is
+    /// shared, and keeps a SQLite server off the directory while they run.
+    public static func openShared(_ path: String) throws -> DataDirectory {
         try refusing { try PrivateFiles.directory(path) }
-        // Shared by the processes on this directory; a SQLite server cannot take it meanwhile,
-        // and `keys rotate` sees that servers run and waits for them to load its keys.
         let running = try refusing {
             try DirectoryLock(directory: path, name: lockName, program: "ticket-server (on SQLite)", shared: true)
         }
-        // Held while the keys are read or made: one process makes them, the others wait and load.
-        let creating = try refusing {
-            try DirectoryLock.waiting(.seconds(10), directory: path, name: "keys.lock", program: "ticket-server")
-        }
-        defer { withExtendedLifetime(creating) {} }
-        let keyStore = ServerKeyStore(dataDirectory: path)
-        if keyStore.exists {
-            let ring = try keyStore.load()
-            try keyStore.makePrivate()
-            return (DataDirectory(path: path, lock: LockHolder(running)), ring)
-        }
-        guard ticketCount == 0 else {
-            throw StartupRefusal(
-                """
-                \(keyStore.path) is missing, but the database holds \(ticketCount) tickets signed under kid \
-                \(recordedKids.sorted().map(String.init).joined(separator: ", ")). Copy keys.json from another server \
-                process on this database, or restore it from a backup.
-                """)
-        }
-        return (DataDirectory(path: path, lock: LockHolder(running)), try keyStore.create(avoiding: recordedKids))
+        return DataDirectory(path: path, lock: LockHolder(running))
     }
 
     /// `body`'s failure (a directory or lock that cannot be had) as the reason not to start.

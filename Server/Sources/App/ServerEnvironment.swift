@@ -26,7 +26,7 @@ public struct ServerEnvironment: Sendable {
     /// others on the database, run as services of the server.
     let postgres: PostgresServices?
 
-    /// The issuer for the active key at this moment (it follows `keys.json`).
+    /// The issuer for the active key at this moment (it follows the key ring's store).
     public var issuer: TicketIssuer { keys.issuer }
     public var keyRing: KeyRing { keys.ring }
 
@@ -47,20 +47,24 @@ public struct ServerEnvironment: Sendable {
         let readers = DatabaseReaders(path: directory.databasePath)
         let formTokenKey = try ServerSecret.formTokenKey(databasePath: directory.databasePath)
         return try ServerEnvironment(
-            directory: directory, keyRing: keyRing, writer: writer, readers: readers, availability: availability, changeBell: changeBell,
-            secureCookies: secureCookies, clock: clock, passwordHasher: passwordHasher,
+            directory: directory, keyRing: keyRing, keyStore: directory.keyStore, writer: writer, readers: readers,
+            availability: availability, changeBell: changeBell, secureCookies: secureCookies, clock: clock, passwordHasher: passwordHasher,
             throttles: Throttles(policy: throttling, clock: clock, metrics: metrics), metrics: metrics, formTokenKey: formTokenKey,
             postgres: nil)
     }
 
     /// Opens the server's environment on a PostgreSQL database shared with other server
-    /// processes: migrates it (once, whichever process is first), and keeps the signing keys in
-    /// `dataDirectory`, which the processes on one machine may share (`DataDirectory.openKeys`).
+    /// processes: migrates it (once, whichever process is first). The key ring is the
+    /// database's (`PostgresKeyStore`), so every process on every machine issues under the same
+    /// keys; a `keys.json` in `dataDirectory` from before is imported on the first start.
     public static func open(
         dataDirectory: String, database location: PostgresLocation, pool: Int = PostgresStore.defaultPool, secureCookies: Bool = false,
         clock: ServerClock = ServerClock(), passwordHasher: PasswordHasher = .standard, throttling: ThrottlePolicy = .standard,
         logger: Logger
     ) async throws -> ServerEnvironment {
+        // Named in pg_stat_activity, so `keys rotate` knows which processes to wait for.
+        var location = location
+        location.applicationName = PostgresLocation.serverApplicationName()
         let metrics = ServerMetrics()
         let availability = AvailabilityCache()
         let changeBell = ChangeBell()
@@ -87,15 +91,38 @@ public struct ServerEnvironment: Sendable {
         let (tickets, kids) = try readers.read { database in
             (try database.scalar("SELECT COUNT(*) FROM ticket", as: Int.self) ?? 0, Set(try SigningKeyRecord.recorded(in: database).keys))
         }
-        let (directory, keyRing) = try DataDirectory.openKeys(dataDirectory, ticketCount: tickets, recordedKids: kids)
+        let directory = try DataDirectory.openShared(dataDirectory)
+        let keyStore = PostgresKeyStore(connections: connections)
+        let keyRing: KeyRing
+        do {
+            let origin: PostgresKeyStore.Origin
+            (keyRing, origin) = try keyStore.ringOnStart(importing: directory.keyStore, ticketCount: tickets, recordedKids: kids)
+            switch origin {
+            case .imported(let path):
+                // Renamed only now that the database committed it; kept, since it is the only
+                // other copy of the seeds until the database's next dump.
+                let kept = path + ".imported"
+                try? FileManager.default.moveItem(atPath: path, toPath: kept)
+                logger.notice("imported the key ring of \(path) into the database, which holds it from now on; the file is kept as \(kept)")
+            case .created: logger.notice("created a key ring in the database, active kid \(keyRing.activeKey.map { String($0.kid) } ?? "?")")
+            case .database:
+                // Left by `migrate-to-postgres`, that is a copy; anything else is someone's mistake.
+                if directory.keyStore.exists, directory.keyStore.digest() != PostgresKeyStore.document(keyRing).digest {
+                    logger.warning(
+                        "\(directory.keyStore.path) differs from the database's key ring and is not read: on PostgreSQL every process issues under the database's ('ticket-server keys list --database')")
+                }
+            }
+        } catch let problem as ServerKeyStoreError {
+            throw StartupRefusal(problem.description)
+        }
         do {
             try await writer.write { try SigningKeyRecord.record(keyRing, now: clock.now(), in: $0) }
         } catch let mismatch as SigningKeyMismatch {
             throw StartupRefusal(mismatch.description)
         }
         return try ServerEnvironment(
-            directory: directory, keyRing: keyRing, writer: writer, readers: readers, availability: availability, changeBell: changeBell,
-            secureCookies: secureCookies, clock: clock, passwordHasher: passwordHasher,
+            directory: directory, keyRing: keyRing, keyStore: keyStore, writer: writer, readers: readers, availability: availability,
+            changeBell: changeBell, secureCookies: secureCookies, clock: clock, passwordHasher: passwordHasher,
             throttles: Throttles(policy: throttling, clock: clock, metrics: metrics, shared: connections), metrics: metrics,
             formTokenKey: formTokenKey, postgres: PostgresServices(store: store, relay: relay, connections: connections))
     }
@@ -104,7 +131,7 @@ public struct ServerEnvironment: Sendable {
 extension ServerEnvironment {
     /// The parts both databases share, around the store each `open` made.
     private init(
-        directory: DataDirectory, keyRing: KeyRing, writer: DatabaseWriter, readers: DatabaseReaders, availability: AvailabilityCache,
+        directory: DataDirectory, keyRing: KeyRing, keyStore: any KeyRingStore, writer: DatabaseWriter, readers: DatabaseReaders, availability: AvailabilityCache,
         changeBell: ChangeBell, secureCookies: Bool, clock: ServerClock, passwordHasher: PasswordHasher, throttles: Throttles,
         metrics: ServerMetrics, formTokenKey: [UInt8], postgres: PostgresServices?
     ) throws {
@@ -113,7 +140,7 @@ extension ServerEnvironment {
             dataDirectory: directory, writer: writer, readers: readers, accounts: accounts,
             sessions: SessionStore(accounts: accounts, secureCookies: secureCookies), availability: availability,
             changeBell: changeBell,
-            keys: try ServerKeys(ring: keyRing, store: directory.keyStore), clock: clock, passwordHasher: passwordHasher,
+            keys: try ServerKeys(ring: keyRing, store: keyStore), clock: clock, passwordHasher: passwordHasher,
             throttles: throttles, metrics: metrics, formTokenKey: formTokenKey, postgres: postgres)
     }
 }

@@ -3,7 +3,7 @@ import Shared
 
 /// The server's token keys, kept as `keys.json` (mode 0600) in its data directory, and beside it
 /// `keys.loaded`: what the running server last made of that file, for the CLI to wait on.
-public struct ServerKeyStore: Sendable {
+public struct ServerKeyStore: KeyRingStore {
     public let dataDirectory: String
     public var path: String { (dataDirectory as NSString).appendingPathComponent("keys.json") }
     var loadedMarkerPath: String { (dataDirectory as NSString).appendingPathComponent("keys.loaded") }
@@ -11,6 +11,8 @@ public struct ServerKeyStore: Sendable {
     public init(dataDirectory: String) {
         self.dataDirectory = dataDirectory
     }
+
+    public var place: String { path }
 
     public var exists: Bool { FileManager.default.fileExists(atPath: path) }
 
@@ -58,23 +60,18 @@ public struct ServerKeyStore: Sendable {
         return Hex.encode(SHA256.hash(Array(data)))
     }
 
-    /// What the running server made of the key file: loaded (its digest and active kid) or refused.
-    public struct LoadedMarker: Codable, Equatable, Sendable {
-        public var digest: String
-        public var activeKid: Int?
-        public var error: String?
-
-        enum CodingKeys: String, CodingKey {
-            case digest, activeKid = "active_kid", error
-        }
+    public func report(_ loaded: LoadedKeys) throws {
+        try AtomicFile.write(try JSONEncoder().encode(loaded), to: loadedMarkerPath, mode: 0o600)
     }
 
-    func writeMarker(_ marker: LoadedMarker) throws {
-        try AtomicFile.write(try JSONEncoder().encode(marker), to: loadedMarkerPath, mode: 0o600)
+    /// What the running server last made of the key file (`keys.loaded`).
+    public func lastReport() -> LoadedKeys? {
+        FileManager.default.contents(atPath: loadedMarkerPath).flatMap { try? JSONDecoder().decode(LoadedKeys.self, from: $0) }
     }
 
-    public func readMarker() -> LoadedMarker? {
-        FileManager.default.contents(atPath: loadedMarkerPath).flatMap { try? JSONDecoder().decode(LoadedMarker.self, from: $0) }
+    /// The one server the directory's lock allows, if it runs.
+    public func runningServers() -> [RunningServer] {
+        DataDirectory.isInUse(dataDirectory) ? [RunningServer(name: "the running server", loaded: lastReport())] : []
     }
 }
 
@@ -83,6 +80,8 @@ public enum ServerKeyStoreError: Error, Equatable, Sendable, CustomStringConvert
     case alreadyExists(path: String)
     case file(KeyFileError)
     case keyRing(KeyRingError)
+    /// The ring's database could not be read or written.
+    case database(String)
 
     public var description: String {
         switch self {
@@ -90,6 +89,7 @@ public enum ServerKeyStoreError: Error, Equatable, Sendable, CustomStringConvert
         case .alreadyExists(let path): "keys already exist at \(path); 'ticket-server keys rotate' adds a new one"
         case .file(let error): error.description
         case .keyRing(let error): error.description
+        case .database(let problem): problem
         }
     }
 }

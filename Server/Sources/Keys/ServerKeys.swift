@@ -5,14 +5,14 @@ import ServiceLifecycle
 import Shared
 import Synchronization
 
-/// The key ring the running server issues under, picked up again whenever `keys.json` changes
-/// (`keys rotate`, `keys revoke`, a restored backup), so tickets sold after a rotation carry the
-/// new kid without a restart.
+/// The key ring the running server issues under, picked up again whenever its store's version
+/// changes (`keys rotate`, `keys revoke`, a restored backup): `keys.json`, or on PostgreSQL the
+/// database's ring. Tickets sold after a rotation carry the new kid without a restart.
 ///
-/// A changed file is checked before it is used: it must read as a key file, have an active key,
+/// A changed ring is checked before it is used: it must read as a key file, have an active key,
 /// and agree with every kid the database recorded; its kids are recorded before the first ticket
-/// is signed under them. A file that fails keeps the old ring in use. Either way the outcome goes
-/// to `keys.loaded`, where the CLI waits for it, and to the log.
+/// is signed under them. A ring that fails keeps the old one in use. Either way the outcome is
+/// reported to the store (`keys.loaded`, or the database), where the CLI waits for it, and to the log.
 public final class ServerKeys: Sendable {
     private struct Current {
         var ring: KeyRing
@@ -21,30 +21,31 @@ public final class ServerKeys: Sendable {
     }
 
     private let current: Mutex<Current>
-    private let store: ServerKeyStore
+    /// Where the ring is kept, and where this server reports what it made of it.
+    let store: any KeyRingStore
 
-    init(ring: KeyRing, store: ServerKeyStore) throws {
+    init(ring: KeyRing, store: any KeyRingStore) throws {
         self.store = store
-        let digest = store.digest()
+        let digest = try? store.digest()
         current = Mutex(Current(ring: ring, issuer: try TicketIssuer(keyRing: ring), digest: digest))
-        try? store.writeMarker(.init(digest: digest ?? "", activeKid: ring.activeKey.map { Int($0.kid) }, error: nil))
+        try? store.report(.init(digest: digest ?? "", activeKid: ring.activeKey.map { Int($0.kid) }, error: nil))
     }
 
     /// The issuer for the active key at this moment.
     public var issuer: TicketIssuer { current.withLock { $0.issuer } }
     public var ring: KeyRing { current.withLock { $0.ring } }
 
-    /// Loads `keys.json` again if its bytes changed since the last look. The file reads and the
-    /// marker's fsync run on NIO's blocking pool, not on the async threads.
+    /// Loads the ring again if its version changed since the last look. The reads and the
+    /// report (a file's fsync, or the database) run on NIO's blocking pool, not on the async threads.
     func reloadIfChanged(writer: DatabaseWriter, now: Int64, logger: Logger) async {
         let seen = current.withLock { $0.digest }
         let store = self.store
         guard let candidate = try? await NIOThreadPool.singleton.runIfActive({ () -> (String, Result<KeyRing, any Error>)? in
-            guard let digest = store.digest(), digest != seen else { return nil }
+            guard let digest = try? store.digest(), digest != seen else { return nil }
             return (digest, Result<KeyRing, any Error> { try store.load() })
         }) else { return }
         let (digest, loaded) = candidate
-        let marker: ServerKeyStore.LoadedMarker
+        let marker: LoadedKeys
         do {
             let ring = try loaded.get()
             guard ring.activeKey != nil else { throw KeyReloadProblem("it has no active key to issue under") }
@@ -52,14 +53,14 @@ public final class ServerKeys: Sendable {
             try await writer.write { try SigningKeyRecord.record(ring, now: now, in: $0) }
             current.withLock { $0 = Current(ring: ring, issuer: issuer, digest: digest) }
             marker = .init(digest: digest, activeKid: Int(issuer.kid), error: nil)
-            logger.notice("key file reloaded; issuing under kid \(issuer.kid)")
+            logger.notice("key ring reloaded from \(store.place); issuing under kid \(issuer.kid)")
         } catch {
             // Marked as seen, so a broken file is reported once; fixed, its bytes differ and load.
             current.withLock { $0.digest = digest }
             marker = .init(digest: digest, activeKid: nil, error: "\(error)")
-            logger.error("key file changed but was not loaded; still issuing under kid \(issuer.kid): \(error)")
+            logger.error("key ring in \(store.place) changed but was not loaded; still issuing under kid \(issuer.kid): \(error)")
         }
-        _ = try? await NIOThreadPool.singleton.runIfActive { try store.writeMarker(marker) }
+        _ = try? await NIOThreadPool.singleton.runIfActive { try store.report(marker) }
     }
 }
 
@@ -68,7 +69,7 @@ struct KeyReloadProblem: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Looks at `keys.json` once a `interval` for as long as the server runs.
+/// Looks at the key ring's version once a `interval` for as long as the server runs.
 struct KeyFileWatcher: Service {
     let keys: ServerKeys
     let writer: DatabaseWriter

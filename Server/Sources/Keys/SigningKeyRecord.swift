@@ -21,8 +21,8 @@ enum SigningKeyRecord {
             if let earlier = known[key.kid] {
                 guard earlier == key.publicKey else {
                     throw SigningKeyMismatch(
-                        description: "kid \(key.kid) in the key file is not the key this database recorded under kid \(key.kid); "
-                            + "tickets it signed would no longer verify. Restore the original keys.json")
+                        description: "kid \(key.kid) in the key ring is not the key this database recorded under kid \(key.kid); "
+                            + "tickets it signed would no longer verify. Restore the original keys (keys.json, or on PostgreSQL the key_ring table)")
                 }
             } else {
                 try transaction.run(

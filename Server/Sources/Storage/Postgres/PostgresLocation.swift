@@ -12,6 +12,21 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
     public let password: String?
     public let database: String
     public let tls: TLSMode
+    /// What this program's connections are called in `pg_stat_activity`: a running server's
+    /// (`serverApplicationName`) are how `keys rotate` finds every process to wait for.
+    public var applicationName = "ticket-server"
+
+    /// The start of every running server's application name.
+    public static let serverApplicationPrefix = "ticket-server serve "
+
+    /// A name for this server's connections, unique among the processes on one database: its
+    /// host, process id and a random part (several servers may run in one test process).
+    /// PostgreSQL keeps 63 bytes of it.
+    public static func serverApplicationName() -> String {
+        let host = ProcessInfo.processInfo.hostName.prefix(32)
+        let random = String(UInt16.random(in: 0...UInt16.max), radix: 16)
+        return "\(serverApplicationPrefix)\(host):\(getpid())/\(random)"
+    }
 
     public enum TLSMode: String, Sendable {
         case disable, prefer, require
@@ -56,6 +71,7 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
         var configuration = PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: mode)
         configuration.options.maximumConnections = pool
         configuration.options.minimumConnections = 0
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
         return configuration
     }
 
@@ -67,7 +83,10 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
             case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
             case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
             }
-        return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: mode)
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: user, password: password, database: database, tls: mode)
+        configuration.options.additionalStartupParameters = [("application_name", applicationName)]
+        return configuration
     }
 
     /// `text` with any password replaced, for an error message.

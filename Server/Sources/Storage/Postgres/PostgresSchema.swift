@@ -338,6 +338,28 @@ enum PostgresSchema {
             """,
             "CREATE INDEX throttle_bucket_updated ON throttle_bucket(updated_at)",
         ]),
+        Migration(name: "the key ring, shared by every server process", statements: [
+            // The ring as keys.json spells it (`PostgresKeyStore`): one row, so `keys rotate`
+            // reaches every process on every machine, and a dump of the database holds it.
+            """
+            CREATE TABLE key_ring (
+                id bigint PRIMARY KEY CHECK (id = 1),
+                document text NOT NULL,
+                digest text NOT NULL,
+                changed_at bigint NOT NULL
+            )
+            """,
+            // What each running process made of the ring, for `keys rotate` to wait on.
+            """
+            CREATE TABLE key_ring_loaded (
+                process text PRIMARY KEY,
+                digest text NOT NULL,
+                active_kid bigint,
+                error text,
+                loaded_at bigint NOT NULL
+            )
+            """,
+        ]),
     ]
 
     /// Brings the database to the newest schema, once however many processes start together:

@@ -51,10 +51,13 @@ public enum SQLiteToPostgres {
             }
         }
         let sourceRows = read
+        // The keys move too: on PostgreSQL the ring is the database's (`PostgresKeyStore`).
+        let keyFile = ServerKeyStore(dataDirectory: dataDirectory)
+        let keyRing = keyFile.exists ? try keyFile.load() : nil
         try await store.migrate()
         let logger = store.logger
         return try await store.transaction { connection in
-            for table in tables {
+            for table in tables + ["key_ring"] {
                 let existing = try await count(table, on: connection, logger: logger)
                 guard existing == 0 else {
                     throw MigrationRefusal(description: "\(store.location) is not empty (\(existing) rows in \(table)): move into a new database")
@@ -69,6 +72,13 @@ public enum SQLiteToPostgres {
                     throw MigrationRefusal(description: "\(table): \(copied.count) rows read from SQLite but \(stored) in PostgreSQL")
                 }
                 rows.append((table, stored))
+            }
+            if let keyRing {
+                let (text, digest) = PostgresKeyStore.document(keyRing)
+                let now = Int64(Date().timeIntervalSince1970)
+                try await connection.query(
+                    "INSERT INTO key_ring (id, document, digest, changed_at) VALUES (1, \(text), \(digest), \(now))", logger: logger)
+                rows.append(("key_ring", 1))
             }
             try await restartIdentities(on: connection, logger: logger)
             return Summary(rows: rows)
