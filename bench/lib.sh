@@ -36,3 +36,23 @@ bench_wrk_setup() {
     bench_work
     export LOAD_DIR="$work" LOAD_THREADS="$2" LOAD_SCRIPTS="$PWD/bench/wrk"
 }
+
+# Starts a private PostgreSQL cluster in `work/pg` (Debian's postgresql; as the postgres user when
+# run as root) on port $1, stopped and removed on exit, with an empty database `festival`. Sets
+# `database` (its URL), and `pg_bin`, `pg_port` and `as_pg` for psql. Call after bench_work.
+bench_postgres_start() {
+    pg_bin=/usr/lib/postgresql/15/bin
+    [ -x "$pg_bin/initdb" ] || { echo "PostgreSQL 15 is missing (apt-get install -y postgresql)" >&2; exit 2; }
+    as_pg=()
+    [ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
+    pg_port="$1"
+    local cluster="$work/pg"
+    mkdir -p "$cluster"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$cluster" && chmod 755 "$work"
+    "${as_pg[@]}" "$pg_bin/initdb" -D "$cluster/data" -A trust -U festival >/dev/null
+    "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$cluster/data" -l "$cluster/log" -w start \
+        -o "-p $pg_port -k $cluster -c listen_addresses=127.0.0.1 -c max_connections=400" >/dev/null
+    trap '"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$work/pg/data" -m immediate -w stop >/dev/null 2>&1; bench_cleanup' EXIT
+    "${as_pg[@]}" "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U festival festival
+    database="postgres://festival@127.0.0.1:$pg_port/festival"
+}

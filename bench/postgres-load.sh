@@ -13,20 +13,7 @@ connections=256
 
 source bench/lib.sh
 bench_wrk_setup postgres-load 1
-pg_bin=/usr/lib/postgresql/15/bin
-[ -x "$pg_bin/initdb" ] || { echo "postgres-load: PostgreSQL 15 is missing (apt-get install -y postgresql)" >&2; exit 2; }
-as_pg=()
-[ "$(id -u)" -eq 0 ] && as_pg=(runuser -u postgres --)
-pg_port=55439
-cluster="$work/pg"
-mkdir -p "$cluster"
-[ "$(id -u)" -eq 0 ] && chown postgres "$cluster" && chmod 755 "$work"
-"${as_pg[@]}" "$pg_bin/initdb" -D "$cluster/data" -A trust -U festival >/dev/null
-"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$cluster/data" -l "$cluster/log" -w start \
-    -o "-p $pg_port -k $cluster -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
-trap '"${as_pg[@]}" "$pg_bin/pg_ctl" -D "$cluster/data" -m immediate -w stop >/dev/null 2>&1; bench_cleanup' EXIT
-"${as_pg[@]}" "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U festival festival
-database="postgres://festival@127.0.0.1:$pg_port/festival"
+bench_postgres_start 55439
 
 # Hall 1 for SQLite, halls 2-4 for 1, 2 and 3 processes on PostgreSQL.
 "$bin/server-load" seed --data "$work/data" --out "$work" --halls 4 --seats $((seconds * 12000)) --attendees 4000 >/dev/null

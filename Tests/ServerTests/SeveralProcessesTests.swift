@@ -319,6 +319,78 @@ struct SeveralProcessesTests {
         while !condition(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
     }
 
+    @Test("each of 100 tickets redeemed at three gates on three processes at once is admitted once; the other two hear already_used, and where")
+    func redeemRace() async throws {
+        let directory = TemporaryDirectory("festivalgate-three-redeem")
+        let database = try await PostgresCluster.shared().database()
+        let servers = try await Processes.start(database: database, directory: directory)
+        try await LiveServer.withHTTPClient { http in
+            let clients = servers.bases.map { APIClient(http: http, base: $0) }
+            let organiser = try #require(try Self.seedPeople(1, organiser: true, database: database, prefix: "boss").first)
+            let now = Int64(Date().timeIntervalSince1970)
+            var event = Self.eventJSON(classes: [["ticket_class": 1, "name": "Meadow", "capacity": 1_000]])
+            event["gates_open_at"] = now - 600
+            event["starts_at"] = now + 1_800
+            event["ends_at"] = now + 36_000
+            event["sale_closes_at"] = now + 1_800
+            let created = try await clients[0].send(.POST, "/api/v1/events", token: organiser, json: event)
+            try #require(created.status == 201, "\(created.text)")
+            let eventID = try created.field("id", as: Int.self)
+            var ticketIDs: [String] = []
+            for (index, buyer) in try Self.seedPeople(10, database: database, prefix: "fan").enumerated() {
+                let booked = try await clients[index % clients.count].send(
+                    .POST, "/api/v1/events/\(eventID)/bookings", token: buyer, json: ["ticket_class": 1, "count": 10])
+                try #require(booked.status == 201, "\(booked.text)")
+                ticketIDs += try booked.fields("tickets", "id", as: String.self)
+            }
+            // Gate n enrolls with process n and redeems there.
+            var gates: [String] = []
+            for (index, client) in clients.enumerated() {
+                let device = try await client.send(
+                    .POST, "/api/v1/events/\(eventID)/devices", token: organiser, json: ["name": "Gate-\(index)", "direction": "entry"])
+                try #require(device.status == 201, "\(device.text)")
+                let enrolled = try await client.send(.POST, "/api/v1/gate/enroll", json: ["code": try device.field("enrollment_code", as: String.self)])
+                gates.append(try enrolled.field("credential", as: String.self))
+            }
+            let tickets = ticketIDs
+            let credentials = gates
+            let replies = try await LiveServer.all(tickets.count * clients.count, inFlight: 48) { index in
+                let (ticket, gate) = (tickets[index / clients.count], index % clients.count)
+                let reply = try await clients[gate].send(
+                    .POST, "/api/v1/gate/redeem", token: credentials[gate],
+                    json: ["ticket_id": ticket, "at": now * 1_000, "redeem_id": "race-\(index)"])
+                return Redeemed(
+                    ticket: ticket, gate: "Gate-\(gate)", status: reply.status, reason: reply.object["reason"] as? String,
+                    usedGate: reply.object["used_gate"] as? String)
+            }
+            #expect(replies.allSatisfy { $0.status == 200 }, "\(replies.filter { $0.status != 200 })")
+            for (ticket, answers) in Dictionary(grouping: replies, by: \.ticket) {
+                let admitted = answers.filter { $0.reason == "ok" }
+                #expect(admitted.count == 1, "ticket \(ticket): \(answers)")
+                let refused = answers.filter { $0.reason == "already_used" }
+                #expect(refused.count == 2 && refused.allSatisfy { $0.usedGate == admitted.first?.gate }, "ticket \(ticket): \(answers)")
+            }
+            let pool = BlockingPostgresPool(location: try PostgresLocation(database), size: 1, logger: Logger(label: "check"))
+            let (admissions, changes) = try pool.withConnection { connection in
+                (
+                    try connection.scalar("SELECT COUNT(*) FROM admission", arguments: [], as: Int.self),
+                    try connection.scalar("SELECT COUNT(*) FROM change_log WHERE kind = 'ticket_admitted'", arguments: [], as: Int.self)
+                )
+            }
+            #expect(admissions == 100 && changes == 100, "one admission and one change a ticket: \(String(describing: admissions)), \(String(describing: changes))")
+        }
+        await servers.stop()
+    }
+
+    struct Redeemed: Sendable, CustomStringConvertible {
+        let ticket: String
+        let gate: String
+        let status: Int
+        let reason: String?
+        let usedGate: String?
+        var description: String { "\(gate): \(status) \(reason ?? "-") \(usedGate ?? "")" }
+    }
+
     /// An event on sale now with one standing class of 100,000, made by a seeded organiser.
     static func standingEvent(database: String, client: APIClient) async throws -> UInt32 {
         let organiser = try #require(try seedPeople(1, organiser: true, database: database, prefix: "boss").first)

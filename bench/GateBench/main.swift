@@ -5,6 +5,8 @@
 //   3. propagation: an admit at gate A until gate B's replica (a running gate-kiosk) has it;
 //   4. the server's CPU and memory with many idle gates long-polling.
 // Usage: swift build -c release && .build/release/gate-bench [--tickets N] [--devices N] …
+// With --database URL (an empty PostgreSQL database) the seeded directory is moved there by
+// `ticket-server migrate-to-postgres` and the server runs on it (bench/gate-postgres.sh).
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -19,6 +21,7 @@ struct Options {
     var idleSeconds = 60.0
     var propagations = 200
     var port = 18_090
+    var database: String?
 
     init(_ arguments: [String]) {
         var index = 0
@@ -32,6 +35,7 @@ struct Options {
             case "--idle-seconds": idleSeconds = Double(value)!
             case "--propagations": propagations = Int(value)!
             case "--port": port = Int(value)!
+            case "--database": database = value
             default: fatalError("unknown option \(arguments[index])")
             }
             index += 2
@@ -47,9 +51,17 @@ func say(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").ut
 
 say("seeding \(options.tickets) tickets…")
 let seeded = try GateBenchSeeder.seed(dataDirectory: work + "/server", tickets: options.tickets)
+if let database = options.database {
+    let migrate = Process()
+    migrate.executableURL = URL(fileURLWithPath: bin + "/ticket-server")
+    migrate.arguments = ["migrate-to-postgres", "--data", work + "/server", "--database", database]
+    try migrate.run()
+    migrate.waitUntilExit()
+    precondition(migrate.terminationStatus == 0, "migrate-to-postgres failed")
+}
 let server = Process()
 server.executableURL = URL(fileURLWithPath: bin + "/ticket-server")
-server.arguments = ["serve", "--data", work + "/server", "--port", String(options.port)]
+server.arguments = ["serve", "--data", work + "/server", "--port", String(options.port)] + (options.database.map { ["--database", $0] } ?? [])
 server.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
 server.standardError = FileHandle(forWritingAtPath: "/dev/null")
 try server.run()

@@ -34,7 +34,12 @@ enum Admissions {
     static func redeem(_ redeem: Redeem, by device: Device, now: Int64, in transaction: WriteTransaction) throws -> Outcome {
         let claims = try GateClaims.of(device, now: now, in: transaction)
         guard claims.times.contains(redeem.at) else { throw DeviceError.timeNotBelieved(at: redeem.at, believed: claims.times) }
-        guard let ticket = try transaction.row("SELECT event_id, ticket_class, status FROM ticket WHERE id = ?", redeem.ticketID) else {
+        // One redeem of a ticket at a time, so the second of two gates sees the first's
+        // admission. SQLite's single writer does this by itself; on PostgreSQL, under READ
+        // COMMITTED (`WriteIsolation.lockedRows`), the ticket's row lock does, and redeems of
+        // other tickets do not wait for it.
+        let oneAtATime = transaction.dialect == .postgres ? " FOR UPDATE" : ""
+        guard let ticket = try transaction.row("SELECT event_id, ticket_class, status FROM ticket WHERE id = ?" + oneAtATime, redeem.ticketID) else {
             return Outcome(reason: .notIssued, usedAt: nil, usedGate: nil)
         }
         guard try ticket["event_id"] == device.eventID else { throw DeviceError.wrongEvent(ticketID: redeem.ticketID) }

@@ -84,7 +84,7 @@ struct GateController {
             ticketID: try Self.ticketID(body.ticketID, field: "ticket_id"), at: try Self.milliseconds(body.at, field: "at"),
             reEntry: body.reEntry ?? false, redeemID: try Self.redeemID(body.redeemID))
         let now = clock.now()
-        let outcome = try await writer.write { try Admissions.redeem(redeem, by: device, now: now, in: $0) }
+        let outcome = try await writer.write(.lockedRows) { try Admissions.redeem(redeem, by: device, now: now, in: $0) }
         return RedeemAnswer(reason: outcome.reason, usedAt: outcome.usedAt, usedGate: outcome.usedGate, serverTime: clock.nowMilliseconds())
     }
 
