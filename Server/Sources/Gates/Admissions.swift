@@ -78,10 +78,14 @@ enum Admissions {
     /// Returns how many were new.
     static func record(_ scans: [PushedScan], by device: Device, now: Int64, in transaction: WriteTransaction) throws -> Int {
         let claims = try GateClaims.of(device, now: now, in: transaction)
+        // Takes turns with a redeem of the same ticket on PostgreSQL (see `redeem`): without the
+        // lock, a redeem could overwrite an offline admission committed while it ran, and the
+        // double admission would never become a conflict.
+        let oneAtATime = transaction.dialect == .postgres ? " FOR UPDATE" : ""
         var added = 0
         for scan in scans {
             let ticket = try scan.ticketID.flatMap { id in
-                try transaction.row("SELECT event_id, ticket_class, status, changed_at FROM ticket WHERE id = ?", id)
+                try transaction.row("SELECT event_id, ticket_class, status, changed_at FROM ticket WHERE id = ?" + oneAtATime, id)
             }
             // Another event's ticket is none of this gate's business: it may report having
             // turned one away (the kiosk names what it read), never having let one in.
