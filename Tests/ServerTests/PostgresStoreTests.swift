@@ -380,9 +380,9 @@ struct PostgresStoreTests {
         for (name, task) in tasks {
             task.cancel()
             guard !(await ended(task, within: .seconds(15))) else { continue }
-            // Late or never: which one tells where to look.
-            let late = await ended(task, within: .seconds(60))
+            // What it is doing at 15 s, before waiting longer: late or never, that tells where to look.
             let state = describe[name].map { " (\($0()))" } ?? ""
+            let late = await ended(task, within: .seconds(60))
             let problem: Comment = "\(name) was still running 15 s after it was cancelled, \(late ? "and ended within a minute" : "and still after 75 s")\(state)"
             if let knownHang {
                 withKnownIssue(knownHang, isIntermittent: true) { Issue.record(problem) }
