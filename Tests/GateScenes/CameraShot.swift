@@ -59,6 +59,15 @@ public struct CameraShot: Sendable {
     public var noise = 2.0
     /// MJPEG: the frame goes through libjpeg at this quality (a webcam's MJPEG is about 60–80).
     public var jpegQuality: Int?
+    /// A rolling shutter's shear: how far the code has moved, in pixels, between the moments the
+    /// top row and the bottom row were read out (a moving code's lower rows are seen later).
+    public var shutterShear = (x: 0.0, y: 0.0)
+    /// The exposure's gain, fixed; nil for the auto-exposure's own, metered on this frame. A
+    /// sequence sets it to follow the metered gain with a webcam's lag (`TicketPresentation`).
+    public var gain: Double?
+    /// Seeds the sensor's noise apart from the scene: frames of one scene each get their own
+    /// noise over the same background. Nil: drawn from `seed`, as a single shot is.
+    public var noiseSeed: UInt64?
     public var seed: UInt64 = 1
 
     public init(text: String?, seed: UInt64 = 1) {
@@ -69,17 +78,24 @@ public struct CameraShot: Sendable {
     // MARK: Drawing
 
     public func frame() throws -> GreyFrame {
+        try exposedFrame().frame
+    }
+
+    /// The frame, and the gain the auto-exposure metered on it (what `gain` would be if it were nil).
+    public func exposedFrame() throws -> (frame: GreyFrame, meteredGain: Double) {
         var random = SeededRandom(seed: seed)
         var light = background(&random)
         if let text { try drawTicket(QRCode(encoding: text), into: &light, random: &random) }
         light = Self.gaussianBlur(light, width: width, height: height, sigma: defocus)
         if motionPixels > 0.5 { light = motionBlur(light) }
-        var pixels = expose(light, random: &random)
+        let metered = meteredGain(light)
+        var noise = noiseSeed.map { SeededRandom(seed: $0) } ?? random
+        var pixels = expose(light, gain: gain ?? metered, random: &noise)
         if let jpegQuality {
             let size = pixels.withUnsafeMutableBufferPointer { cjpeg_round_trip($0.baseAddress, Int32(width), Int32(height), Int32(jpegQuality)) }
             precondition(size > 0, "libjpeg could not round-trip a \(width)x\(height) frame")
         }
-        return GreyFrame(width: width, height: height, pixels: pixels)
+        return (GreyFrame(width: width, height: height, pixels: pixels), metered)
     }
 
     /// Walls, posters, railings and people's clothes: rectangles, bars and rows of small marks
@@ -239,14 +255,21 @@ public struct CameraShot: Sendable {
             let (x, y) = (cx + focal * point.x / point.z, cy + focal * point.y / point.z)
             (minX, minY, maxX, maxY) = (min(minX, x), min(minY, y), max(maxX, x), max(maxY, y))
         }
+        // A row read out later sees the code where it had moved to by then.
+        let shear = shutterShear
+        (minX, maxX) = (minX - abs(shear.x) / 2, maxX + abs(shear.x) / 2)
+        (minY, maxY) = (minY - abs(shear.y) / 2, maxY + abs(shear.y) / 2)
         let samples = [-1.0 / 3, 0, 1.0 / 3]
         for y in max(0, Int(minY) - 2)..<min(height, Int(maxY) + 3) {
+            let readLate = Double(y) / Double(height) - 0.5
+            let (shiftX, shiftY) = (shear.x * readLate, shear.y * readLate)
             for x in max(0, Int(minX) - 2)..<min(width, Int(maxX) + 3) {
                 var total: Float = 0
                 var hits = 0
                 for dy in samples {
                     for dx in samples {
-                        guard let (u, v) = planePoint(Double(x) + 0.5 + dx, Double(y) + 0.5 + dy), let value = radiance(u, v) else { continue }
+                        guard let (u, v) = planePoint(Double(x) + 0.5 + dx - shiftX, Double(y) + 0.5 + dy - shiftY), let value = radiance(u, v)
+                        else { continue }
                         total += value
                         hits += 1
                     }
@@ -290,8 +313,8 @@ public struct CameraShot: Sendable {
         return blurred
     }
 
-    /// Auto-exposure on the centre-weighted mean, then clipping, the sensor's noise, gamma and 8 bits.
-    private func expose(_ light: [Float], random: inout SeededRandom) -> [UInt8] {
+    /// The auto-exposure's gain: white paper's mid-grey on the centre-weighted mean.
+    private func meteredGain(_ light: [Float]) -> Double {
         var weighted: Float = 0, weights: Float = 0
         for y in stride(from: 0, to: height, by: 4) {
             for x in stride(from: 0, to: width, by: 4) {
@@ -301,7 +324,12 @@ public struct CameraShot: Sendable {
                 weights += weight
             }
         }
-        let gain = min(4, max(0.2, 0.18 / max(weighted / weights, 0.001)))
+        return Double(min(4, max(0.2, 0.18 / max(weighted / weights, 0.001))))
+    }
+
+    /// Exposure at `gain`, then clipping, the sensor's noise, gamma and 8 bits.
+    private func expose(_ light: [Float], gain: Double, random: inout SeededRandom) -> [UInt8] {
+        let gain = Float(gain)
         var pixels = [UInt8](repeating: 0, count: light.count)
         for index in light.indices {
             let exposed = min(1, max(0, light[index] * gain))
@@ -398,14 +426,26 @@ extension CameraShot {
     /// not a read.
     func keptInView() -> CameraShot {
         var shot = self
-        let roll = rollDegrees * .pi / 180
-        let tilt = max(abs(tiltXDegrees), abs(tiltYDegrees)) * .pi / 180
-        // Half the side of a code with its quiet zone (57 modules at the tickets' version), turned.
-        let reach = 0.5 * 57 * modulePixels * (abs(cos(roll)) + abs(sin(roll))) * (1 + 0.5 * sin(tilt))
+        let reach = codeReach
         let (width, height) = (Double(width), Double(height))
         // One too large for the frame is held in its middle, as far in view as it can be.
         shot.centreX = reach < width / 2 ? min(max(centreX, reach / width), 1 - reach / width) : 0.5
         shot.centreY = reach < height / 2 ? min(max(centreY, reach / height), 1 - reach / height) : 0.5
         return shot
+    }
+
+    /// Half the side of the code with its quiet zone (57 modules at the tickets' version) as it
+    /// lies in the frame, turned and tilted, in pixels.
+    var codeReach: Double {
+        let roll = rollDegrees * .pi / 180
+        let tilt = max(abs(tiltXDegrees), abs(tiltYDegrees)) * .pi / 180
+        return 0.5 * 57 * modulePixels * (abs(cos(roll)) + abs(sin(roll))) * (1 + 0.5 * sin(tilt))
+    }
+
+    /// Whether the whole code, quiet zone and all, is in the frame.
+    public var codeWholeInView: Bool {
+        let reach = codeReach
+        let (x, y) = (centreX * Double(width), centreY * Double(height))
+        return x - reach >= 0 && x + reach <= Double(width) && y - reach >= 0 && y + reach <= Double(height)
     }
 }

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import Testing
+import TestSupport
 
 /// Debian's chromium, headless, driven by its chromedriver over the W3C WebDriver protocol: a
 /// real browser for the page tests (layout, JavaScript, cookies, CSP), with no library between.
@@ -24,7 +25,7 @@ final class WebDriver: @unchecked Sendable {
         guard let path = Self.driverPath, FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") else {
             throw Failure(description: "the browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)")
         }
-        let port = Int.random(in: 20_000..<40_000)
+        let port = try LoopbackPort.free()
         driver = Process()
         driver.executableURL = URL(fileURLWithPath: path)
         driver.arguments = ["--port=\(port)"]
@@ -41,19 +42,26 @@ final class WebDriver: @unchecked Sendable {
         if width < 500 {
             options["mobileEmulation"] = ["deviceMetrics": ["width": width, "height": height, "pixelRatio": 1, "touch": true]]
         }
-        // chromedriver takes a moment to listen.
+        // chromedriver takes a moment to listen, and the browser longer on a busy machine.
         var lastError: (any Error)?
-        for _ in 0..<100 {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
             do {
                 let answer = try await send("POST", "/session", ["capabilities": ["alwaysMatch": ["browserName": "chrome", "goog:chromeOptions": options]]])
-                session = try #require((answer["value"] as? [String: Any])?["sessionId"] as? String)
-                return
+                if let session = (answer["value"] as? [String: Any])?["sessionId"] as? String {
+                    self.session = session
+                    return
+                }
+                lastError = Failure(description: "no session in \(answer)")
             } catch {
                 lastError = error
-                try await Task.sleep(for: .milliseconds(100))
             }
+            try? await Task.sleep(for: .milliseconds(200))
         }
-        throw Failure(description: "chromedriver did not start a browser: \(String(describing: lastError))")
+        // An HTTPClient must be shut down before it goes, or its deinit stops the whole test run.
+        kill(driver.processIdentifier, SIGKILL)
+        try? await http.shutdown()
+        throw Failure(description: "chromedriver did not start a browser within 30 s: \(String(describing: lastError))")
     }
 
     /// Closes the browser and stops chromedriver (killed: a test must not wait on it).

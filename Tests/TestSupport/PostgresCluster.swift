@@ -49,7 +49,7 @@ public final class PostgresCluster: Sendable {
         directory = NSTemporaryDirectory() + "festivalgate-postgres-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         if runAs != nil { try Self.command("/bin/chown", ["postgres", directory], as: nil) }
-        port = try Self.freePort()
+        port = try LoopbackPort.free()
         try Self.command(binaries + "/initdb", ["-D", directory + "/data", "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"], as: runAs)
         try start()
     }
@@ -116,21 +116,6 @@ public final class PostgresCluster: Sendable {
         guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
             throw PostgresClusterError(description: "\(executable) \(arguments.joined(separator: " ")) failed: \(text)")
         }
-    }
-
-    /// A loopback port nobody listens on now.
-    private static func freePort() throws -> Int {
-        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw PostgresClusterError(description: "no free loopback port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

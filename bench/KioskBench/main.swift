@@ -2,6 +2,7 @@
 //   swift build -c release --product gate-kiosk --product kiosk-bench
 //   .build/release/kiosk-bench [frames] [scan density]   frame to verdict, and idling at 30 fps
 //   .build/release/kiosk-bench reading [shots a family]  read rate and time per frame, per condition
+//   .build/release/kiosk-bench moving [sequences]          a ticket brought into view: time until it is read
 //   .build/release/kiosk-bench scenes DIR [shots] [WxH]   each condition's first shots, as PGM images
 //   .build/release/kiosk-bench files FRAME.pgm...          reads frames from files, one line each
 import Foundation
@@ -10,6 +11,8 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "reading":
     try readingBenchmark(shotsPerFamily: arguments.dropFirst().first.flatMap(Int.init) ?? 40)
+case "moving":
+    try movingBenchmark(sequences: arguments.dropFirst().first.flatMap(Int.init) ?? 100)
 case "files":
     try readFiles(arguments.dropFirst().map { $0 })
 case "scenes":

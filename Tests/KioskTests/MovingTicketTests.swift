@@ -1,0 +1,52 @@
+import GateScenes
+import Kiosk
+import Testing
+
+/// A ticket brought into view as people present one (`TicketPresentation`): from one side, blurred
+/// and sheared by a rolling shutter while it moves, into a camera whose exposure lags, then
+/// slowing and stopping. Counted in frames from the first with the whole code in view until the
+/// read, every frame read (the same count on every machine); `kiosk-bench moving` measures the
+/// milliseconds at the camera's pace. The floors are these scenes' counts less one for leeway.
+@Suite("A moving ticket, from coming into view to its read")
+struct MovingTicketTests {
+    static let sequences = 8
+    static let tickets = try! SceneTickets(count: sequences).tokens
+    /// Half a second and a second, at 30 fps.
+    static let (halfSecond, oneSecond) = (15, 30)
+
+    /// Of `sequences` presentations, how many are read within half a second, and within a second.
+    static let floors: [Int: (half: Int, one: Int)] = [480: (8, 8), 720: (8, 8)]
+
+    @Test("presentations are read within half a second of the whole code being in view", arguments: zip([640, 1280], [480, 720]))
+    func presentations(width: Int, height: Int) throws {
+        let reader = try ScanningConditionTests.reader()
+        var (half, one, misread) = (0, 0, 0)
+        var slow: [String] = []
+        for index in 0..<Self.sequences {
+            let presentation = TicketPresentation.sequence(text: Self.tickets[index], index: index, width: width, height: height)
+            let outcome = try PresentationTrial.run(presentation, pace: .everyFrame, reader: reader)
+            misread += outcome.misread
+            guard let frames = outcome.framesToRead else {
+                slow.append("\(index): not read (whole from frame \(outcome.firstWhole.map(String.init) ?? "never"))")
+                continue
+            }
+            if frames <= Self.halfSecond { half += 1 } else { slow.append("\(index): \(frames) frames") }
+            if frames <= Self.oneSecond { one += 1 }
+        }
+        let floor = try #require(Self.floors[height])
+        #expect(half >= floor.half - 1, "\(width)x\(height): \(half) of \(Self.sequences) within half a second; \(slow)")
+        #expect(one >= floor.one - 1, "\(width)x\(height): \(one) of \(Self.sequences) within a second; \(slow)")
+        #expect(misread == 0)
+    }
+
+    @Test("the same presentations with no ticket read nothing, and no hint is shown on the empty gate")
+    func emptyGate() throws {
+        let reader = try ScanningConditionTests.reader()
+        for index in 0..<4 {
+            var presentation = TicketPresentation.sequence(text: nil, index: index)
+            presentation.frameCount = 20
+            let outcome = try PresentationTrial.run(presentation, pace: .everyFrame, reader: reader)
+            #expect(outcome.misread == 0 && outcome.hints.isEmpty, "sequence \(index): \(outcome.misread) reads, hints \(outcome.hints)")
+        }
+    }
+}
