@@ -28,7 +28,7 @@ struct ReadingHintTests {
         #expect(ReadingHint.advice(moduleSize: 2, crop: crop) == .closer)
     }
 
-    @Test("a hint shows after five unread frames, stays through a missed frame, and goes on a read or ten empty frames")
+    @Test("a hint shows after five unread frames with two sightings of their own, stays through a missed frame, and goes on a read or ten empty frames")
     func steadiness() {
         let sighting = CodeSighting(region: PixelRegion(x: 0, y: 0, width: 10, height: 10), moduleSize: 4, inverted: false)
         var keeper = HintKeeper()
@@ -40,6 +40,15 @@ struct ReadingHintTests {
         for _ in 0..<5 { _ = keeper.observe(.unread(sighting, .brighter)) }
         for _ in 0..<9 { #expect(keeper.observe(.nothing).hint == .brighter) }
         #expect(keeper.observe(.nothing) == (nil, true))
+
+        // A look-alike sighted in one noisy frame and only remembered after it is no code.
+        var fooled = HintKeeper()
+        _ = fooled.observe(.unread(sighting, .holdStill))
+        for _ in 0..<14 { #expect(fooled.observe(.recalled(sighting, .holdStill)).hint == nil, "one sighting, then memory") }
+        // A blurred code, seen now and then between remembered frames, is one.
+        var blurred = HintKeeper()
+        for frame in 0..<5 { _ = blurred.observe(frame % 3 == 0 ? .unread(sighting, .holdStill) : .recalled(sighting, .holdStill)) }
+        #expect(blurred.shown == .holdStill)
     }
 
     @Test("the screen shows the hint in place of READY, and a verdict over it")

@@ -40,3 +40,28 @@ func movingBenchmark(sequences: Int) throws {
             percentile(f, 0.5), percentile(f, 0.99), hinted, misread, emptyReads, emptyHints))
     }
 }
+
+/// One presentation's frames as PGM images (`frame-NN.pgm`), to look at, and what the reader
+/// made of each: read, nothing, or a code seen and the hint it gives. `empty`: the same scene
+/// with no ticket.
+func writePresentation(to directory: String, index: Int, size: (width: Int, height: Int), empty: Bool) throws {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let text = empty ? nil : try SceneTickets(count: index + 1).tokens[index]
+    let presentation = TicketPresentation.sequence(text: text, index: index, width: size.width, height: size.height)
+    let reader = try CodeReader()
+    for (number, shot) in try presentation.frames().enumerated() {
+        var file = Data("P5\n\(shot.frame.width) \(shot.frame.height)\n255\n".utf8)
+        file.append(contentsOf: shot.frame.pixels)
+        try file.write(to: URL(fileURLWithPath: String(format: "%@/frame-%02d.pgm", directory, number)))
+        let read = !reader.read(shot.frame).isEmpty
+        let look: String
+        switch reader.lastLook {
+        case .read: look = "read"
+        case .nothing: look = "nothing"
+        case .unread(let sighting, let hint): look = "seen at \(sighting.region) modules \(String(format: "%.1f", sighting.moduleSize)) px: \(hint.rawValue)"
+        case .recalled(let sighting, let hint): look = "recalled at \(sighting.region): \(hint.rawValue)"
+        }
+        print(String(format: "frame %02d: whole in view %@, moved %.1f px, %@", number, shot.codeWholeInView ? "yes" : "no", shot.motionPixels, read ? "READ" : look))
+        if read { break }
+    }
+}

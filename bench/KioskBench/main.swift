@@ -3,6 +3,7 @@
 //   .build/release/kiosk-bench [frames] [scan density]   frame to verdict, and idling at 30 fps
 //   .build/release/kiosk-bench reading [shots a family]  read rate and time per frame, per condition
 //   .build/release/kiosk-bench moving [sequences]          a ticket brought into view: time until it is read
+//   .build/release/kiosk-bench presentation DIR INDEX [WxH] [empty]   one of those, as PGM frames, and each frame's look
 //   .build/release/kiosk-bench scenes DIR [shots] [WxH]   each condition's first shots, as PGM images
 //   .build/release/kiosk-bench files FRAME.pgm...          reads frames from files, one line each
 import Foundation
@@ -13,6 +14,10 @@ case "reading":
     try readingBenchmark(shotsPerFamily: arguments.dropFirst().first.flatMap(Int.init) ?? 40)
 case "moving":
     try movingBenchmark(sequences: arguments.dropFirst().first.flatMap(Int.init) ?? 100)
+case "presentation":
+    guard arguments.count >= 3, let index = Int(arguments[2]) else { fatalError("kiosk-bench presentation DIR INDEX [WxH] [empty]") }
+    let size = arguments.dropFirst(3).first.map { $0.split(separator: "x").compactMap { Int($0) } } ?? [640, 480]
+    try writePresentation(to: arguments[1], index: index, size: (size[0], size[1]), empty: arguments.contains("empty"))
 case "files":
     try readFiles(arguments.dropFirst().map { $0 })
 case "scenes":

@@ -23,6 +23,9 @@ public final class CodeReader {
         case read
         /// A code is in view but was not read in this frame; the hint says what would help.
         case unread(CodeSighting, ReadingHint)
+        /// Not read, and not seen in this frame either: the sighting is an earlier frame's,
+        /// remembered (a blurred frame in a shaky hand, or a look-alike that fooled the search once).
+        case recalled(CodeSighting, ReadingHint)
     }
 
     private let zbar: QRScanner
@@ -59,7 +62,7 @@ public final class CodeReader {
         }
         let whole = zxing.scan(frame)
         guard whole.isEmpty else { return found(whole) }
-        guard let sighting = sight(in: &pyramid, levels: large ? [2, 4] : [1, 2]) else {
+        guard let (sighting, fresh) = sight(in: &pyramid, levels: large ? [2, 4] : [1, 2]) else {
             lastLook = .nothing
             return []
         }
@@ -82,7 +85,8 @@ public final class CodeReader {
             if !payloads.isEmpty { return found(payloads) }
             nextPass = index + 1
         }
-        lastLook = .unread(sighting, ReadingHint.advice(moduleSize: sighting.moduleSize, crop: prepared.crop))
+        let hint = ReadingHint.advice(moduleSize: sighting.moduleSize, crop: prepared.crop)
+        lastLook = fresh ? .unread(sighting, hint) : .recalled(sighting, hint)
         return []
     }
 
@@ -94,20 +98,20 @@ public final class CodeReader {
     }
 
     /// A fresh sighting from the first level that shows one, in full-frame pixels; else the one
-    /// remembered, if recent.
-    private func sight(in pyramid: inout Pyramid, levels: [Int]) -> CodeSighting? {
+    /// remembered, if recent (`fresh` false).
+    private func sight(in pyramid: inout Pyramid, levels: [Int]) -> (sighting: CodeSighting, fresh: Bool)? {
         for factor in levels {
             guard let level = pyramid.level(factor), let fresh = FinderPatternSearch.sight(in: level) else { continue }
             let sighting = fresh.scaled(by: factor, inFrameOf: pyramid.frame.width, height: pyramid.frame.height)
             remembered = (sighting, 0)
-            return sighting
+            return (sighting, true)
         }
         guard let (earlier, frames) = remembered, frames < Self.memory else {
             remembered = nil
             return nil
         }
         remembered = (earlier, frames + 1)
-        return earlier
+        return (earlier, false)
     }
 
     private func found(_ payloads: [[UInt8]]) -> [[UInt8]] {

@@ -53,32 +53,37 @@ public enum ReadingHint: String, Sendable, Equatable {
 }
 
 /// Turns each frame's look into the hint on the screen, steadily: a hint appears once a code has
-/// been seen and not read for a sixth of a second (not for a code passing by) and stays until it
-/// is read or out of view for a third of a second, so the screen does not flicker.
+/// been seen and not read for a sixth of a second (not for a code passing by), in at least two
+/// frames of its own (a look-alike in the background that fools the search in one noisy frame,
+/// then only remembered, is no code), and stays until it is read or out of view for a third of a
+/// second, so the screen does not flicker.
 public struct HintKeeper {
     public private(set) var shown: ReadingHint?
     private var unreadFrames = 0
+    private var freshFrames = 0
     private var emptyFrames = 0
 
     static let framesToShow = 5
+    static let freshFramesToShow = 2
     static let framesToClear = 10
 
-    /// The hint after this frame's look, and whether it changed.
     public init() {}
 
+    /// The hint after this frame's look, and whether it changed.
     public mutating func observe(_ look: CodeReader.Look) -> (hint: ReadingHint?, changed: Bool) {
         let before = shown
         switch look {
         case .read:
-            (unreadFrames, emptyFrames, shown) = (0, 0, nil)
+            (unreadFrames, freshFrames, emptyFrames, shown) = (0, 0, 0, nil)
         case .nothing:
             emptyFrames += 1
-            unreadFrames = 0
+            (unreadFrames, freshFrames) = (0, 0)
             if emptyFrames >= Self.framesToClear { shown = nil }
-        case .unread(_, let hint):
+        case .unread(_, let hint), .recalled(_, let hint):
+            if case .unread = look { freshFrames += 1 }
             emptyFrames = 0
             unreadFrames += 1
-            if unreadFrames >= Self.framesToShow || shown != nil { shown = hint }
+            if (unreadFrames >= Self.framesToShow && freshFrames >= Self.freshFramesToShow) || shown != nil { shown = hint }
         }
         return (shown, shown != before)
     }
