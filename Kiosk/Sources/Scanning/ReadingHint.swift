@@ -53,10 +53,10 @@ public enum ReadingHint: String, Sendable, Equatable {
 }
 
 /// Turns each frame's look into the hint on the screen, steadily: a hint appears once a code has
-/// been seen and not read for a sixth of a second (not for a code passing by), in at least two
-/// frames of its own (a look-alike in the background that fools the search in one noisy frame,
-/// then only remembered, is no code), and stays until it is read or out of view for a third of a
-/// second, so the screen does not flicker.
+/// been seen and not read for a sixth of a second (not for a code passing by), sighted afresh in
+/// at least two of those frames and in at least half of them, and stays until it is read or out of
+/// view for a third of a second, so the screen does not flicker. A look-alike in the background
+/// fools the search in a noisy frame now and then and is otherwise only remembered: no code.
 public struct HintKeeper {
     public private(set) var shown: ReadingHint?
     private var unreadFrames = 0
@@ -83,7 +83,8 @@ public struct HintKeeper {
             if case .unread = look { freshFrames += 1 }
             emptyFrames = 0
             unreadFrames += 1
-            if (unreadFrames >= Self.framesToShow && freshFrames >= Self.freshFramesToShow) || shown != nil { shown = hint }
+            let seenEnough = freshFrames >= Self.freshFramesToShow && freshFrames * 2 >= unreadFrames
+            if (unreadFrames >= Self.framesToShow && seenEnough) || shown != nil { shown = hint }
         }
         return (shown, shown != before)
     }
