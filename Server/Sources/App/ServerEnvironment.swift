@@ -109,7 +109,10 @@ public struct ServerEnvironment: Sendable {
                 // Left by `migrate-to-postgres`, that is a copy; anything else is someone's mistake.
                 if directory.keyStore.exists, directory.keyStore.digest() != PostgresKeyStore.document(keyRing).digest {
                     logger.warning(
-                        "\(directory.keyStore.path) differs from the database's key ring and is not read: on PostgreSQL every process issues under the database's ('ticket-server keys list --database')")
+                        """
+                        \(directory.keyStore.path) differs from the database's key ring and is not read: on PostgreSQL every \
+                        process issues under the database's ('ticket-server keys list --database')
+                        """)
                 }
             }
         } catch let problem as ServerKeyStoreError {
@@ -131,9 +134,9 @@ public struct ServerEnvironment: Sendable {
 extension ServerEnvironment {
     /// The parts both databases share, around the store each `open` made.
     private init(
-        directory: DataDirectory, keyRing: KeyRing, keyStore: any KeyRingStore, writer: DatabaseWriter, readers: DatabaseReaders, availability: AvailabilityCache,
-        changeBell: ChangeBell, secureCookies: Bool, clock: ServerClock, passwordHasher: PasswordHasher, throttles: Throttles,
-        metrics: ServerMetrics, formTokenKey: [UInt8], postgres: PostgresServices?
+        directory: DataDirectory, keyRing: KeyRing, keyStore: any KeyRingStore, writer: DatabaseWriter, readers: DatabaseReaders,
+        availability: AvailabilityCache, changeBell: ChangeBell, secureCookies: Bool, clock: ServerClock, passwordHasher: PasswordHasher,
+        throttles: Throttles, metrics: ServerMetrics, formTokenKey: [UInt8], postgres: PostgresServices?
     ) throws {
         let accounts = DatabaseAccountStore(writer: writer, readers: readers)
         self.init(
