@@ -266,7 +266,9 @@ struct PostgresStoreTests {
         let url = try await cluster.database()
         let knownHang: Comment = "After PostgreSQL crashed, the listening relay sometimes does not end when cancelled (issue 25, open)"
         try await Self.withTwoProcesses(url, knownHang: knownHang) { stores, relayA, bellB in
-            #expect(try await Self.append(ticket: 1, writer: stores[0], relay: relayA, heardBy: bellB, within: .seconds(1)))
+            // Only that the relays work before the crash: the second is the test above's (this
+            // one failed once at 1 s in CI, under the whole suite's load).
+            #expect(try await Self.append(ticket: 1, writer: stores[0], relay: relayA, heardBy: bellB, within: .seconds(5)))
 
             try await offThePool { try cluster.crash() }
             // A write while PostgreSQL is down is refused after the connection wait, as
