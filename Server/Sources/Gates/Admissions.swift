@@ -35,11 +35,9 @@ enum Admissions {
         let claims = try GateClaims.of(device, now: now, in: transaction)
         guard claims.times.contains(redeem.at) else { throw DeviceError.timeNotBelieved(at: redeem.at, believed: claims.times) }
         // One redeem of a ticket at a time, so the second of two gates sees the first's
-        // admission. SQLite's single writer does this by itself; on PostgreSQL, under READ
-        // COMMITTED (`WriteIsolation.lockedRows`), the ticket's row lock does, and redeems of
-        // other tickets do not wait for it.
-        let oneAtATime = transaction.dialect == .postgres ? " FOR UPDATE" : ""
-        guard let ticket = try transaction.row("SELECT event_id, ticket_class, status FROM ticket WHERE id = ?" + oneAtATime, redeem.ticketID) else {
+        // admission; redeems of other tickets do not wait for it.
+        guard let ticket = try transaction.row("SELECT event_id, ticket_class, status FROM ticket WHERE id = ?" + transaction.lockingRows, redeem.ticketID)
+        else {
             return Outcome(reason: .notIssued, usedAt: nil, usedGate: nil)
         }
         guard try ticket["event_id"] == device.eventID else { throw DeviceError.wrongEvent(ticketID: redeem.ticketID) }
@@ -78,14 +76,13 @@ enum Admissions {
     /// Returns how many were new.
     static func record(_ scans: [PushedScan], by device: Device, now: Int64, in transaction: WriteTransaction) throws -> Int {
         let claims = try GateClaims.of(device, now: now, in: transaction)
-        // Takes turns with a redeem of the same ticket on PostgreSQL (see `redeem`): without the
-        // lock, a redeem could overwrite an offline admission committed while it ran, and the
-        // double admission would never become a conflict.
-        let oneAtATime = transaction.dialect == .postgres ? " FOR UPDATE" : ""
+        // Takes turns with a redeem of the same ticket (see `redeem`): without the row lock, a
+        // redeem could overwrite an offline admission committed while it ran, and the double
+        // admission would never become a conflict.
         var added = 0
         for scan in scans {
             let ticket = try scan.ticketID.flatMap { id in
-                try transaction.row("SELECT event_id, ticket_class, status, changed_at FROM ticket WHERE id = ?" + oneAtATime, id)
+                try transaction.row("SELECT event_id, ticket_class, status, changed_at FROM ticket WHERE id = ?" + transaction.lockingRows, id)
             }
             // Another event's ticket is none of this gate's business: it may report having
             // turned one away (the kiosk names what it read), never having let one in.

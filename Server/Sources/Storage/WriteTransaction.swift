@@ -19,6 +19,11 @@ public final class WriteTransaction: SQLiteQuerying {
     /// Whether the job runs on SQLite or PostgreSQL, for the rare statement that differs.
     var dialect: SQLDialect { database.dialect }
 
+    /// Appended to a SELECT whose rows the job relies on: `FOR UPDATE` on PostgreSQL, where jobs
+    /// run side by side (`WriteIsolation.lockedRows`); nothing on SQLite, whose one writer
+    /// already runs them one at a time.
+    var lockingRows: String { dialect == .postgres ? " FOR UPDATE" : "" }
+
     /// Runs `sql` with `arguments` and returns the rows changed.
     @discardableResult
     public func run(_ sql: String, _ arguments: any SQLiteBindable...) throws -> Int {

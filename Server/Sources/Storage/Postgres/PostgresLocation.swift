@@ -21,9 +21,10 @@ public struct PostgresLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// A name for this server's connections, unique among the processes on one database: its
     /// host, process id and a random part (several servers may run in one test process).
-    /// PostgreSQL keeps 63 bytes of it.
+    /// PostgreSQL keeps 63 bytes of printable ASCII and changes anything else: the name must
+    /// come back from `pg_stat_activity` as it was sent, or `keys rotate` waits for it in vain.
     public static func serverApplicationName() -> String {
-        let host = ProcessInfo.processInfo.hostName.prefix(32)
+        let host = String(ProcessInfo.processInfo.hostName.unicodeScalars.filter { (33...126).contains($0.value) }.prefix(24))
         let random = String(UInt16.random(in: 0...UInt16.max), radix: 16)
         return "\(serverApplicationPrefix)\(host):\(getpid())/\(random)"
     }
