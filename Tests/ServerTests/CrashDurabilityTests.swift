@@ -113,8 +113,9 @@ struct CrashDurabilityTests {
     static func start(_ arguments: [String]) async throws -> (process: ChildProcess, base: String) {
         let process = try ChildProcess(runner, arguments)
         guard let port = await process.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#) else {
+            let state = process.state
             await process.stop(SIGKILL)
-            throw APIClientError.unexpected("ticket-server did not start: \(process.outputSoFar)")
+            throw APIClientError.unexpected("ticket-server did not start ({state}): \(process.outputSoFar)")
         }
         return (process, "http://127.0.0.1:\(port)")
     }

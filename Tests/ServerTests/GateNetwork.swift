@@ -45,8 +45,9 @@ final class GateNetwork: @unchecked Sendable {
         guard let port = await server.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#).flatMap(Int.init),
             let password = await server.waitForLine(matching: #"password:\s+(\S+)"#)
         else {
+            let state = server.state
             await server.stop(SIGKILL)
-            throw APIClientError.unexpected("ticket-server did not start: \(server.outputSoFar)")
+            throw APIClientError.unexpected("ticket-server did not start ({state}): \(server.outputSoFar)")
         }
         let client = APIClient(http: http, base: "\(scheme)://127.0.0.1:\(port)")
         let organiser = try await client.logIn(email: "organiser@greenforest.example", password: password)

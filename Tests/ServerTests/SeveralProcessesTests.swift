@@ -32,8 +32,9 @@ struct SeveralProcessesTests {
             var bases: [String] = []
             for process in processes {
                 guard let port = await process.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#) else {
+                    let state = process.state
                     for process in processes { await process.stop(SIGKILL) }
-                    throw APIClientError.unexpected("ticket-server did not start: \(process.outputSoFar)")
+                    throw APIClientError.unexpected("ticket-server did not start (\(state)): \(process.outputSoFar)")
                 }
                 bases.append("http://127.0.0.1:\(port)")
             }

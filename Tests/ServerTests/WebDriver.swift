@@ -59,7 +59,7 @@ final class WebDriver: @unchecked Sendable {
             try? await Task.sleep(for: .milliseconds(200))
         }
         // An HTTPClient must be shut down before it goes, or its deinit stops the whole test run.
-        kill(driver.processIdentifier, SIGKILL)
+        if driver.isRunning { kill(driver.processIdentifier, SIGKILL) }
         try? await http.shutdown()
         throw Failure(description: "chromedriver did not start a browser within 30 s: \(String(describing: lastError))")
     }
@@ -67,7 +67,8 @@ final class WebDriver: @unchecked Sendable {
     /// Closes the browser and stops chromedriver (killed: a test must not wait on it).
     func quit() async {
         _ = try? await send("DELETE", "/session/\(session)", nil, timeout: .seconds(10))
-        kill(driver.processIdentifier, SIGKILL)
+        // Only while it runs: a pid already reaped may be another process's by now.
+        if driver.isRunning { kill(driver.processIdentifier, SIGKILL) }
         try? await http.shutdown()
     }
 

@@ -12,10 +12,22 @@ public final class ChildProcess: Sendable {
     /// Everything the process has written so far.
     public var outputSoFar: String { output.text.withLock { $0 } }
 
+    /// Whether the process's output has been read to its end.
+    public var outputEnded: Bool { output.ended.load(ordering: .acquiring) }
+
+    /// "running", or how it ended, for a test's failure message: a product that "did not start"
+    /// may have been killed by a signal, or exited with a status.
+    public var state: String {
+        if isRunning { return "running" }
+        if process.isRunning { return "gone, though Foundation says it runs" }
+        return process.terminationReason == .uncaughtSignal ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
+    }
+
     /// Standard input, when the process was started with `input: true` (frames for a kiosk).
     private let input: FileHandle?
 
     public init(_ runner: ProductRunner, _ arguments: [String], input: Bool = false) throws {
+        OpenFileLimit.raise()
         process = Process()
         process.executableURL = URL(fileURLWithPath: runner.executable)
         process.arguments = arguments
@@ -36,6 +48,7 @@ public final class ChildProcess: Sendable {
             while case let data = handle.availableData, !data.isEmpty {
                 output.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
             }
+            output.ended.store(true, ordering: .releasing)
             output.closed.signal()
         }
     }
@@ -65,7 +78,11 @@ public final class ChildProcess: Sendable {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if isEnough(outputSoFar) { return true }
-            if !process.isRunning { return isEnough(outputSoFar) }
+            if !isRunning {
+                // Its last lines may still be in the pipe.
+                for _ in 0..<200 where !outputEnded { usleep(5_000) }
+                return isEnough(outputSoFar)
+            }
             usleep(5_000)
         }
         return false
@@ -81,20 +98,39 @@ public final class ChildProcess: Sendable {
         try? input?.close()
     }
 
-    public var isRunning: Bool { process.isRunning }
+    /// Whether the process still runs. Foundation's word is checked against the kernel's: when
+    /// a start found no descriptor left, `Process` says "ended" of a child that runs on.
+    public var isRunning: Bool { process.isRunning || Self.isAlive(process.processIdentifier) }
+
+    /// True while `pid` exists and is not a zombie waiting to be reaped.
+    private static func isAlive(_ pid: Int32) -> Bool {
+        guard pid > 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return false }
+        // The state is the first field after the command name in parentheses.
+        return stat[stat.index(after: close)...].dropFirst().first != "Z"
+    }
 
     /// SIGKILL: no handler runs, nothing is flushed, as in a crash or a pulled plug.
     public func killHard() {
-        kill(process.processIdentifier, SIGKILL)
+        if isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        waitUntilGone()
     }
 
     /// Sends `signal` and waits for the exit status.
     @discardableResult
     public func stop(_ signal: Int32 = SIGTERM) -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, signal) }
+        if isRunning { kill(process.processIdentifier, signal) }
         process.waitUntilExit()
+        waitUntilGone()
         return process.terminationStatus
+    }
+
+    /// Waits (up to 30 s) for the kernel to see the process end, whatever Foundation said.
+    private func waitUntilGone() {
+        let deadline = Date().addingTimeInterval(30)
+        while Self.isAlive(process.processIdentifier), Date() < deadline { usleep(5_000) }
     }
 
     /// Waits for the process to end by itself and for its output to close.
@@ -106,7 +142,7 @@ public final class ChildProcess: Sendable {
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
 
@@ -114,4 +150,5 @@ public final class ChildProcess: Sendable {
 private final class CollectedOutput: Sendable {
     let text = Mutex<String>("")
     let closed = DispatchSemaphore(value: 0)
+    let ended = Atomic(false)
 }

@@ -26,6 +26,7 @@ public struct ProductRunner: Sendable {
 
     /// Runs the product with `arguments` and waits for it to exit.
     public func run(_ arguments: [String], input: String? = nil) throws -> Outcome {
+        OpenFileLimit.raise()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
