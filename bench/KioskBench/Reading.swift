@@ -3,11 +3,11 @@ import GateScenes
 import Kiosk
 
 /// Per condition: the share of tickets read from one frame, and the time per frame with a code
-/// and on the same scene without one (the empty gate), at 640x480 and 1280x720.
-func readingBenchmark(shotsPerFamily: Int) throws {
+/// and on the same scene without one (the empty gate), at 640x480 and 1280x720 (or `sizes`).
+func readingBenchmark(shotsPerFamily: Int, sizes: [(width: Int, height: Int)] = [(640, 480), (1280, 720)]) throws {
     let tickets = try SceneTickets(count: shotsPerFamily).tokens
     print("kiosk-bench reading: \(shotsPerFamily) shots a condition, one frame each")
-    for size in [(width: 640, height: 480), (width: 1280, height: 720)] {
+    for size in sizes {
         let reader = try CodeReader()
         var read = 0, shots = 0, misread = 0
         var withCode: [Double] = [], empty: [Double] = []

@@ -1,7 +1,7 @@
 // The kiosk's benchmarks. Run in release mode:
 //   swift build -c release --product gate-kiosk --product kiosk-bench
 //   .build/release/kiosk-bench [frames] [scan density]   frame to verdict, and idling at 30 fps
-//   .build/release/kiosk-bench reading [shots a family]  read rate and time per frame, per condition
+//   .build/release/kiosk-bench reading [shots a family] [WxH]  read rate and time per frame, per condition
 //   .build/release/kiosk-bench moving [sequences]          a ticket brought into view: time until it is read
 //   .build/release/kiosk-bench presentation DIR INDEX [WxH] [empty]   one of those, as PGM frames, and each frame's look
 //   .build/release/kiosk-bench scenes DIR [shots] [WxH]   each condition's first shots, as PGM images
@@ -11,7 +11,12 @@ import Foundation
 let arguments = Array(CommandLine.arguments.dropFirst())
 switch arguments.first {
 case "reading":
-    try readingBenchmark(shotsPerFamily: arguments.dropFirst().first.flatMap(Int.init) ?? 40)
+    let shots = arguments.dropFirst().first.flatMap(Int.init) ?? 40
+    if let size = arguments.dropFirst(2).first.map({ $0.split(separator: "x").compactMap { Int($0) } }), size.count == 2 {
+        try readingBenchmark(shotsPerFamily: shots, sizes: [(size[0], size[1])])
+    } else {
+        try readingBenchmark(shotsPerFamily: shots)
+    }
 case "moving":
     try movingBenchmark(sequences: arguments.dropFirst().first.flatMap(Int.init) ?? 100)
 case "presentation":

@@ -7,6 +7,12 @@ public struct CodeSighting: Sendable, Equatable {
     public var moduleSize: Double
     /// Light modules on dark: a dark-mode screen.
     public var inverted: Bool
+    /// The centres of the three finder patterns, in frame pixels, when the search saw them.
+    public var finders: FinderCentres?
+
+    public init(region: PixelRegion, moduleSize: Double, inverted: Bool, finders: FinderCentres? = nil) {
+        (self.region, self.moduleSize, self.inverted, self.finders) = (region, moduleSize, inverted, finders)
+    }
 
     /// The same sighting in a frame `factor` times as wide (it was made in a reduced copy).
     func scaled(by factor: Int, inFrameOf width: Int, height: Int) -> CodeSighting {
@@ -14,7 +20,37 @@ public struct CodeSighting: Sendable, Equatable {
             x: self.region.x * factor, y: self.region.y * factor,
             width: min(self.region.width * factor, width - self.region.x * factor),
             height: min(self.region.height * factor, height - self.region.y * factor))
-        return CodeSighting(region: region, moduleSize: moduleSize * Double(factor), inverted: inverted)
+        return CodeSighting(region: region, moduleSize: moduleSize * Double(factor), inverted: inverted, finders: finders?.scaled(by: Double(factor)))
+    }
+}
+
+/// A code's three finder centres, named as in an upright code: the corner one top left.
+public struct FinderCentres: Sendable, Equatable {
+    public var topLeft: SIMD2<Double>
+    public var topRight: SIMD2<Double>
+    public var bottomLeft: SIMD2<Double>
+
+    /// The corner finder and the two others, in either order: which is top right follows from
+    /// the turn (a code is never seen mirrored).
+    init(corner: SIMD2<Double>, _ one: SIMD2<Double>, _ other: SIMD2<Double>) {
+        let (toOne, toOther) = (one - corner, other - corner)
+        // With y pointing down, top right to bottom left turns clockwise: a positive cross product.
+        let clockwise = toOne.x * toOther.y - toOne.y * toOther.x > 0
+        (topLeft, topRight, bottomLeft) = (corner, clockwise ? one : other, clockwise ? other : one)
+    }
+
+    func scaled(by factor: Double) -> FinderCentres {
+        var scaled = self
+        (scaled.topLeft, scaled.topRight, scaled.bottomLeft) = (topLeft * factor, topRight * factor, bottomLeft * factor)
+        return scaled
+    }
+
+    /// The same centres in a copy of the frame reduced `factor` times and cut to `region` (itself reduced).
+    func placed(in region: PixelRegion, reducedBy factor: Int) -> FinderCentres {
+        let origin = SIMD2(Double(region.x), Double(region.y))
+        var placed = scaled(by: 1 / Double(factor))
+        (placed.topLeft, placed.topRight, placed.bottomLeft) = (placed.topLeft - origin, placed.topRight - origin, placed.bottomLeft - origin)
+        return placed
     }
 }
 
@@ -277,6 +313,7 @@ public enum FinderPatternSearch {
         let reach = max(across, down) / 2 + module * 9
         return CodeSighting(
             region: PixelRegion(centreX: (a.x + b.x) / 2, centreY: (a.y + b.y) / 2, reach: reach, inFrameOf: width, height: height),
-            moduleSize: module, inverted: corner.inverted)
+            moduleSize: module, inverted: corner.inverted,
+            finders: FinderCentres(corner: SIMD2(corner.x, corner.y), SIMD2(a.x, a.y), SIMD2(b.x, b.y)))
     }
 }

@@ -1,0 +1,49 @@
+import GateScenes
+@testable import Kiosk
+import Testing
+
+/// The code redrawn upright from its finders and alignment patterns (`CodeResample`): what it
+/// must read, and what the decoders alone do not.
+@Suite("A sighted code redrawn upright")
+struct CodeResampleTests {
+    static let tickets = try! SceneTickets(count: 10).tokens
+
+    /// How many of the condition's first `shots` the redraw alone reads (the right ticket), and
+    /// how many zbar and zxing read on the sighting's crop as it is.
+    static func reads(_ condition: GateCondition, shots: Int) throws -> (redrawn: Int, crop: Int) {
+        let zxing = ZXingScanner()
+        let zbar = try QRScanner(density: 1)
+        var (redrawn, crop) = (0, 0)
+        for index in 0..<shots {
+            let frame = try condition.shot(text: tickets[index], index: index).frame()
+            guard let sighting = FinderPatternSearch.sight(in: frame), let finders = sighting.finders else { continue }
+            let expected = Array(tickets[index].utf8)
+            let upright = CodeResample.upright(frame, finders: finders, moduleSize: sighting.moduleSize)
+            if upright.contains(where: { zxing.scan($0) == [expected] || (try? zbar.scan($0)) == [expected] }) { redrawn += 1 }
+            let part = frame.cropped(to: sighting.region)
+            if zxing.scan(part) == [expected] || (try? zbar.scan(part)) == [expected] { crop += 1 }
+        }
+        return (redrawn, crop)
+    }
+
+    @Test("a clean code, slanted up to 15°, is redrawn readable every time")
+    func clean() throws {
+        #expect(try Self.reads(.clean, shots: 6).redrawn == 6)
+    }
+
+    @Test("crumpled paper: the redraw reads more than the decoders do on the crop itself")
+    func crumpled() throws {
+        let (redrawn, crop) = try Self.reads(.crumpled, shots: 10)
+        #expect(redrawn > crop, "redrawn \(redrawn), crop \(crop)")
+    }
+
+    @Test("alignment pattern rows and columns are the standard's")
+    func alignmentPositions() {
+        #expect(CodeGridPositions.of(version: 1) == [])
+        #expect(CodeGridPositions.of(version: 2) == [6, 18])
+        #expect(CodeGridPositions.of(version: 7) == [6, 22, 38])
+        #expect(CodeGridPositions.of(version: 10) == [6, 28, 50])
+        #expect(CodeGridPositions.of(version: 32) == [6, 34, 60, 86, 112, 138])
+        #expect(CodeGridPositions.of(version: 40) == [6, 30, 58, 86, 114, 142, 170])
+    }
+}
