@@ -6,24 +6,27 @@ import Testing
 /// must read, and what the decoders alone do not.
 @Suite("A sighted code redrawn upright")
 struct CodeResampleTests {
-    static let tickets = try! SceneTickets(count: 10).tokens
+    static let tickets = try! SceneTickets(count: 20).tokens
 
-    /// How many of the condition's first `shots` the redraw alone reads (the right ticket), and
-    /// how many zbar and zxing read on the sighting's crop as it is.
-    static func reads(_ condition: GateCondition, shots: Int) throws -> (redrawn: Int, crop: Int) {
+    /// How many of the condition's first `shots` the redraw alone reads (the right ticket), how
+    /// many zbar and zxing read on the sighting's crop as it is, and how many only the redraw reads.
+    static func reads(_ condition: GateCondition, shots: Int) throws -> (redrawn: Int, crop: Int, onlyRedrawn: Int) {
         let zxing = ZXingScanner()
         let zbar = try QRScanner(density: 1)
-        var (redrawn, crop) = (0, 0)
+        var (redrawn, crop, onlyRedrawn) = (0, 0, 0)
         for index in 0..<shots {
             let frame = try condition.shot(text: tickets[index], index: index).frame()
             guard let sighting = FinderPatternSearch.sight(in: frame), let finders = sighting.finders else { continue }
             let expected = Array(tickets[index].utf8)
             let upright = CodeResample.upright(frame, finders: finders, moduleSize: sighting.moduleSize)
-            if upright.contains(where: { zxing.scan($0) == [expected] || (try? zbar.scan($0)) == [expected] }) { redrawn += 1 }
+            let readRedrawn = upright.contains { zxing.scan($0) == [expected] || (try? zbar.scan($0)) == [expected] }
             let part = frame.cropped(to: sighting.region)
-            if zxing.scan(part) == [expected] || (try? zbar.scan(part)) == [expected] { crop += 1 }
+            let readCrop = zxing.scan(part) == [expected] || (try? zbar.scan(part)) == [expected]
+            redrawn += readRedrawn ? 1 : 0
+            crop += readCrop ? 1 : 0
+            onlyRedrawn += readRedrawn && !readCrop ? 1 : 0
         }
-        return (redrawn, crop)
+        return (redrawn, crop, onlyRedrawn)
     }
 
     @Test("a clean code, slanted up to 15°, is redrawn readable every time")
@@ -31,10 +34,12 @@ struct CodeResampleTests {
         #expect(try Self.reads(.clean, shots: 6).redrawn == 6)
     }
 
-    @Test("crumpled paper: the redraw reads more than the decoders do on the crop itself")
+    @Test("crumpled paper: the redraw reads shots that the decoders miss on the crop itself")
     func crumpled() throws {
-        let (redrawn, crop) = try Self.reads(.crumpled, shots: 10)
-        #expect(redrawn > crop, "redrawn \(redrawn), crop \(crop)")
+        let (redrawn, crop, onlyRedrawn) = try Self.reads(.crumpled, shots: 20)
+        // Measured 2026-12-03: the redraw 12 of 20, the crop 11, 3 of the redraw's not on the crop.
+        #expect(onlyRedrawn >= 2, "redrawn \(redrawn), crop \(crop), only redrawn \(onlyRedrawn)")
+        #expect(redrawn >= 10)
     }
 
     @Test("alignment pattern rows and columns are the standard's")

@@ -6,7 +6,8 @@
 /// paper their grid drifts off the modules in the middle of the code. Here every alignment
 /// pattern the code's version has is looked for near where the finders put it, and the grid is
 /// bent to pass through each one found: the bend of the paper, measured every 20 or so modules.
-/// Each module is drawn flat in the grey at its centre, away from the blur and bloom of its edges.
+/// Each module is drawn black or white from the grey at its centre, away from the blur and bloom
+/// of its edges.
 /// What it reads, and where in the reader's passes it pays: `kiosk-bench reading`.
 enum CodeResample {
     /// Output pixels a module, and modules of quiet zone around the code.
@@ -125,39 +126,48 @@ private struct CodeGrid {
         return min(length(point - SIMD2(3.5, 3.5)), length(point - SIMD2(far, 3.5)), length(point - SIMD2(3.5, far))) / spacing
     }
 
-    /// The code redrawn: `scale` pixels a module, each module the frame's grey at its centre.
+    /// The code redrawn: `scale` pixels a module, black or white by the grey at the module's
+    /// centre against the mean of the modules round it. The centre is where blur and a screen's
+    /// bloom reach least; the local mean follows light that changes across the code.
     func drawn(from frame: GreyFrame) -> GreyFrame {
         let (scale, quiet) = (CodeResample.scale, CodeResample.quietZone)
         let side = (size + 2 * quiet) * scale
-        var pixels = [UInt8](repeating: 255, count: side * side)
-        // Sampling the module's centre, not its edges, keeps blur and a screen's bloom out; the
-        // quiet zone is made the light of the code's light modules.
-        var light = 0.0, lightCount = 0.0
         var values = [UInt8](repeating: 0, count: size * size)
         for row in 0..<size {
             for column in 0..<size {
-                let value = sample(frame, at: place(SIMD2(Double(column) + 0.5, Double(row) + 0.5)))
-                values[row * size + column] = value
+                values[row * size + column] = sample(frame, at: place(SIMD2(Double(column) + 0.5, Double(row) + 0.5)))
             }
         }
-        // The light level: the brighter half's mean.
-        let sorted = values.sorted()
-        for value in sorted[(sorted.count / 2)...] {
-            light += Double(value)
-            lightCount += 1
-        }
-        let quietGrey = UInt8(min(255, light / max(1, lightCount)))
-        for index in pixels.indices { pixels[index] = quietGrey }
+        let threshold = Self.localMeans(values, size: size, reach: 3)
+        var pixels = [UInt8](repeating: 255, count: side * side)
         for row in 0..<size {
-            for column in 0..<size {
-                let value = values[row * size + column]
+            for column in 0..<size where Int(values[row * size + column]) < threshold[row * size + column] {
                 for y in 0..<scale {
                     let start = ((row + quiet) * scale + y) * side + (column + quiet) * scale
-                    for x in 0..<scale { pixels[start + x] = value }
+                    for x in 0..<scale { pixels[start + x] = 0 }
                 }
             }
         }
         return GreyFrame(width: side, height: side, pixels: pixels)
+    }
+
+    /// Each module's threshold: the mean of the modules within `reach` of it (a code's data is
+    /// about half dark anywhere), so light that changes across the code does not matter.
+    private static func localMeans(_ values: [UInt8], size: Int, reach: Int) -> [Int] {
+        var means = [Int](repeating: 0, count: size * size)
+        for row in 0..<size {
+            for column in 0..<size {
+                var (sum, count) = (0, 0)
+                for y in max(0, row - reach)...min(size - 1, row + reach) {
+                    for x in max(0, column - reach)...min(size - 1, column + reach) {
+                        sum += Int(values[y * size + x])
+                        count += 1
+                    }
+                }
+                means[row * size + column] = sum / count
+            }
+        }
+        return means
     }
 
     /// Looks within two modules of where the grid puts an alignment pattern (a dark centre,
