@@ -108,7 +108,9 @@ private struct CodeGrid {
         return affine(point) + top * (1 - fy) + bottom * fy
     }
 
-    /// Inverse-distance mean of the shifts found, zero near a finder (for codes with one node).
+    /// Inverse-distance mean of the shifts found so far, with the finders as shifts of zero:
+    /// where to look for the next pattern, a node whose pattern was not found, and the whole
+    /// grid of a code too small to have a node grid.
     private func nearestShift(_ point: SIMD2<Double>) -> SIMD2<Double> {
         var shift = SIMD2<Double>(0, 0), weights = 1 / (0.05 + nearestFinder(to: point) * nearestFinder(to: point))
         for (at, by) in shifts {
