@@ -14,7 +14,7 @@ struct ScanningConditionTests {
 
     /// Of `shots` single frames, how many must be read.
     static let floors: [GateCondition: Int] = [
-        .clean: 10, .darkMode: 7, .twoPixelModules: 7, .sensorNoise: 10, .dimScreen: 10, .tilted: 10, .rotated45: 10,
+        .clean: 10, .darkMode: 9, .twoPixelModules: 7, .sensorNoise: 10, .dimScreen: 10, .tilted: 10, .rotated45: 10,
         .rotated30: 10, .smallInClutter: 10, .curved: 10, .crumpled: 7, .motionBlur: 1, .defocus: 10, .mjpeg720: 10,
         .glare: 10, .backlit: 10, .shadow: 10, .lowLight: 10, .farAway: 9, .handheld: 10, .everything: 7,
     ]

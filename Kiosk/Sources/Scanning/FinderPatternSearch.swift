@@ -90,76 +90,108 @@ public enum FinderPatternSearch {
     /// The most convincing sighting of a code in `frame`, or nil.
     public static func sight(in frame: GreyFrame) -> CodeSighting? {
         guard frame.width >= 32, frame.height >= 32 else { return nil }
-        let dark = binarise(frame)
+        let thresholds = Thresholds(frame)
         var finders: [Finder] = []
-        dark.withUnsafeBufferPointer { dark in
-            frame.pixels.withUnsafeBufferPointer { pixels in
+        frame.pixels.withUnsafeBufferPointer { pixels in
+            thresholds.binarised(frame, lifted: false).withUnsafeBufferPointer { dark in
                 for y in stride(from: 2, to: frame.height - 2, by: 2) {
                     scanRow(y, dark: dark, pixels: pixels, width: frame.width, height: frame.height, into: &finders)
                 }
             }
         }
-        return bestCode(among: finders, width: frame.width, height: frame.height)
+        if let code = bestCode(among: finders, width: frame.width, height: frame.height) { return code }
+        // A light finder seen but no code: perhaps a dark-mode screen whose bloom hid the others'
+        // dark rings. Looked for again against the lifted threshold, light finders only, kept
+        // apart so that a finder seen both times counts the rows of each once, not twice.
+        guard finders.contains(where: { $0.inverted }) else { return nil }
+        var bloomedFinders: [Finder] = []
+        frame.pixels.withUnsafeBufferPointer { pixels in
+            thresholds.binarised(frame, lifted: true).withUnsafeBufferPointer { dark in
+                for y in stride(from: 2, to: frame.height - 2, by: 2) {
+                    scanRow(y, dark: dark, pixels: pixels, width: frame.width, height: frame.height, onlyLight: true, into: &bloomedFinders)
+                }
+            }
+        }
+        return bestCode(among: finders.filter { $0.inverted } + bloomedFinders, width: frame.width, height: frame.height)
     }
 
-    /// 1 for dark, 0 for light: each pixel against its neighbourhood's mean.
-    private static func binarise(_ frame: GreyFrame) -> [UInt8] {
-        let (width, height) = (frame.width, frame.height)
-        let columns = (width + block - 1) / block, rows = (height + block - 1) / block
-        var means = [Int](repeating: 0, count: columns * rows)
-        var ranges = [Int](repeating: 0, count: columns * rows)
-        frame.pixels.withUnsafeBufferPointer { pixels in
+    /// Each 8×8 block's threshold: the mean of the 5×5 blocks round it (-1 where they are flat:
+    /// all light); and that mean lifted by a quarter of their contrast, for light modules on a
+    /// dark screen, which bloom into the dark ring round a finder's core until it reads lighter
+    /// than the mean and the ring is lost (the per-polarity threshold of issue 26).
+    private struct Thresholds {
+        let columns: Int
+        var plain: [Int]
+        var lifted: [Int]
+
+        init(_ frame: GreyFrame) {
+            let (width, height) = (frame.width, frame.height)
+            let columns = (width + block - 1) / block, rows = (height + block - 1) / block
+            var means = [Int](repeating: 0, count: columns * rows)
+            var ranges = [Int](repeating: 0, count: columns * rows)
+            frame.pixels.withUnsafeBufferPointer { pixels in
+                for row in 0..<rows {
+                    for column in 0..<columns {
+                        var (sum, count, low, high) = (0, 0, 255, 0)
+                        for y in (row * block)..<min(height, (row + 1) * block) {
+                            for x in (column * block)..<min(width, (column + 1) * block) {
+                                let value = Int(pixels[y * width + x])
+                                sum += value
+                                count += 1
+                                low = min(low, value)
+                                high = max(high, value)
+                            }
+                        }
+                        means[row * columns + column] = sum / count
+                        ranges[row * columns + column] = high - low
+                    }
+                }
+            }
+            self.columns = columns
+            plain = [Int](repeating: -1, count: columns * rows)
+            lifted = plain
             for row in 0..<rows {
                 for column in 0..<columns {
-                    var (sum, count, low, high) = (0, 0, 255, 0)
-                    for y in (row * block)..<min(height, (row + 1) * block) {
-                        for x in (column * block)..<min(width, (column + 1) * block) {
-                            let value = Int(pixels[y * width + x])
-                            sum += value
+                    var (sum, count, contrast) = (0, 0, 0)
+                    for neighbourRow in max(0, row - 2)...min(rows - 1, row + 2) {
+                        for neighbourColumn in max(0, column - 2)...min(columns - 1, column + 2) {
+                            sum += means[neighbourRow * columns + neighbourColumn]
                             count += 1
-                            low = min(low, value)
-                            high = max(high, value)
+                            contrast = max(contrast, ranges[neighbourRow * columns + neighbourColumn])
                         }
                     }
-                    means[row * columns + column] = sum / count
-                    ranges[row * columns + column] = high - low
+                    // A flat neighbourhood is all light: below a threshold of -1 there is nothing.
+                    guard contrast >= minimumContrast else { continue }
+                    plain[row * columns + column] = sum / count
+                    lifted[row * columns + column] = sum / count + contrast / 4
                 }
             }
         }
-        // Each block's threshold: the mean of the 5×5 blocks round it, and the most contrast among them.
-        var thresholds = [Int](repeating: -1, count: columns * rows)
-        for row in 0..<rows {
-            for column in 0..<columns {
-                var (sum, count, contrast) = (0, 0, 0)
-                for neighbourRow in max(0, row - 2)...min(rows - 1, row + 2) {
-                    for neighbourColumn in max(0, column - 2)...min(columns - 1, column + 2) {
-                        sum += means[neighbourRow * columns + neighbourColumn]
-                        count += 1
-                        contrast = max(contrast, ranges[neighbourRow * columns + neighbourColumn])
-                    }
-                }
-                // A flat neighbourhood is all light: below a threshold of -1 there is nothing.
-                thresholds[row * columns + column] = contrast >= minimumContrast ? sum / count : -1
-            }
-        }
-        var dark = [UInt8](repeating: 0, count: width * height)
-        frame.pixels.withUnsafeBufferPointer { pixels in
-            dark.withUnsafeMutableBufferPointer { dark in
-                for y in 0..<height {
-                    let thresholdRow = (y / block) * columns
-                    for x in 0..<width {
-                        dark[y * width + x] = Int(pixels[y * width + x]) < thresholds[thresholdRow + x / block] ? 1 : 0
+
+        /// 1 for dark, 0 for light: each pixel against its block's threshold.
+        func binarised(_ frame: GreyFrame, lifted: Bool) -> [UInt8] {
+            let (width, height) = (frame.width, frame.height)
+            var dark = [UInt8](repeating: 0, count: width * height)
+            let thresholds = lifted ? self.lifted : plain
+            frame.pixels.withUnsafeBufferPointer { pixels in
+                dark.withUnsafeMutableBufferPointer { dark in
+                    for y in 0..<height {
+                        let thresholdRow = (y / block) * columns
+                        for x in 0..<width {
+                            dark[y * width + x] = Int(pixels[y * width + x]) < thresholds[thresholdRow + x / block] ? 1 : 0
+                        }
                     }
                 }
             }
+            return dark
         }
-        return dark
     }
 
     /// Runs along row `y`; each five in a row that look like a finder are checked down the column.
+    /// `onlyLight`: only finders with a light core (a dark-mode screen's).
     private static func scanRow(
         _ y: Int, dark: UnsafeBufferPointer<UInt8>, pixels: UnsafeBufferPointer<UInt8>, width: Int, height: Int,
-        into finders: inout [Finder]
+        onlyLight: Bool = false, into finders: inout [Finder]
     ) {
         // The last five runs, oldest first: this loop meets every edge of the frame, so no arrays.
         var (run0, run1, run2, run3, run4) = (0, 0, 0, 0, 0)
@@ -176,7 +208,7 @@ public enum FinderPatternSearch {
             (run0, run1, run2, run3, run4) = (run1, run2, run3, run4, length)
             runCount += 1
             // `current` is the colour of the run just ended, the last of the five; the middle run has its colour too.
-            if runCount >= 5, isFinderRatio(run0, run1, run2, run3, run4) {
+            if runCount >= 5, !onlyLight || current == 0, isFinderRatio(run0, run1, run2, run3, run4) {
                 let start = x - (run0 + run1 + run2 + run3 + run4)
                 let centreX = start + run0 + run1 + run2 / 2
                 let module = Double(run0 + run1 + run2 + run3 + run4) / 7
