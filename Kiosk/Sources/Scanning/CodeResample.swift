@@ -19,7 +19,9 @@ enum CodeResample {
     static func upright(_ frame: GreyFrame, finders: FinderCentres, moduleSize: Double) -> [GreyFrame] {
         let across = (length(finders.topRight - finders.topLeft) + length(finders.bottomLeft - finders.topLeft)) / 2
         // Finder centres are 3.5 modules in from each side: the code is `across` + 7 modules wide.
-        let estimated = Int(((across / moduleSize + 7 - 17) / 4).rounded())
+        let version = ((across / moduleSize + 7 - 17) / 4).rounded()
+        guard version.isFinite, (0...41).contains(version) else { return [] }
+        let estimated = Int(version)
         let versions = [estimated, estimated - 1, estimated + 1].filter { (1...40).contains($0) }
         // Candidates in order of how well their alignment patterns are found: a wrong size finds
         // the patterns' rings nowhere.
@@ -216,6 +218,7 @@ private struct CodeGrid {
 
     /// Bilinear grey at `point` (pixel edges at whole numbers, as the finder search measures).
     private func sample(_ frame: GreyFrame, at point: SIMD2<Double>) -> UInt8 {
+        guard point.x.isFinite, point.y.isFinite else { return 255 }
         let x = min(max(point.x - 0.5, 0), Double(frame.width - 1)), y = min(max(point.y - 0.5, 0), Double(frame.height - 1))
         let (left, top) = (Int(x), Int(y))
         let (right, bottom) = (min(left + 1, frame.width - 1), min(top + 1, frame.height - 1))
