@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Server
+import Shared
 
 /// `ticket-server serve`: the HTTP server.
 struct ServeCommand: AsyncParsableCommand {

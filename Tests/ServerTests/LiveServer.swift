@@ -52,7 +52,7 @@ struct LiveServer {
         passwordHasher: PasswordHasher = .fast, store: TestStore = .current,
         _ body: @Sendable (LiveServer) async throws -> Value
     ) async throws -> Value {
-        OpenFileLimit.raise()
+        FileDescriptorLimit.raise()
         let directory = TemporaryDirectory("festivalgate-server")
         var logger = Logger(label: "test-server")
         logger.logLevel = .warning

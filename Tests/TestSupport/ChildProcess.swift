@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 import Synchronization
 
 /// A long-running product (`ticket-server serve`, `gate-kiosk run`) started as a real process,
@@ -27,7 +28,7 @@ public final class ChildProcess: Sendable {
     private let input: FileHandle?
 
     public init(_ runner: ProductRunner, _ arguments: [String], input: Bool = false) throws {
-        OpenFileLimit.raise()
+        FileDescriptorLimit.raise()
         process = Process()
         process.executableURL = URL(fileURLWithPath: runner.executable)
         process.arguments = arguments
@@ -98,8 +99,9 @@ public final class ChildProcess: Sendable {
         try? input?.close()
     }
 
-    /// Whether the process still runs. Foundation's word is checked against the kernel's: when
-    /// a start found no descriptor left, `Process` says "ended" of a child that runs on.
+    /// Whether the process still runs. Foundation's word is checked against the kernel's: a CI
+    /// run once judged five servers ended while their logs went on to say they listened (the
+    /// cause was not found; `state` says how the next one ended).
     public var isRunning: Bool { process.isRunning || Self.isAlive(process.processIdentifier) }
 
     /// True while `pid` exists and is not a zombie waiting to be reaped.

@@ -1,4 +1,5 @@
 import Foundation
+import Shared
 
 /// Runs one of the package's built executables (`gate-kiosk`, `ticket-server`) as a real process,
 /// the way a person or a script at the gate would.
@@ -26,7 +27,7 @@ public struct ProductRunner: Sendable {
 
     /// Runs the product with `arguments` and waits for it to exit.
     public func run(_ arguments: [String], input: String? = nil) throws -> Outcome {
-        OpenFileLimit.raise()
+        FileDescriptorLimit.raise()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The process's open-file limit: every connection is one descriptor, and the default soft
-/// limit (often 1,024) is far below what an on-sale rush or a flood of idle sockets needs.
+/// limit (often 1,024) is far below what an on-sale rush or a flood of idle sockets needs. The
+/// test process raises its own too: a full run has over a thousand descriptors open at its peak.
 public enum FileDescriptorLimit {
     /// Raises the soft limit to the hard limit and returns the limit now in force. When the hard
     /// limit is below `needed`, it is raised first where the process may (root, or
