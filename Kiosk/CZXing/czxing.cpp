@@ -4,13 +4,14 @@
 
 #include <cstring>
 
-extern "C" int czxing_read_qr(const unsigned char *pixels, int width, int height, int stride, int tryHarder,
+extern "C" int czxing_read_qr(const unsigned char *pixels, int width, int height, int stride, int tryHarder, int tryDownscale,
                               unsigned char *bytes, int capacity, int *lengths, int maxCodes) {
     // No exception may cross into Swift: any from zxing becomes -1.
     try {
         ZXing::DecodeHints hints;
         hints.setFormats(ZXing::BarcodeFormat::QRCode)
             .setTryHarder(tryHarder != 0)
+            .setTryDownscale(tryDownscale != 0)
             .setTryRotate(false)  // QR finder patterns read at any angle; 90° turns add nothing but time
             .setMaxNumberOfSymbols(static_cast<uint8_t>(maxCodes));
         ZXing::ImageView image(pixels, width, height, ZXing::ImageFormat::Lum, stride);

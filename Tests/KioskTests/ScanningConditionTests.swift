@@ -19,6 +19,16 @@ struct ScanningConditionTests {
         .glare: 10, .backlit: 10, .shadow: 10, .lowLight: 10, .farAway: 9, .handheld: 10, .everything: 7,
     ]
 
+    /// Of `shotsAt720p` single frames of the same scenes at 1280x720 (the camera mode the kiosk
+    /// prefers: the same field of view, 1.5 times the pixels a module), how many must be read.
+    /// Fewer shots: the debug build draws a 1280x720 frame three times as slowly.
+    static let shotsAt720p = 5
+    static let floorsAt720p: [GateCondition: Int] = [
+        .clean: 5, .darkMode: 5, .twoPixelModules: 4, .sensorNoise: 5, .dimScreen: 5, .tilted: 5, .rotated45: 5,
+        .rotated30: 5, .smallInClutter: 5, .curved: 5, .crumpled: 5, .motionBlur: 0, .defocus: 5, .mjpeg720: 5,
+        .glare: 5, .backlit: 5, .shadow: 5, .lowLight: 5, .farAway: 5, .handheld: 5, .everything: 4,
+    ]
+
     /// A reader with time for every pass: debug builds are several times slower than the
     /// release build, which fits them in its frame budget.
     static func reader() throws -> CodeReader { try CodeReader(budget: .seconds(10)) }
@@ -29,6 +39,15 @@ struct ScanningConditionTests {
         let floor = try #require(Self.floors[condition])
         #expect(outcome.read >= floor - 1, "\(condition.summary): \(outcome.read) of \(Self.shots) read, \(floor) expected")
         #expect(outcome.misread == 0, "\(condition.summary): \(outcome.misread) payloads that were not the ticket")
+    }
+
+    @Test("at 1280x720 too, tickets are read from a single frame, and nothing else", arguments: GateCondition.allCases)
+    func singleFramesAt720p(condition: GateCondition) throws {
+        let outcome = try ReadingTrial.run(
+            condition, tickets: Self.tickets, shots: Self.shotsAt720p, size: (1280, 720), emptyGateToo: true, reader: Self.reader())
+        let floor = try #require(Self.floorsAt720p[condition])
+        #expect(outcome.read >= floor - 1, "\(condition.summary) at 1280x720: \(outcome.read) of \(Self.shotsAt720p) read, \(floor) expected")
+        #expect(outcome.misread == 0, "\(condition.summary) at 1280x720: \(outcome.misread) payloads that were not the ticket, or read on an empty frame")
     }
 
     @Test("an empty gate in any of these scenes reads nothing")

@@ -6,6 +6,7 @@
 //   .build/release/kiosk-bench presentation DIR INDEX [WxH] [empty]   one of those, as PGM frames, and each frame's look
 //   .build/release/kiosk-bench scenes DIR [shots] [WxH]   each condition's first shots, as PGM images
 //   .build/release/kiosk-bench files FRAME.pgm...          reads frames from files, one line each
+//   .build/release/kiosk-bench zxing-options [shots a family] [WxH]   zxing alone on the whole frame, per option
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -23,6 +24,9 @@ case "presentation":
     guard arguments.count >= 3, let index = Int(arguments[2]) else { fatalError("kiosk-bench presentation DIR INDEX [WxH] [empty]") }
     let size = arguments.dropFirst(3).first.map { $0.split(separator: "x").compactMap { Int($0) } } ?? [640, 480]
     try writePresentation(to: arguments[1], index: index, size: (size[0], size[1]), empty: arguments.contains("empty"))
+case "zxing-options":
+    let size = arguments.dropFirst(2).first.map { $0.split(separator: "x").compactMap { Int($0) } } ?? [1280, 720]
+    try zxingOptionsBenchmark(shotsPerFamily: arguments.dropFirst().first.flatMap(Int.init) ?? 20, size: (size[0], size[1]))
 case "files":
     try readFiles(arguments.dropFirst().map { $0 })
 case "scenes":

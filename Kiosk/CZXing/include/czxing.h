@@ -11,8 +11,9 @@ extern "C" {
 // Reads the QR codes in `width`×`height` grey pixels (rows `stride` bytes apart). Writes each
 // payload's bytes one after another into `bytes` (room for `capacity`), and its length into
 // `lengths` (room for `maxCodes`). Returns how many codes it read, or -1 if zxing failed
-// (out of memory, say); a payload that does not fit is left out.
-int czxing_read_qr(const unsigned char *pixels, int width, int height, int stride, int tryHarder,
+// (out of memory, say); a payload that does not fit is left out. `tryHarder` scans every row
+// (else every few); `tryDownscale` also reads a reduced copy of a frame at least 500 pixels high.
+int czxing_read_qr(const unsigned char *pixels, int width, int height, int stride, int tryHarder, int tryDownscale,
                    unsigned char *bytes, int capacity, int *lengths, int maxCodes);
 
 #ifdef __cplusplus

@@ -142,6 +142,7 @@ private struct CodeGrid {
                 values[row * size + column] = sample(frame, at: place(SIMD2(Double(column) + 0.5, Double(row) + 0.5)))
             }
         }
+        values = Self.sharpened(values, size: size)
         let threshold = Self.localMeans(values, size: size, reach: 3)
         var pixels = [UInt8](repeating: 255, count: side * side)
         for row in 0..<size {
@@ -153,6 +154,27 @@ private struct CodeGrid {
             }
         }
         return GreyFrame(width: side, height: side, pixels: pixels)
+    }
+
+    /// Each module's grey pushed away from the mean of its four neighbours, by 0.6 of the
+    /// difference: blur, defocus and a crumple's soft fold spill each module's ink into its
+    /// neighbours, and this takes back about that much (an unsharp mask a module wide). On
+    /// 640x480 scenes the redraw alone then reads crumpled paper 17 of 20 (was 12), 2-pixel
+    /// modules 11 (was 9), defocus 19 (was 18); a gain from 0.4 to 1 reads the same.
+    private static func sharpened(_ values: [UInt8], size: Int) -> [UInt8] {
+        var sharpened = values
+        for row in 0..<size {
+            for column in 0..<size {
+                var (sum, count) = (0, 0)
+                for (dy, dx) in [(-1, 0), (1, 0), (0, -1), (0, 1)] where (0..<size).contains(row + dy) && (0..<size).contains(column + dx) {
+                    sum += Int(values[(row + dy) * size + column + dx])
+                    count += 1
+                }
+                let value = Int(values[row * size + column])
+                sharpened[row * size + column] = UInt8(min(255, max(0, value + (value - sum / count) * 6 / 10)))
+            }
+        }
+        return sharpened
     }
 
     /// Each module's threshold: the mean of the modules within `reach` of it (a code's data is

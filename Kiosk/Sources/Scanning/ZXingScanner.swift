@@ -11,8 +11,12 @@ public final class ZXingScanner {
     public init() {}
 
     /// The payloads of every QR code read in `pixels` (`width`×`height`, rows `stride` apart).
-    /// `tryHarder` looks more closely, at some cost. The corresponding C call is `czxing_read_qr`.
-    public func scan(pixels: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int? = nil, tryHarder: Bool = true) -> [[UInt8]] {
+    /// `tryHarder` looks more closely (every row, not every few), at some cost; `tryDownscale`
+    /// also reads a copy reduced three times when the frame is at least 500 pixels high, for
+    /// codes of large modules. The corresponding C call is `czxing_read_qr`.
+    public func scan(
+        pixels: UnsafeRawBufferPointer, width: Int, height: Int, stride: Int? = nil, tryHarder: Bool = true, tryDownscale: Bool = true
+    ) -> [[UInt8]] {
         let stride = stride ?? width
         precondition(pixels.count >= stride * (height - 1) + width, "fewer pixels than the frame's size")
         let (capacity, maxCodes) = (bytes.count, lengths.count)
@@ -20,7 +24,7 @@ public final class ZXingScanner {
             lengths.withUnsafeMutableBufferPointer { lengths in
                 czxing_read_qr(
                     pixels.baseAddress?.assumingMemoryBound(to: UInt8.self), Int32(width), Int32(height), Int32(stride),
-                    tryHarder ? 1 : 0, bytes.baseAddress, Int32(capacity), lengths.baseAddress, Int32(maxCodes))
+                    tryHarder ? 1 : 0, tryDownscale ? 1 : 0, bytes.baseAddress, Int32(capacity), lengths.baseAddress, Int32(maxCodes))
             }
         }
         guard count > 0 else { return [] }  // -1, zxing failed: nothing read in this frame
@@ -34,7 +38,9 @@ public final class ZXingScanner {
         return payloads
     }
 
-    public func scan(_ frame: GreyFrame, tryHarder: Bool = true) -> [[UInt8]] {
-        frame.pixels.withUnsafeBytes { scan(pixels: $0, width: frame.width, height: frame.height, tryHarder: tryHarder) }
+    public func scan(_ frame: GreyFrame, tryHarder: Bool = true, tryDownscale: Bool = true) -> [[UInt8]] {
+        frame.pixels.withUnsafeBytes {
+            scan(pixels: $0, width: frame.width, height: frame.height, tryHarder: tryHarder, tryDownscale: tryDownscale)
+        }
     }
 }
