@@ -46,8 +46,9 @@ struct ScanningConditionTests {
         let outcome = try ReadingTrial.run(
             condition, tickets: Self.tickets, shots: Self.shotsAt720p, size: (1280, 720), emptyGateToo: true, reader: Self.reader())
         let floor = try #require(Self.floorsAt720p[condition])
-        #expect(outcome.read >= floor - 1, "\(condition.summary) at 1280x720: \(outcome.read) of \(Self.shotsAt720p) read, \(floor) expected")
-        #expect(outcome.misread == 0, "\(condition.summary) at 1280x720: \(outcome.misread) payloads that were not the ticket, or read on an empty frame")
+        let label = "\(condition.summary) at 1280x720"
+        #expect(outcome.read >= floor - 1, "\(label): \(outcome.read) of \(Self.shotsAt720p) read, \(floor) expected")
+        #expect(outcome.misread == 0, "\(label): \(outcome.misread) payloads that were not the ticket, or read on an empty frame")
     }
 
     @Test("an empty gate in any of these scenes reads nothing")

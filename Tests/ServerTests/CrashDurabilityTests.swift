@@ -115,7 +115,7 @@ struct CrashDurabilityTests {
         guard let port = await process.waitForLine(matching: #"listening on 127\.0\.0\.1:(\d+)"#) else {
             let state = process.state
             await process.stop(SIGKILL)
-            throw APIClientError.unexpected("ticket-server did not start ({state}): \(process.outputSoFar)")
+            throw APIClientError.unexpected("ticket-server did not start (\(state)): \(process.outputSoFar)")
         }
         return (process, "http://127.0.0.1:\(port)")
     }

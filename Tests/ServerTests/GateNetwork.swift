@@ -47,7 +47,7 @@ final class GateNetwork: @unchecked Sendable {
         else {
             let state = server.state
             await server.stop(SIGKILL)
-            throw APIClientError.unexpected("ticket-server did not start ({state}): \(server.outputSoFar)")
+            throw APIClientError.unexpected("ticket-server did not start (\(state)): \(server.outputSoFar)")
         }
         let client = APIClient(http: http, base: "\(scheme)://127.0.0.1:\(port)")
         let organiser = try await client.logIn(email: "organiser@greenforest.example", password: password)

@@ -19,7 +19,7 @@ public final class ChildProcess: Sendable {
     /// "running", or how it ended, for a test's failure message: a product that "did not start"
     /// may have been killed by a signal, or exited with a status.
     public var state: String {
-        if isRunning { return "running" }
+        if isRunning { return outputEnded ? "running, its output closed" : "running" }
         if process.isRunning { return "gone, though Foundation says it runs" }
         return process.terminationReason == .uncaughtSignal ? "killed by signal \(process.terminationStatus)" : "exited with status \(process.terminationStatus)"
     }
@@ -79,11 +79,7 @@ public final class ChildProcess: Sendable {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if isEnough(outputSoFar) { return true }
-            if !isRunning {
-                // Its last lines may still be in the pipe.
-                for _ in 0..<200 where !outputEnded { usleep(5_000) }
-                return isEnough(outputSoFar)
-            }
+            if hasEnded { return isEnough(outputSoFar) }
             usleep(5_000)
         }
         return false
@@ -98,6 +94,11 @@ public final class ChildProcess: Sendable {
     public func closeInput() {
         try? input?.close()
     }
+
+    /// Whether the process is over, judged by what cannot be wrong: its output pipe has reached
+    /// its end (every last line read; a live process holds it open) and it no longer runs. A CI
+    /// run twice judged five servers ended by `isRunning` alone while they went on to listen.
+    public var hasEnded: Bool { outputEnded && !isRunning }
 
     /// Whether the process still runs. Foundation's word is checked against the kernel's: a CI
     /// run once judged five servers ended while their logs went on to say they listened (the

@@ -41,11 +41,7 @@ extension ChildProcess {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             if isEnough(outputSoFar) { return true }
-            if !isRunning {
-                // Its last lines may still be in the pipe.
-                for _ in 0..<200 where !outputEnded { try? await Task.sleep(for: .milliseconds(5)) }
-                return isEnough(outputSoFar)
-            }
+            if hasEnded { return isEnough(outputSoFar) }
             try? await Task.sleep(for: .milliseconds(5))
         }
         return false
