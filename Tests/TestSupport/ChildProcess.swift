@@ -56,7 +56,7 @@ public final class ChildProcess: Sendable {
 
     /// Waits until the output has a match for `pattern` and returns the pattern's first capture
     /// group (or the whole match), or nil if the process exits or `seconds` pass first.
-    public func waitForLine(matching pattern: String, seconds: Double = 60) -> String? {
+    public func waitForLine(matching pattern: String, seconds: Double = ChildProcess.patience) -> String? {
         let regex = try! NSRegularExpression(pattern: pattern)
         var found: String?
         _ = waitForOutput(seconds: seconds) { text in
@@ -75,7 +75,7 @@ public final class ChildProcess: Sendable {
 
     /// Waits until `isEnough` holds for the output so far; false if the process exits or
     /// `seconds` pass first.
-    public func waitForOutput(seconds: Double = 60, until isEnough: (String) -> Bool) -> Bool {
+    public func waitForOutput(seconds: Double = ChildProcess.patience, until isEnough: (String) -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if isEnough(outputSoFar) { return true }
@@ -94,6 +94,12 @@ public final class ChildProcess: Sendable {
     public func closeInput() {
         try? input?.close()
     }
+
+    /// How long a wait for a line lasts by default. A CI run showed five servers' first line
+    /// 60 s after their start, all at once: two cores under every test at its busiest (their
+    /// output said "listening" a moment later, and they were still running). A process that
+    /// really fails ends and closes its pipe, which ends the wait at once.
+    public static let patience = 240.0
 
     /// Whether the process is over, judged by what cannot be wrong: its output pipe has reached
     /// its end (every last line read; a live process holds it open) and it no longer runs. A CI

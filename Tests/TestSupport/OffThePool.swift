@@ -26,7 +26,7 @@ extension ProductRunner {
 
 extension ChildProcess {
     /// `waitForLine` for async callers: polls with sleeps that give the thread back.
-    public func waitForLine(matching pattern: String, seconds: Double = 60) async -> String? {
+    public func waitForLine(matching pattern: String, seconds: Double = ChildProcess.patience) async -> String? {
         let regex = try! NSRegularExpression(pattern: pattern)
         var found: String?
         _ = await waitForOutput(seconds: seconds) { text in
@@ -37,7 +37,7 @@ extension ChildProcess {
     }
 
     /// `waitForOutput` for async callers.
-    public func waitForOutput(seconds: Double = 60, until isEnough: (String) -> Bool) async -> Bool {
+    public func waitForOutput(seconds: Double = ChildProcess.patience, until isEnough: (String) -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {
             if isEnough(outputSoFar) { return true }
