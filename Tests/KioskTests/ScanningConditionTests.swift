@@ -12,7 +12,11 @@ struct ScanningConditionTests {
     static let shots = 10
     static let tickets = try! SceneTickets(count: shots).tokens
 
-    /// Of `shots` single frames, how many must be read.
+    /// Of `shots` single frames, how many must be read. Motion blur's floors (1, and 0 at
+    /// 1280x720) leave its count, less the one of leeway, nothing to check: a streak of 5 to 15
+    /// pixels smears the finders, and the reader reads 1 of these 10 frames (`kiosk-bench
+    /// reading`: 10 % of 20). Its tests check only that nothing else is read; a moving ticket is
+    /// tested as people present one, in `MovingTicketTests`.
     static let floors: [GateCondition: Int] = [
         .clean: 10, .darkMode: 9, .twoPixelModules: 7, .sensorNoise: 10, .dimScreen: 10, .tilted: 10, .rotated45: 10,
         .rotated30: 10, .smallInClutter: 10, .curved: 10, .crumpled: 7, .motionBlur: 1, .defocus: 10, .mjpeg720: 10,

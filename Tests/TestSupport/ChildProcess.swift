@@ -106,9 +106,9 @@ public final class ChildProcess: Sendable {
     /// run twice judged five servers ended by `isRunning` alone while they went on to listen.
     public var hasEnded: Bool { outputEnded && !isRunning }
 
-    /// Whether the process still runs. Foundation's word is checked against the kernel's: a CI
-    /// run once judged five servers ended while their logs went on to say they listened (the
-    /// cause was not found; `state` says how the next one ended).
+    /// Whether the process still runs. Foundation's word is checked against the kernel's, which
+    /// cannot be stale. (The CI runs that judged five servers ended while they went on to listen
+    /// turned out to be slow starts under load: `patience`.)
     public var isRunning: Bool { process.isRunning || Self.isAlive(process.processIdentifier) }
 
     /// True while `pid` exists and is not a zombie waiting to be reaped.

@@ -56,12 +56,13 @@ public final class PostgresStore: Service, Sendable {
     /// back when it throws. Its own error comes out as it was thrown (a domain error such as
     /// `AccountError.lastOrganiser`), not wrapped in postgres-nio's transaction error.
     ///
-    /// Throws `DatabaseUnavailable` when no connection is to be had within `connectionWait`, and
-    /// `CancellationError` as soon as the caller is cancelled while waiting for one. Either way
-    /// `body` never runs afterwards, even if the pool hands over a connection later: a request
-    /// told "unavailable" changes nothing. The caller does not wait for the pool to take the
-    /// cancellation in (after PostgreSQL crashed, a waiting lease was seen to keep a cancelled
-    /// task for longer than 15 s). Once `body` has its connection, it takes as long as it takes.
+    /// Throws `DatabaseUnavailable` when no connection is to be had within `connectionWait` (or
+    /// the one had is dead: its `BEGIN` fails), and `CancellationError` as soon as the caller is
+    /// cancelled while waiting for one. Either way `body` never runs afterwards, even if the pool
+    /// hands over a connection later: a request told "unavailable" changes nothing. The caller
+    /// does not wait for the pool to take the cancellation in (after PostgreSQL crashed, a
+    /// waiting lease was seen to keep a cancelled task for longer than 15 s). Once `body` has
+    /// its connection, it takes as long as it takes.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let lease = LeaseState()
         let work = Task { [client, logger] in
@@ -102,6 +103,9 @@ public final class PostgresStore: Service, Sendable {
             return try await client.withTransaction(logger: logger, body)
         } catch let error as PostgresTransactionError {
             if let thrown = error.closureError { throw thrown }
+            // BEGIN failed, so the body never ran: a pooled connection PostgreSQL closed when it
+            // crashed (seen under load in PostgresStoreTests) is the database being away.
+            if error.beginError != nil { throw DatabaseUnavailable(retryAfter: retryAfterSeconds) }
             throw error
         }
     }
