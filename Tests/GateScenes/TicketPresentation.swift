@@ -60,6 +60,18 @@ public struct TicketPresentation: Sendable {
         return presentation
     }
 
+    /// A ticket already in view and held there, trembling in the hand, for `frameCount` frames:
+    /// shot `index` of `condition` (as `ReadingTrial` shows it, one frame each), for what
+    /// consecutive frames of a still code add to a single one. `tremble` as a hand at rest.
+    public static func held(_ condition: GateCondition, text: String?, index: Int, width: Int = 640, height: Int = 480) -> TicketPresentation {
+        var presentation = TicketPresentation(rest: condition.shot(text: text, index: index).at(width: width, height: height))
+        presentation.travel = 0
+        presentation.arrival = 1e-3
+        presentation.tremble = 0.3 + Double(index % 4) * 0.3
+        presentation.frameCount = 15
+        return presentation
+    }
+
     /// One frame of the sequence, drawn.
     public struct Frame: Sendable {
         public let frame: GreyFrame

@@ -3,6 +3,7 @@
 //   .build/release/kiosk-bench [frames] [scan density]   frame to verdict, and idling at 30 fps
 //   .build/release/kiosk-bench reading [shots a family] [WxH]  read rate and time per frame, per condition
 //   .build/release/kiosk-bench moving [sequences]          a ticket brought into view: time until it is read
+//   .build/release/kiosk-bench still [tickets a condition] [WxH] [noise ×]   a ticket held still: what averaging frames adds
 //   .build/release/kiosk-bench presentation DIR INDEX [WxH] [empty]   one of those, as PGM frames, and each frame's look
 //   .build/release/kiosk-bench scenes DIR [shots] [WxH]   each condition's first shots, as PGM images
 //   .build/release/kiosk-bench files FRAME.pgm...          reads frames from files, one line each
@@ -20,6 +21,11 @@ case "reading":
     }
 case "moving":
     try movingBenchmark(sequences: arguments.dropFirst().first.flatMap(Int.init) ?? 100)
+case "still":
+    let size = arguments.dropFirst(2).first.map { $0.split(separator: "x").compactMap { Int($0) } } ?? [640, 480]
+    try stillBenchmark(
+        sequences: arguments.dropFirst().first.flatMap(Int.init) ?? 10, size: (size[0], size[1]),
+        noiseTimes: arguments.dropFirst(3).first.flatMap(Double.init) ?? 1)
 case "presentation":
     guard arguments.count >= 3, let index = Int(arguments[2]) else { fatalError("kiosk-bench presentation DIR INDEX [WxH] [empty]") }
     let size = arguments.dropFirst(3).first.map { $0.split(separator: "x").compactMap { Int($0) } } ?? [640, 480]

@@ -15,9 +15,12 @@
 ///    the frame's budget (the first pass on a code this frame sighted always starts); the next
 ///    frame of the same scene goes on with the passes this one had no time for.
 ///
-/// A sighting is remembered for half a second, so that the next frames look there first even
-/// when their own search misses (a blurred frame in a shaky hand). Not thread-safe, like the
-/// decoders it owns: one per decode thread.
+/// What consecutive frames give: a sighting is remembered for half a second, so that the next
+/// frames look there first even when their own search misses (a blurred frame in a shaky hand).
+/// A code seen again but not read has its redraw first in every frame, and the modules each
+/// frame's redraw samples are averaged over the frames where the code is still, the sharper
+/// frames preferred (`StillCodeAverage`): noise that defeats every single frame averages out.
+/// Not thread-safe, like the decoders it owns: one per decode thread.
 public final class CodeReader {
     /// What the last frame showed, for the screen's hints ("hold still", "closer").
     public enum Look: Sendable, Equatable {
@@ -44,6 +47,8 @@ public final class CodeReader {
     private var remembered: (sighting: CodeSighting, frames: Int)?
     /// The pass to start with on the next frame of a scene whose code was seen but not read.
     private var nextPass = 0
+    /// The sighted code's modules, averaged over the frames it is still in; nil when not wanted.
+    private var stillCode: StillCodeAverage?
     public private(set) var lastLook = Look.nothing
 
     /// Frames a sighting is remembered for: half a second at 30 fps.
@@ -51,9 +56,12 @@ public final class CodeReader {
     /// Wider frames are read halved first, and searched halved only.
     private static let largeFrameWidth = 800
 
-    public init(density: Int32 = 1, budget: Duration = .milliseconds(7)) throws(ZBarError) {
+    /// `averagingStillFrames` false reads each frame on its own, but for the sighting carried
+    /// over (to measure what the average adds: `kiosk-bench still`).
+    public init(density: Int32 = 1, budget: Duration = .milliseconds(7), averagingStillFrames: Bool = true) throws(ZBarError) {
         zbar = try QRScanner(density: density)
         self.budget = budget
+        stillCode = averagingStillFrames ? StillCodeAverage() : nil
     }
 
     /// The payloads of every code read in `frame`.
@@ -72,6 +80,7 @@ public final class CodeReader {
         guard whole.isEmpty else { return found(whole) }
         guard let (sighting, fresh) = sight(in: &pyramid, levels: large ? [2, 4] : [1, 2]) else {
             lastLook = .nothing
+            stillCode?.reset()
             return []
         }
         // Read the code where its modules are 2.5 to 5 pixels: smaller costs more and reads no better.
@@ -83,8 +92,15 @@ public final class CodeReader {
         let passes = Pass.order(moduleSize: sighting.moduleSize / Double(factor), inverted: sighting.inverted, finders: prepared.finders != nil)
         let allowed = budget * min(1.8, max(1, Double(frame.width * frame.height) / 307_200))
         let first = nextPass % passes.count
-        for step in 0..<passes.count {
-            let index = (first + step) % passes.count
+        var order = (0..<passes.count).map { (first + $0) % passes.count }
+        // A code seen again has its redraw first (on the first frame, the order as it is): it
+        // reads the most, and each frame it samples adds to the still code's average.
+        let redrawLeads = fresh && nextPass > 0 ? passes.firstIndex(of: .redrawn) : nil
+        if let redrawLeads {
+            order.removeAll { $0 == redrawLeads }
+            order.insert(redrawLeads, at: 0)
+        }
+        for (step, index) in order.enumerated() {
             let pass = passes[index]
             // At most a second: an estimate is never allowed to grow past what fits an Int64.
             let expected = Duration.nanoseconds(Int64(min(1e9, cost(of: pass) * Double(prepared.pixels(for: pass)))))
@@ -93,10 +109,11 @@ public final class CodeReader {
             // and a sighting never looked at is a ticket not read.
             guard (step == 0 && fresh) || clock.now - started + expected < allowed else { continue }
             let passStarted = clock.now
-            let payloads = run(pass, on: &prepared)
+            let payloads = run(pass, on: &prepared, sightedInThisFrame: fresh)
             learn(pass, took: clock.now - passStarted, pixels: prepared.pixels(for: pass))
             if !payloads.isEmpty { return found(payloads) }
-            nextPass = index + 1
+            // The rotation goes on where it was; the redraw that led is outside it.
+            if index != redrawLeads { nextPass = index + 1 }
         }
         let hint = ReadingHint.advice(moduleSize: sighting.moduleSize, crop: prepared.crop)
         lastLook = fresh ? .unread(sighting, hint) : .recalled(sighting, hint)
@@ -107,6 +124,7 @@ public final class CodeReader {
     public func forget() {
         remembered = nil
         nextPass = 0
+        stillCode?.reset()
         lastLook = .nothing
     }
 
@@ -130,6 +148,7 @@ public final class CodeReader {
     private func found(_ payloads: [[UInt8]]) -> [[UInt8]] {
         lastLook = .read
         nextPass = 0
+        stillCode?.reset()
         return payloads
     }
 
@@ -156,27 +175,38 @@ public final class CodeReader {
         }
     }
 
-    private func run(_ pass: Pass, on crops: inout PreparedCrops) -> [[UInt8]] {
+    /// `sightedInThisFrame`: the finders are this frame's own, so its modules may join the average.
+    private func run(_ pass: Pass, on crops: inout PreparedCrops, sightedInThisFrame: Bool) -> [[UInt8]] {
         switch pass {
-        case .zbar: (try? zbar.scan(crops.crop)) ?? []
-        case .zbarDenoised: (try? zbar.scan(crops.denoised)) ?? []
-        case .zbarDoubled: (try? zbar.scan(crops.doubled)) ?? []
-        case .zbarDoubledDenoised: (try? zbar.scan(crops.doubledDenoised)) ?? []
-        case .zxing: zxing.scan(crops.crop)
-        case .zxingDenoised: zxing.scan(crops.denoised)
-        case .zxingDoubled: zxing.scan(crops.doubled)
+        case .zbar: return (try? zbar.scan(crops.crop)) ?? []
+        case .zbarDenoised: return (try? zbar.scan(crops.denoised)) ?? []
+        case .zbarDoubled: return (try? zbar.scan(crops.doubled)) ?? []
+        case .zbarDoubledDenoised: return (try? zbar.scan(crops.doubledDenoised)) ?? []
+        case .zxing: return zxing.scan(crops.crop)
+        case .zxingDenoised: return zxing.scan(crops.denoised)
+        case .zxingDoubled: return zxing.scan(crops.doubled)
         case .redrawn:
-            crops.upright.lazy.map { [zbar, zxing] upright in
-                let read = zxing.scan(upright)
-                return read.isEmpty ? (try? zbar.scan(upright)) ?? [] : read
-            }.first { !$0.isEmpty } ?? []
+            let modules = crops.modules
+            if let read = readRedrawn(modules) { return read }
+            guard sightedInThisFrame, let averaged = stillCode?.add(modules) else { return [] }
+            return readRedrawn(averaged) ?? []
         }
+    }
+
+    /// zxing, then zbar, on each code redrawn from `modules`; the first read.
+    private func readRedrawn(_ modules: [ModuleGreys]) -> [[UInt8]]? {
+        modules.lazy.map { [zbar, zxing] modules in
+            let upright = modules.drawn()
+            let read = zxing.scan(upright)
+            return read.isEmpty ? (try? zbar.scan(upright)) ?? [] : read
+        }.first { !$0.isEmpty }
     }
 
     /// A decoder on a version of the crop.
     enum Pass {
         case zbar, zbarDenoised, zbarDoubled, zbarDoubledDenoised, zxing, zxingDenoised, zxingDoubled
-        /// zxing, then zbar, on the code redrawn upright from its finders and alignment patterns.
+        /// zxing, then zbar, on the code redrawn upright from its finders and alignment patterns,
+        /// then on its modules averaged over the frames it has been still in.
         case redrawn
 
         enum Decoder { case zbar, zxing, redraw }
@@ -218,7 +248,7 @@ public final class CodeReader {
         lazy var denoised = crop.denoised()
         lazy var doubled = crop.upscaled()
         lazy var doubledDenoised = doubled.denoised()
-        lazy var upright = finders.map { CodeResample.upright(crop, finders: $0, moduleSize: moduleSize) } ?? []
+        lazy var modules = finders.map { CodeResample.modules(crop, finders: $0, moduleSize: moduleSize) } ?? []
 
         init(crop: GreyFrame, moduleSize: Double, finders: FinderCentres?) {
             (self.crop, self.moduleSize, self.finders) = (crop, moduleSize, finders)
