@@ -1,5 +1,6 @@
 // The kiosk's benchmarks. Run in release mode:
-//   swift build -c release --product gate-kiosk --product kiosk-bench
+//   swift build -c release --product kiosk-bench && swift build -c release --product gate-kiosk
+//   (one --product a build: SwiftPM builds only the last one named)
 //   .build/release/kiosk-bench [frames] [scan density]   frame to verdict, and idling at 30 fps
 //   .build/release/kiosk-bench reading [shots a family] [WxH]  read rate and time per frame, per condition
 //   .build/release/kiosk-bench moving [sequences]          a ticket brought into view: time until it is read
