@@ -10,8 +10,10 @@
 /// of its edges.
 /// What it reads, and where in the reader's passes it pays: `kiosk-bench reading`.
 enum CodeResample {
-    /// Output pixels a module, and modules of quiet zone around the code.
-    static let scale = 4
+    /// Output pixels a module, and modules of quiet zone around the code. Three pixels read as
+    /// many of the gate scenes' sighted codes as four did (308 of 391), for a fifth less of
+    /// the decoders' time; two read 282.
+    static let scale = 3
     static let quietZone = 4
 
     /// The code round `finders` in `frame` (dark modules on light), redrawn upright, for the
@@ -233,14 +235,21 @@ private struct CodeGrid {
 
     /// Looks within two modules of where the grid puts an alignment pattern (a dark centre,
     /// a light ring, a dark ring) for the place its rings differ most; the shift and that contrast.
+    /// Every half module first, then every quarter round the best: the rings' contrast changes
+    /// over a module, so the half-module steps miss no pattern, and 89 looks are left of 289.
     private func locateAlignment(at centre: SIMD2<Double>, near predicted: SIMD2<Double>, in frame: GreyFrame) -> (SIMD2<Double>, Double)? {
         var best: (shift: SIMD2<Double>, contrast: Double)?
-        let steps = stride(from: -2.0, through: 2.0, by: 0.25)
+        func look(at shift: SIMD2<Double>) {
+            let contrast = ringContrast(at: centre + shift, movedBy: predicted, in: frame)
+            if contrast > best?.contrast ?? 0 { best = (shift, contrast) }
+        }
+        let steps = stride(from: -2.0, through: 2.0, by: 0.5)
         for dy in steps {
-            for dx in steps {
-                let shifted = centre + SIMD2(dx, dy)
-                let contrast = ringContrast(at: shifted, movedBy: predicted, in: frame)
-                if contrast > best?.contrast ?? 0 { best = (SIMD2(dx, dy), contrast) }
+            for dx in steps { look(at: SIMD2(dx, dy)) }
+        }
+        if let coarse = best?.shift {
+            for dy in [-0.25, 0, 0.25] {
+                for dx in [-0.25, 0, 0.25] where dx != 0 || dy != 0 { look(at: coarse + SIMD2(dx, dy)) }
             }
         }
         // The module shift becomes one in frame pixels; too faint a ring is no pattern.
