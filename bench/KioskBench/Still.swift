@@ -24,8 +24,8 @@ func stillBenchmark(sequences: Int, size: (width: Int, height: Int), noiseTimes:
             presentation.rest.noise *= noiseTimes
             let frames = try presentation.frames().map(\.frame)
             let expected = Array(tickets[index].utf8)
-            let (first, misreadA) = try framesToRead(frames, expected: expected, reader: alone)
-            let (averaged, misreadB) = try framesToRead(frames, expected: expected, reader: averaging)
+            let (first, misreadA) = framesToRead(frames, expected: expected, reader: alone)
+            let (averaged, misreadB) = framesToRead(frames, expected: expected, reader: averaging)
             if first == 0 { counts[0] += 1 }
             if let first, first < 5 { counts[1] += 1 }
             if let averaged, averaged < 5 { counts[2] += 1 }
@@ -40,7 +40,8 @@ func stillBenchmark(sequences: Int, size: (width: Int, height: Int), noiseTimes:
 }
 
 /// The frame (counted from 0) the ticket was read at, if it was, and the payloads that were not it.
-private func framesToRead(_ frames: [GreyFrame], expected: [UInt8], reader: CodeReader) throws -> (Int?, Int) {
+/// (`PresentationTrial` would draw the frames again for each reader; these are drawn once.)
+private func framesToRead(_ frames: [GreyFrame], expected: [UInt8], reader: CodeReader) -> (Int?, Int) {
     reader.forget()
     var misread = 0
     for (number, frame) in frames.enumerated() {
