@@ -24,10 +24,17 @@ struct SeveralProcessesTests {
         let database: String
 
         static func start(database: String, directory: TemporaryDirectory, count: Int = 3) async throws -> Processes {
+            // As in the rush: a connection opened while the whole suite loads the machine can
+            // take longer than the 10 s a connection normally has to send its request (a CI run
+            // saw one of the 2,000 closed so, while PostgreSQL went 30 s without answering). That
+            // deadline is its own test (AbuseTests).
             let processes = try (1...count).map { machine in
                 try ChildProcess(
                     CrashDurabilityTests.runner,
-                    ["serve", "--data", directory.file("machine-\(machine)"), "--database", database, "--port", "0", "--pool", "8"])
+                    [
+                        "serve", "--data", directory.file("machine-\(machine)"), "--database", database, "--port", "0", "--pool", "8",
+                        "--header-timeout", "300",
+                    ])
             }
             var bases: [String] = []
             for process in processes {
