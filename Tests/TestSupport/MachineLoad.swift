@@ -12,28 +12,20 @@ public actor MachineLoad {
 
     /// Runs `body`, which loads the whole machine, while no timed test runs.
     public static func heavy<T>(_ body: () async throws -> T) async throws -> T {
-        await shared.enterHeavy()
-        do {
-            let result = try await body()
-            await shared.leaveHeavy()
-            return result
-        } catch {
-            await shared.leaveHeavy()
-            throw error
-        }
+        try await run(heavy: true, body)
     }
 
     /// Runs `body`, which holds a product to a time bound, while no heavy test runs.
     public static func timed<T>(_ body: () async throws -> T) async throws -> T {
-        await shared.enterTimed()
-        do {
-            let result = try await body()
-            await shared.leaveTimed()
-            return result
-        } catch {
-            await shared.leaveTimed()
-            throw error
-        }
+        try await run(heavy: false, body)
+    }
+
+    private static func run<T>(heavy: Bool, _ body: () async throws -> T) async throws -> T {
+        if heavy { await shared.enterHeavy() } else { await shared.enterTimed() }
+        let result: Result<T, any Error>
+        do { result = .success(try await body()) } catch { result = .failure(error) }
+        if heavy { await shared.leaveHeavy() } else { await shared.leaveTimed() }
+        return try result.get()
     }
 
     private func enterHeavy() async {

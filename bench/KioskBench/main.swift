@@ -12,36 +12,45 @@
 import Foundation
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+
+/// A frame size given as WxH, or nil when none is given; a malformed one ends the run with a
+/// clear message instead of a trap or being passed over.
+func frameSize(_ text: String?) -> (width: Int, height: Int)? {
+    guard let text else { return nil }
+    let parts = text.split(separator: "x").compactMap { Int($0) }
+    guard parts.count == 2, parts[0] > 0, parts[1] > 0 else {
+        FileHandle.standardError.write(Data("kiosk-bench: '\(text)' is not a frame size such as 1280x720\n".utf8))
+        exit(2)
+    }
+    return (parts[0], parts[1])
+}
 switch arguments.first {
 case "reading":
     let shots = arguments.dropFirst().first.flatMap(Int.init) ?? 40
-    if let size = arguments.dropFirst(2).first.map({ $0.split(separator: "x").compactMap { Int($0) } }), size.count == 2 {
-        try readingBenchmark(shotsPerFamily: shots, sizes: [(size[0], size[1])])
+    if let size = frameSize(arguments.dropFirst(2).first) {
+        try readingBenchmark(shotsPerFamily: shots, sizes: [size])
     } else {
         try readingBenchmark(shotsPerFamily: shots)
     }
 case "moving":
     try movingBenchmark(sequences: arguments.dropFirst().first.flatMap(Int.init) ?? 100)
 case "still":
-    let size = arguments.dropFirst(2).first.map { $0.split(separator: "x").compactMap { Int($0) } } ?? [640, 480]
     try stillBenchmark(
-        sequences: arguments.dropFirst().first.flatMap(Int.init) ?? 10, size: (size[0], size[1]),
+        sequences: arguments.dropFirst().first.flatMap(Int.init) ?? 10, size: frameSize(arguments.dropFirst(2).first) ?? (640, 480),
         noiseTimes: arguments.dropFirst(3).first.flatMap(Double.init) ?? 1)
 case "presentation":
     guard arguments.count >= 3, let index = Int(arguments[2]) else { fatalError("kiosk-bench presentation DIR INDEX [WxH] [empty]") }
-    let size = arguments.dropFirst(3).first.map { $0.split(separator: "x").compactMap { Int($0) } } ?? [640, 480]
-    try writePresentation(to: arguments[1], index: index, size: (size[0], size[1]), empty: arguments.contains("empty"))
+    let size = frameSize(arguments.dropFirst(3).first.flatMap { $0 == "empty" ? nil : $0 }) ?? (640, 480)
+    try writePresentation(to: arguments[1], index: index, size: size, empty: arguments.contains("empty"))
 case "zxing-options":
-    let size = arguments.dropFirst(2).first.map { $0.split(separator: "x").compactMap { Int($0) } } ?? [1280, 720]
-    try zxingOptionsBenchmark(shotsPerFamily: arguments.dropFirst().first.flatMap(Int.init) ?? 20, size: (size[0], size[1]))
+    let size = frameSize(arguments.dropFirst(2).first) ?? (1280, 720)
+    try zxingOptionsBenchmark(shotsPerFamily: arguments.dropFirst().first.flatMap(Int.init) ?? 20, size: size)
 case "files":
     try readFiles(arguments.dropFirst().map { $0 })
 case "scenes":
     guard let directory = arguments.dropFirst().first else { fatalError("kiosk-bench scenes DIR") }
-    let size = arguments.dropFirst(3).first.map { $0.split(separator: "x").compactMap { Int($0) } }
     try writeScenes(
-        to: directory, shotsPerFamily: arguments.dropFirst(2).first.flatMap(Int.init) ?? 3,
-        size: size.flatMap { $0.count == 2 ? (width: $0[0], height: $0[1]) : nil })
+        to: directory, shotsPerFamily: arguments.dropFirst(2).first.flatMap(Int.init) ?? 3, size: frameSize(arguments.dropFirst(3).first))
 default:
     try frameToVerdict(
         samples: arguments.first.flatMap(Int.init) ?? 1_000,
