@@ -140,7 +140,8 @@ enum RunningServers {
             return
         }
         guard let digest = try store.digest() else { return }
-        let deadline = Date().addingTimeInterval(patience)
+        let started = Date()
+        let deadline = started.addingTimeInterval(patience)
         var waitingFor: [RunningServer] = []
         while Date() < deadline {
             let servers = try store.runningServers()
@@ -152,10 +153,11 @@ enum RunningServers {
             waitingFor = servers.filter { $0.loaded?.digest != digest }
             if waitingFor.isEmpty {
                 let kids = Set(servers.compactMap { $0.loaded?.activeKid }).sorted().map(String.init).joined(separator: ", ")
+                let after = String(format: "%.1f", Date().timeIntervalSince(started))
                 print(
                     servers.count == 1
-                        ? "the running server now issues under kid \(kids)"
-                        : "all \(servers.count) running servers now issue under kid \(kids)")
+                        ? "the running server now issues under kid \(kids) (loaded after \(after) s)"
+                        : "all \(servers.count) running servers now issue under kid \(kids) (loaded after \(after) s)")
                 return
             }
             Thread.sleep(forTimeInterval: 0.1)
