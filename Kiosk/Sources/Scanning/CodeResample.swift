@@ -24,13 +24,16 @@ enum CodeResample {
 
     /// The grey of each module of the code round `finders`, for the two likeliest versions (the
     /// likelier first): what `upright` draws, and what `StillCodeAverage` averages over frames.
-    static func modules(_ frame: GreyFrame, finders: FinderCentres, moduleSize: Double) -> [ModuleGreys] {
+    /// `moduleSizeAtMost`: the module size may be up to a third too large (finders a streak
+    /// widened), so versions up to four larger are tried as well.
+    static func modules(_ frame: GreyFrame, finders: FinderCentres, moduleSize: Double, moduleSizeAtMost: Bool = false) -> [ModuleGreys] {
         let across = (length(finders.topRight - finders.topLeft) + length(finders.bottomLeft - finders.topLeft)) / 2
         // Finder centres are 3.5 modules in from each side: the code is `across` + 7 modules wide.
         let version = ((across / moduleSize + 7 - 17) / 4).rounded()
         guard version.isFinite, (0...41).contains(version) else { return [] }
         let estimated = Int(version)
-        let versions = [estimated, estimated - 1, estimated + 1].filter { (1...40).contains($0) }
+        let versions = ([estimated, estimated - 1, estimated + 1] + (moduleSizeAtMost ? [estimated + 2, estimated + 3, estimated + 4] : []))
+            .filter { (1...40).contains($0) }
         // Candidates in order of how well their alignment patterns are found: a wrong size finds
         // the patterns' rings nowhere.
         let grids = versions.compactMap { CodeGrid(version: $0, finders: finders, in: frame) }

@@ -1,0 +1,118 @@
+import Foundation
+
+/// Takes a streak (`MotionBlur`) back out of the part of a frame round a point, so that the
+/// decoders see edges again.
+///
+/// The square round the point is resampled turned so that the streak runs along its rows; each
+/// row is then one signal smeared by a box of the streak's length, and is filtered with that
+/// box's Wiener inverse. The inverse restores what the box kept of each frequency and leaves
+/// alone the frequencies it wiped out (where dividing by it would only multiply the noise). The
+/// result stays turned: the decoders read codes at any angle.
+///
+/// The inverse is a short filter of taps rather than a Fourier transform of each row: its taps
+/// are worked out once per streak length, and filtering is then a multiply-add per tap over a
+/// whole row, which the compiler vectorises. Not thread-safe: one per reader.
+public final class MotionDeblur {
+    /// How strongly the filter holds back where the box kept little: the noise-to-signal ratio
+    /// the Wiener filter assumes. Less restores more and amplifies noise more.
+    static let noiseToSignal: Float = 0.03
+
+    /// The taps for each streak length worked out so far, by quarter pixels.
+    private var tapsByLength: [Int: [Float]] = [:]
+
+    public init() {}
+
+    /// The part of `frame` round (`x`, `y`), `side` pixels square (a multiple of 8), with `blur`
+    /// taken back out. What lies outside the frame is its nearest edge.
+    public func deblurred(_ frame: GreyFrame, blur: MotionBlur, x: Double, y: Double, side: Int) -> GreyFrame {
+        precondition(side > 0 && side % 8 == 0, "the filter works eight pixels at a time")
+        let quarters = Int((blur.length * 4).rounded())
+        let taps = tapsByLength[quarters] ?? Self.inverseTaps(length: Double(quarters) / 4)
+        tapsByLength[quarters] = taps
+        let reach = taps.count / 2
+        let (unitX, unitY) = (Float(cos(blur.degrees * .pi / 180)), Float(sin(blur.degrees * .pi / 180)))
+        let rowLength = side + 2 * reach
+        let row = UnsafeMutableBufferPointer<Float>.allocate(capacity: rowLength)
+        let filtered = UnsafeMutableBufferPointer<Float>.allocate(capacity: side)
+        defer { row.deallocate(); filtered.deallocate() }
+        var output = [UInt8](repeating: 0, count: side * side)
+        let (maxFixedX, maxFixedY) = ((frame.width - 1) * 256 - 1, (frame.height - 1) * 256 - 1)
+        let (width, centreX, centreY) = (frame.width, Float(x), Float(y))
+        frame.pixels.withUnsafeBufferPointer { pixels in
+            output.withUnsafeMutableBufferPointer { output in
+                for v in 0..<side {
+                    // Row v of the turned square, with `reach` more pixels at either end for the filter.
+                    let across = Float(v - side / 2)
+                    let (startX, startY) = (centreX - across * unitY, centreY + across * unitX)
+                    // In 1/256 pixels, so that each step along the row is two integer additions.
+                    var fixedX = Int(((startX - Float(reach + side / 2) * unitX) * 256).rounded(.down))
+                    var fixedY = Int(((startY - Float(reach + side / 2) * unitY) * 256).rounded(.down))
+                    let (stepX, stepY) = (Int((unitX * 256).rounded()), Int((unitY * 256).rounded()))
+                    for u in 0..<rowLength {
+                        let (clampedX, clampedY) = (min(max(fixedX, 0), maxFixedX), min(max(fixedY, 0), maxFixedY))
+                        let index = (clampedY >> 8) * width + (clampedX >> 8)
+                        let (fx, fy) = (clampedX & 255, clampedY & 255)
+                        let upper = Int(pixels[index]) * (256 - fx) + Int(pixels[index + 1]) * fx
+                        let lower = Int(pixels[index + width]) * (256 - fx) + Int(pixels[index + width + 1]) * fx
+                        row[u] = Float(upper * (256 - fy) + lower * fy) * (1.0 / 65_536)
+                        fixedX += stepX
+                        fixedY += stepY
+                    }
+                    // Eight outputs at a time (`side` is a multiple of 8).
+                    let rowBytes = UnsafeRawPointer(row.baseAddress!)
+                    let out = UnsafeMutableRawPointer(filtered.baseAddress!)
+                    for block in stride(from: 0, to: side, by: 8) {
+                        var sum = SIMD8<Float>()
+                        for offset in 0..<taps.count {
+                            let input = rowBytes.loadUnaligned(fromByteOffset: (block + offset) * 4, as: SIMD8<Float>.self)
+                            sum += taps[offset] * input  // not addProduct: without FMA in the target, a libm call a lane
+                        }
+                        out.storeBytes(of: sum, toByteOffset: block * 4, as: SIMD8<Float>.self)
+                    }
+                    let line = v * side
+                    // Not rounded(): without SSE4.1 in the target, a libm call a pixel.
+                    for u in 0..<side { output[line + u] = UInt8(Int(min(max(filtered[u], 0), 255) + 0.5)) }
+                }
+            }
+        }
+        return GreyFrame(width: side, height: side, pixels: output)
+    }
+
+    /// The Wiener inverse of a box `length` pixels long, as a symmetric filter reaching about
+    /// three lengths each way, tapered to nothing at its ends so that cutting it adds no ringing
+    /// (six lengths read no more).
+    static func inverseTaps(length: Double) -> [Float] {
+        // The inner 70 % of the taps are kept whole: tapering them all cut too much of the
+        // restoring (7 of the 20 streaked scenes read, against 9).
+        let flatShare = 0.7
+        let reach = Int((3 * length).rounded(.up)) + 2
+        let size = 512
+        // The box as the pixel grid sees it: each pixel weighs how much of it the streak covers.
+        let half = length / 2
+        let boxReach = Int(half.rounded(.up))
+        let box = (-boxReach...boxReach).map { offset in
+            max(0, min(Double(offset) + 0.5, half) - max(Double(offset) - 0.5, -half))
+        }
+        let boxSum = box.reduce(0, +)
+        // Every cosine needed is one of `size` around the circle.
+        let cosines = (0..<size).map { cos(2 * Double.pi * Double($0) / Double(size)) }
+        func cosine(_ bin: Int, _ offset: Int) -> Double { cosines[((bin * offset) % size + size) % size] }
+        // Its frequency response (real: the box is symmetric), and the Wiener inverse of it.
+        let inverse = (0..<size).map { bin -> Double in
+            var response = 0.0
+            for (index, weight) in box.enumerated() { response += weight * cosine(bin, index - boxReach) }
+            response /= boxSum
+            return response / (response * response + Double(noiseToSignal))
+        }
+        let taps = (-reach...reach).map { offset in
+            var tap = 0.0
+            for (bin, value) in inverse.enumerated() { tap += value * cosine(bin, offset) }
+            let position = max(0, (Double(abs(offset)) / Double(reach + 1) - flatShare) / (1 - flatShare))
+            let taper = 0.5 + 0.5 * cos(Double.pi * position)
+            return tap * taper
+        }
+        // Adding up to one, so that a flat grey stays the grey it was.
+        let sum = taps.reduce(0, +)
+        return taps.map { Float($0 / sum) }
+    }
+}
