@@ -81,4 +81,24 @@ extension MotionBlurTests {
         #expect(MotionBlur.estimate(in: small, x: 95, y: 95) == nil)
         #expect(MotionBlur.busiestPlace(in: GreyFrame(width: 10, height: 10)) == (5, 5))
     }
+
+    @Test("a streak in a still, empty scene is looked at once in half a second, not in every frame")
+    func fruitlessStreakIsNotRepeated() throws {
+        // The streaked scenes' empty frames: bars in the clutter, streaked as the ticket would be.
+        let frames = try (0..<10).map { try GateCondition.motionBlur.shot(text: nil, index: $0).frame() }
+        let streaked = try #require(frames.first { frame in
+            let place = MotionBlur.busiestPlace(in: frame)
+            return MotionBlur.estimate(in: frame, x: place.x, y: place.y) != nil && FinderPatternSearch.sight(in: frame) == nil
+        })
+        let reader = try CodeReader(budget: .seconds(10))
+        #expect(reader.read(streaked).isEmpty)
+        #expect(reader.streakLooks == 1)
+        for _ in 1..<15 { _ = reader.read(streaked) }
+        #expect(reader.streakLooks == 1, "the same streak in the same place, within half a second")
+        _ = reader.read(streaked)
+        #expect(reader.streakLooks == 2, "half a second later it is looked at again")
+        reader.forget()
+        _ = reader.read(streaked)
+        #expect(reader.streakLooks == 3, "and after the scene was forgotten")
+    }
 }

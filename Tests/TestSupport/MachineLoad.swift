@@ -10,7 +10,9 @@ public actor MachineLoad {
     private var heavyWaiting = 0
     private var waiters: [CheckedContinuation<Void, Never>] = []
 
-    /// Runs `body`, which loads the whole machine, while no timed test runs.
+    /// Runs `body`, which loads the whole machine, while no timed test runs (and no other heavy
+    /// one). A test that loads the machine and holds a bound of its own is heavy: it has the
+    /// machine's spare share to itself, and spoils no other test's bound.
     public static func heavy<T>(_ body: () async throws -> T) async throws -> T {
         try await run(heavy: true, body)
     }

@@ -53,6 +53,12 @@ public final class CodeReader {
     private var nextPass = 0
     /// The sighted code's modules, averaged over the frames it is still in; nil when not wanted.
     private var stillCode: StillCodeAverage?
+    /// A streak looked at with nothing sighted that read nothing, and frames since: the same
+    /// streak in the same place (bars in a still background) is not looked at again for half a
+    /// second, so that an empty gate does not pay for it in every frame.
+    private var fruitlessStreak: (centre: (x: Double, y: Double), blur: MotionBlur, frames: Int)?
+    /// How many streaks have been taken out and looked at, for the tests.
+    private(set) var streakLooks = 0
     public private(set) var lastLook = Look.nothing
 
     /// Frames a sighting is remembered for: half a second at 30 fps.
@@ -71,6 +77,7 @@ public final class CodeReader {
     /// The payloads of every code read in `frame`.
     public func read(_ frame: GreyFrame) -> [[UInt8]] {
         let started = clock.now
+        if let (centre, blur, frames) = fruitlessStreak { fruitlessStreak = frames + 1 < Self.memory ? (centre, blur, frames + 1) : nil }
         var pyramid = Pyramid(frame)
         let large = frame.width > Self.largeFrameWidth
         if large, let halved = pyramid.level(2) {
@@ -86,9 +93,10 @@ public final class CodeReader {
         guard let (sighting, fresh) = sight(in: &pyramid, levels: large ? [2, 4] : [1, 2]) else {
             // Nothing sighted may be a ticket streaked past its finders: taken back out where
             // the frame shows most detail, if the budget has not run out.
-            if clock.now - started < allowed, let streak = streak(in: &pyramid, around: nil) {
+            if clock.now - started < allowed, let streak = streak(in: &pyramid, around: nil), !lookedAtBefore(streak) {
                 let read = readStreaked(streak)
                 if !read.isEmpty { return found(read) }
+                fruitlessStreak = (streak.centre, streak.blur, 0)
             }
             lastLook = .nothing
             stillCode?.reset()
@@ -158,12 +166,23 @@ public final class CodeReader {
     /// scenes, zxing alone 4). The finders measure wider than they are along what is left of
     /// the streak, so the redraw tries larger versions too.
     private func readStreaked(_ streak: Streak) -> [[UInt8]] {
+        streakLooks += 1
         let sharpened = deblur.deblurred(streak.level, blur: streak.blur, x: streak.centre.x, y: streak.centre.y, side: streak.side)
         let read = zxing.scan(sharpened)
         guard read.isEmpty else { return read }
         guard let sighting = FinderPatternSearch.sight(in: sharpened), let finders = sighting.finders else { return [] }
         let image = sighting.inverted ? sharpened.inverted() : sharpened
         return readRedrawn(CodeResample.modules(image, finders: finders, moduleSize: sighting.moduleSize, moduleSizeAtMost: true)) ?? []
+    }
+
+    /// Whether `streak` is the one looked at in vain within the last half second, as good as:
+    /// its place within a cell of the busiest-place grid, its length within a pixel and a
+    /// half, its direction within 6°.
+    private func lookedAtBefore(_ streak: Streak) -> Bool {
+        guard let earlier = fruitlessStreak else { return false }
+        let turned = abs(streak.blur.degrees - earlier.blur.degrees).truncatingRemainder(dividingBy: 180)
+        return abs(streak.centre.x - earlier.centre.x) <= 16 && abs(streak.centre.y - earlier.centre.y) <= 16
+            && abs(streak.blur.length - earlier.blur.length) <= 1.5 && min(turned, 180 - turned) <= 6
     }
 
     /// A streak found in a frame: the frame (or its halved copy) it was measured in, and where.
@@ -178,6 +197,7 @@ public final class CodeReader {
     /// Drops what earlier frames taught it about the scene (not what it learnt of its decoders' speed).
     public func forget() {
         remembered = nil
+        fruitlessStreak = nil
         nextPass = 0
         stillCode?.reset()
         lastLook = .nothing
