@@ -77,6 +77,7 @@ extension MotionBlurTests {
             _ = MotionBlur.estimate(in: frame, x: x, y: y)
             _ = MotionDeblur().deblurred(frame, blur: MotionBlur(length: 24, degrees: 45), x: x, y: y, side: 448)
         }
+        #expect(MotionBlur.estimate(in: frame, x: .nan, y: 100) == nil)
         let small = GreyFrame(width: 190, height: 190, fill: 90)
         #expect(MotionBlur.estimate(in: small, x: 95, y: 95) == nil)
         #expect(MotionBlur.busiestPlace(in: GreyFrame(width: 10, height: 10)) == (5, 5))

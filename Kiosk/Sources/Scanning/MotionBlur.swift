@@ -38,7 +38,7 @@ public struct MotionBlur: Sendable, Equatable {
         // The farthest sample: a point at `radius`, the longest lag (a pixel past the range) and
         // half a pixel more, and the next pixel its interpolation reads.
         let margin = Double(radius) + lengths.upperBound + 4
-        guard Double(frame.width) > 2 * margin, Double(frame.height) > 2 * margin else { return nil }
+        guard x.isFinite, y.isFinite, Double(frame.width) > 2 * margin, Double(frame.height) > 2 * margin else { return nil }
         let centreX = min(max(x, margin), Double(frame.width) - margin)
         let centreY = min(max(y, margin), Double(frame.height) - margin)
         return frame.pixels.withUnsafeBufferPointer { pixels in

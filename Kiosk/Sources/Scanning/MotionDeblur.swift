@@ -27,7 +27,11 @@ public final class MotionDeblur {
     /// taken back out. What lies outside the frame is its nearest edge.
     public func deblurred(_ frame: GreyFrame, blur: MotionBlur, x: Double, y: Double, side: Int) -> GreyFrame {
         precondition(side > 0 && side % 8 == 0, "the filter works eight pixels at a time")
-        let quarters = Int((blur.length * 4).rounded())
+        precondition(x.isFinite && y.isFinite && blur.length.isFinite && blur.degrees.isFinite, "a place in the frame, and a streak")
+        // Within the lengths the measure gives: a longer streak is beyond taking back, and its
+        // filter would grow without end.
+        let length = min(max(blur.length, MotionBlur.lengths.lowerBound), MotionBlur.lengths.upperBound + 1)
+        let quarters = Int((length * 4).rounded())
         let taps = tapsByLength[quarters] ?? Self.inverseTaps(length: Double(quarters) / 4)
         tapsByLength[quarters] = taps
         let reach = taps.count / 2
