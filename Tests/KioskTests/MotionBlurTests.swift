@@ -20,18 +20,12 @@ struct MotionBlurTests {
         return shot
     }
 
-    /// The angle between two directions of a line, 0 to 90.
-    static func apart(_ a: Double, _ b: Double) -> Double {
-        let difference = abs(a - b).truncatingRemainder(dividingBy: 180)
-        return min(difference, 180 - difference)
-    }
-
     @Test("a streak's direction and length are measured where the ticket is", arguments: [(8.0, 30.0), (11.0, 95.0), (6.0, 160.0)])
     func measured(pixels: Double, degrees: Double) throws {
         let frame = try Self.streaked(pixels: pixels, degrees: degrees).frame()
         let place = MotionBlur.busiestPlace(in: frame)
         let blur = try #require(MotionBlur.estimate(in: frame, x: place.x, y: place.y))
-        #expect(Self.apart(blur.degrees, degrees) <= 6, "\(blur)")
+        #expect(MotionBlur.degrees(between: blur.degrees, and: degrees) <= 6, "\(blur)")
         // The scenes' streak covers its length and a pixel more (each point is spread between
         // two pixels at either end), and the measure reads about that.
         #expect(abs(blur.length - pixels - 0.7) <= 1.5, "\(blur)")
@@ -73,10 +67,14 @@ extension MotionBlurTests {
     func edges() throws {
         let frame = try Self.streaked(pixels: 10, degrees: 60).frame()
         // Every sample is read inside the frame (the debug build traps on one outside).
-        for (x, y) in [(0.0, 0.0), (Double(frame.width), Double(frame.height)), (Double(frame.width), 0), (-50, 900)] {
+        for (x, y) in [(0.0, 0.0), (Double(frame.width), Double(frame.height)), (Double(frame.width), 0), (-50, 900), (1e300, -1e300)] {
             _ = MotionBlur.estimate(in: frame, x: x, y: y)
             _ = MotionDeblur().deblurred(frame, blur: MotionBlur(length: 24, degrees: 45), x: x, y: y, side: 448)
         }
+        // The window kept whole inside the frame: a corner is looked at 100 pixels in (its
+        // radius, the longest lag and the interpolation's reach).
+        #expect(MotionBlur.estimate(in: frame, x: 0, y: 0) == MotionBlur.estimate(in: frame, x: 100, y: 100))
+        #expect(MotionBlur.degrees(between: 175, and: 5) == 10 && MotionBlur.degrees(between: 30, and: 120) == 90)
         #expect(MotionBlur.estimate(in: frame, x: .nan, y: 100) == nil)
         let small = GreyFrame(width: 190, height: 190, fill: 90)
         #expect(MotionBlur.estimate(in: small, x: 95, y: 95) == nil)

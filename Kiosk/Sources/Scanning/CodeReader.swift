@@ -154,11 +154,7 @@ public final class CodeReader {
         let scale = Double(factor)
         let centre = region.map { (x: (Double($0.x) + Double($0.width) / 2) / scale, y: (Double($0.y) + Double($0.height) / 2) / scale) }
             ?? MotionBlur.busiestPlace(in: level)
-        // Room for the largest code the scenes show, at any angle to the streak: a square cut to
-        // the sighting read 2 fewer of the 20 streaked 640x480 scenes (its region is a streaked
-        // sighting's, or an earlier frame's). A multiple of 8, as the filter wants.
-        let side = min(448, max(level.width, level.height) / 8 * 8)
-        return MotionBlur.estimate(in: level, x: centre.x, y: centre.y).map { Streak(level: level, centre: centre, side: side, blur: $0) }
+        return MotionBlur.estimate(in: level, x: centre.x, y: centre.y).map { Streak(level: level, centre: centre, blur: $0) }
     }
 
     /// The streak taken back out round its centre, and what is there read: by zxing, then by
@@ -167,7 +163,11 @@ public final class CodeReader {
     /// the streak, so the redraw tries larger versions too.
     private func readStreaked(_ streak: Streak) -> [[UInt8]] {
         streakLooks += 1
-        let sharpened = deblur.deblurred(streak.level, blur: streak.blur, x: streak.centre.x, y: streak.centre.y, side: streak.side)
+        // Room for the largest code the scenes show, at any angle to the streak: a square cut to
+        // the sighting read 2 fewer of the 20 streaked 640x480 scenes (its region is a streaked
+        // sighting's, or an earlier frame's). A multiple of 8, as the filter wants.
+        let side = min(448, max(streak.level.width, streak.level.height) / 8 * 8)
+        let sharpened = deblur.deblurred(streak.level, blur: streak.blur, x: streak.centre.x, y: streak.centre.y, side: side)
         let read = zxing.scan(sharpened)
         guard read.isEmpty else { return read }
         guard let sighting = FinderPatternSearch.sight(in: sharpened), let finders = sighting.finders else { return [] }
@@ -180,17 +180,14 @@ public final class CodeReader {
     /// half, its direction within 6°.
     private func lookedAtBefore(_ streak: Streak) -> Bool {
         guard let earlier = fruitlessStreak else { return false }
-        let turned = abs(streak.blur.degrees - earlier.blur.degrees).truncatingRemainder(dividingBy: 180)
         return abs(streak.centre.x - earlier.centre.x) <= 16 && abs(streak.centre.y - earlier.centre.y) <= 16
-            && abs(streak.blur.length - earlier.blur.length) <= 1.5 && min(turned, 180 - turned) <= 6
+            && abs(streak.blur.length - earlier.blur.length) <= 1.5 && MotionBlur.degrees(between: streak.blur.degrees, and: earlier.blur.degrees) <= 6
     }
 
     /// A streak found in a frame: the frame (or its halved copy) it was measured in, and where.
     private struct Streak {
         let level: GreyFrame
         let centre: (x: Double, y: Double)
-        /// The side of the square to take the streak out of.
-        let side: Int
         let blur: MotionBlur
     }
 

@@ -18,6 +18,12 @@ public struct MotionBlur: Sendable, Equatable {
         (self.length, self.degrees) = (length, degrees)
     }
 
+    /// The angle between two directions of a line (as `degrees` gives them), 0 to 90.
+    static func degrees(between first: Double, and second: Double) -> Double {
+        let difference = abs(first - second).truncatingRemainder(dividingBy: 180)
+        return min(difference, 180 - difference)
+    }
+
     /// Streaks shorter than this hardly hurt a decoder; longer ones are beyond taking back.
     static let lengths: ClosedRange<Double> = 3...24
     /// The weakest change over the strongest, among the directions, below which the frame is

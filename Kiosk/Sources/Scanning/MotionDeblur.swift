@@ -42,7 +42,8 @@ public final class MotionDeblur {
         defer { row.deallocate(); filtered.deallocate() }
         var output = [UInt8](repeating: 0, count: side * side)
         let (maxFixedX, maxFixedY) = ((frame.width - 1) * 256 - 1, (frame.height - 1) * 256 - 1)
-        let (width, centreX, centreY) = (frame.width, Float(x), Float(y))
+        // A place beyond the frame is its nearest edge, as every sample is (and stays in range).
+        let (width, centreX, centreY) = (frame.width, Float(min(max(x, 0), Double(frame.width))), Float(min(max(y, 0), Double(frame.height))))
         frame.pixels.withUnsafeBufferPointer { pixels in
             output.withUnsafeMutableBufferPointer { output in
                 for v in 0..<side {
