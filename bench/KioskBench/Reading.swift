@@ -89,8 +89,9 @@ func writeScenes(to directory: String, shotsPerFamily: Int, size: (width: Int, h
 
 /// Reads PGM frames (each with its ticket's text in a .txt beside it, as `scenes` writes them),
 /// one line per frame: read or not, milliseconds, and what the reader saw when it did not read.
-func readFiles(_ paths: [String]) throws {
-    let reader = try CodeReader()
+/// `budget`: the reader's per-frame budget (a large one shows what it reads given time).
+func readFiles(_ paths: [String], budget: Duration = .milliseconds(7)) throws {
+    let reader = try CodeReader(budget: budget)
     let clock = ContinuousClock()
     for path in paths {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))

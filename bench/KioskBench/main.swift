@@ -7,7 +7,7 @@
 //   .build/release/kiosk-bench still [tickets a condition] [WxH] [noise ×]   a ticket held still: what averaging frames adds
 //   .build/release/kiosk-bench presentation DIR INDEX [WxH] [empty]   one of those, as PGM frames, and each frame's look
 //   .build/release/kiosk-bench scenes DIR [shots] [WxH]   each condition's first shots, as PGM images
-//   .build/release/kiosk-bench files FRAME.pgm...          reads frames from files, one line each
+//   .build/release/kiosk-bench files [--budget MS] FRAME.pgm...   reads frames from files, one line each
 //   .build/release/kiosk-bench zxing-options [shots a family] [WxH]   zxing alone on the whole frame, per option
 import Foundation
 
@@ -46,7 +46,17 @@ case "zxing-options":
     let size = frameSize(arguments.dropFirst(2).first) ?? (1280, 720)
     try zxingOptionsBenchmark(shotsPerFamily: arguments.dropFirst().first.flatMap(Int.init) ?? 20, size: size)
 case "files":
-    try readFiles(arguments.dropFirst().map { $0 })
+    var paths = Array(arguments.dropFirst())
+    var budget = Duration.milliseconds(7)
+    if paths.first == "--budget" {
+        guard paths.count >= 2, let milliseconds = Int(paths[1]), milliseconds > 0 else {
+            FileHandle.standardError.write(Data("kiosk-bench: --budget takes milliseconds, such as --budget 200\n".utf8))
+            exit(2)
+        }
+        budget = .milliseconds(milliseconds)
+        paths.removeFirst(2)
+    }
+    try readFiles(paths, budget: budget)
 case "scenes":
     guard let directory = arguments.dropFirst().first else { fatalError("kiosk-bench scenes DIR") }
     try writeScenes(

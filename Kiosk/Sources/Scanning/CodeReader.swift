@@ -160,7 +160,7 @@ public final class CodeReader {
     /// The streak taken back out round its centre, and what is there read: by zxing, then by
     /// the redraw through the finders the search still sights (11 of the 20 streaked 640x480
     /// scenes, zxing alone 4). The finders measure wider than they are along what is left of
-    /// the streak, so the redraw tries larger versions too.
+    /// the streak, which the redraw's versions up to three larger than their guess cover.
     private func readStreaked(_ streak: Streak) -> [[UInt8]] {
         streakLooks += 1
         // Room for the largest code the scenes show, at any angle to the streak: a square cut to
@@ -172,7 +172,7 @@ public final class CodeReader {
         guard read.isEmpty else { return read }
         guard let sighting = FinderPatternSearch.sight(in: sharpened), let finders = sighting.finders else { return [] }
         let image = sighting.inverted ? sharpened.inverted() : sharpened
-        return readRedrawn(CodeResample.modules(image, finders: finders, moduleSize: sighting.moduleSize, moduleSizeAtMost: true)) ?? []
+        return readRedrawn(CodeResample.modules(image, finders: finders, moduleSize: sighting.moduleSize)) ?? []
     }
 
     /// Whether `streak` is the one looked at in vain within the last half second, as good as:

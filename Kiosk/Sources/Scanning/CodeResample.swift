@@ -22,22 +22,29 @@ enum CodeResample {
         modules(frame, finders: finders, moduleSize: moduleSize).map { $0.drawn() }
     }
 
-    /// The grey of each module of the code round `finders`, for the two likeliest versions (the
-    /// likelier first): what `upright` draws, and what `StillCodeAverage` averages over frames.
-    /// `moduleSizeAtMost`: the module size may be up to a third too large (finders a streak
-    /// widened), so versions up to four larger are tried as well.
-    static func modules(_ frame: GreyFrame, finders: FinderCentres, moduleSize: Double, moduleSizeAtMost: Bool = false) -> [ModuleGreys] {
+    /// The grey of each module of the code round `finders`, the likeliest first: what `upright`
+    /// draws, and what `StillCodeAverage` averages over frames.
+    ///
+    /// The finders' spacing over their size (`moduleSize`) gives the version roughly: blur, a
+    /// crumple, a screen's bloom or a streak widen the finders, and in "a bit of everything"
+    /// scenes it was two versions too small for 4 of 8 codes not read. So the grids of one
+    /// version less to three more are laid, and the two whose alignment patterns are found best
+    /// are sampled: the likeliest at its modules' edges (`ModuleEdgeFit`), then both as laid.
+    static func modules(_ frame: GreyFrame, finders: FinderCentres, moduleSize: Double) -> [ModuleGreys] {
         let across = (length(finders.topRight - finders.topLeft) + length(finders.bottomLeft - finders.topLeft)) / 2
         // Finder centres are 3.5 modules in from each side: the code is `across` + 7 modules wide.
         let version = ((across / moduleSize + 7 - 17) / 4).rounded()
-        guard version.isFinite, (0...41).contains(version) else { return [] }
-        let estimated = Int(version)
-        let versions = ([estimated, estimated - 1, estimated + 1] + (moduleSizeAtMost ? [estimated + 2, estimated + 3, estimated + 4] : []))
-            .filter { (1...40).contains($0) }
+        guard version.isFinite, (-3...41).contains(version) else { return [] }
+        let guess = Int(version)
         // Candidates in order of how well their alignment patterns are found: a wrong size finds
         // the patterns' rings nowhere.
-        let grids = versions.compactMap { CodeGrid(version: $0, finders: finders, in: frame) }
-        return grids.sorted { $0.fit > $1.fit }.prefix(2).map { $0.sampled(from: frame) }
+        return frame.withSampler { image in
+            let grids = ((guess - 1)...(guess + 3)).filter { (1...40).contains($0) }
+                .compactMap { CodeGrid(version: $0, finders: finders, in: image) }
+                .sorted { $0.fit > $1.fit }.prefix(2)
+            guard let likeliest = grids.first else { return [] }
+            return [likeliest.sampledAtEdges(from: image)] + grids.map { $0.sampled(from: image) }
+        }
     }
 }
 
@@ -54,11 +61,14 @@ private struct CodeGrid {
     /// The alignment grid's rows (and columns), and each node's shift, row by row.
     private var nodes: [Int] = []
     private var nodeShifts: [SIMD2<Double>] = []
-    /// The patterns' mean ring contrast times the root of how many were found: a wrong size
-    /// finds few, and faint ones.
+    /// How well the grid lies on the code: the alignment patterns' mean ring contrast times the
+    /// root of how many were found (a wrong size finds few, and faint ones), plus twice the
+    /// timing lines' alternation. A grid one version off still finds the patterns when its
+    /// alignment rows fall near the code's (versions 9 and 10 both have three, at 26 and 46, and
+    /// 28 and 50), but its timing modules drift out of step with the code's and cancel.
     private(set) var fit = 0.0
 
-    init?(version: Int, finders: FinderCentres, in frame: GreyFrame) {
+    init?(version: Int, finders: FinderCentres, in image: GreySampler) {
         size = 17 + 4 * version
         // Module coordinates: the top-left finder's centre is (3.5, 3.5), the others' (size - 3.5, 3.5) and (3.5, size - 3.5).
         let span = Double(size - 7)
@@ -82,7 +92,7 @@ private struct CodeGrid {
         var found = 0.0
         for centre in centres {
             let predicted = nearestShift(centre)
-            guard let (shift, contrast) = locateAlignment(at: centre, near: predicted, in: frame) else { continue }
+            guard let (shift, contrast) = locateAlignment(at: centre, near: predicted, in: image) else { continue }
             shifts.append((centre, shift))
             found += contrast
         }
@@ -93,8 +103,8 @@ private struct CodeGrid {
                 nodeShifts.append(Self.isByFinder(row, column, last: last) ? .zero : shifts.first { $0.at == centre }?.by ?? nearestShift(centre))
             }
         }
-        // Version 1 has no alignment pattern: its fit is the timing row's, about as telling.
-        fit = shifts.isEmpty ? timingContrast(in: frame) : found / Double(shifts.count) * Double(shifts.count).squareRoot()
+        // Version 1 has no alignment pattern: its fit is the timing lines' alone.
+        fit = (shifts.isEmpty ? 0 : found / Double(shifts.count) * Double(shifts.count).squareRoot()) + 2 * timingAlternation(in: image)
     }
 
     /// The alignment grid's corners but the bottom right lie on finders: no pattern there.
@@ -142,24 +152,31 @@ private struct CodeGrid {
     }
 
     /// The grey at each module's centre.
-    func sampled(from frame: GreyFrame) -> ModuleGreys {
-        var values = [UInt8](repeating: 0, count: size * size)
-        for row in 0..<size {
-            for column in 0..<size {
-                values[row * size + column] = sample(frame, at: place(SIMD2(Double(column) + 0.5, Double(row) + 0.5)))
-            }
-        }
-        return ModuleGreys(size: size, values: values)
+    func sampled(from image: GreySampler) -> ModuleGreys {
+        ModuleGreys(size: size, values: centres().map { image.byte(at: $0) })
+    }
+
+    /// The grey at each module's centre, the centres first moved to where the code's own module
+    /// edges put them: a crumple's creases move modules by more than the grid through the
+    /// alignment patterns, 16 to 20 modules apart, can follow.
+    func sampledAtEdges(from image: GreySampler) -> ModuleGreys {
+        let centres = ModuleEdgeFit.centres(centres(), size: size, alongRow: alongRow, alongColumn: alongColumn, in: image)
+        return ModuleGreys(size: size, values: centres.map { image.byte(at: $0) })
+    }
+
+    /// Where the grid puts each module's centre, row by row.
+    private func centres() -> [SIMD2<Double>] {
+        (0..<size * size).map { place(SIMD2(Double($0 % size) + 0.5, Double($0 / size) + 0.5)) }
     }
 
     /// Looks within two modules of where the grid puts an alignment pattern (a dark centre,
     /// a light ring, a dark ring) for the place its rings differ most; the shift and that contrast.
     /// Every half module first, then every quarter round the best: the rings' contrast changes
     /// over a module, so the half-module steps miss no pattern, and 89 looks are left of 289.
-    private func locateAlignment(at centre: SIMD2<Double>, near predicted: SIMD2<Double>, in frame: GreyFrame) -> (SIMD2<Double>, Double)? {
+    private func locateAlignment(at centre: SIMD2<Double>, near predicted: SIMD2<Double>, in image: GreySampler) -> (SIMD2<Double>, Double)? {
         var best: (shift: SIMD2<Double>, contrast: Double)?
         func look(at shift: SIMD2<Double>) {
-            let contrast = ringContrast(at: centre + shift, movedBy: predicted, in: frame)
+            let contrast = ringContrast(at: centre + shift, movedBy: predicted, in: image)
             if contrast > best?.contrast ?? 0 { best = (shift, contrast) }
         }
         let steps = stride(from: -2.0, through: 2.0, by: 0.5)
@@ -180,37 +197,28 @@ private struct CodeGrid {
     private func affine(_ point: SIMD2<Double>) -> SIMD2<Double> { origin + point.x * alongRow + point.y * alongColumn }
 
     /// Light ring minus the mean of the dark centre and dark ring, sampled at module centres.
-    private func ringContrast(at centre: SIMD2<Double>, movedBy shift: SIMD2<Double>, in frame: GreyFrame) -> Double {
-        var dark = Double(sample(frame, at: affine(centre) + shift)), light = 0.0
+    private func ringContrast(at centre: SIMD2<Double>, movedBy shift: SIMD2<Double>, in image: GreySampler) -> Double {
+        var dark = image.grey(at: affine(centre) + shift), light = 0.0
         for dy in -2...2 {
             for dx in -2...2 where dx != 0 || dy != 0 {
-                let value = Double(sample(frame, at: affine(centre + SIMD2(Double(dx), Double(dy))) + shift))
+                let value = image.grey(at: affine(centre + SIMD2(Double(dx), Double(dy))) + shift)
                 if abs(dx) == 2 || abs(dy) == 2 { dark += value } else { light += value }
             }
         }
         return light / 8 - dark / 17
     }
 
-    /// The timing row's alternation between the top finders (version 1 has nothing else).
-    private func timingContrast(in frame: GreyFrame) -> Double {
+    /// How strongly the timing row and column (row and column 6, between the finders) alternate
+    /// dark and light through the grid's modules: about the code's contrast for the right
+    /// version, near nothing for a wrong one.
+    private func timingAlternation(in image: GreySampler) -> Double {
         var total = 0.0
-        for column in 8..<(size - 8) {
-            let value = Double(sample(frame, at: place(SIMD2(Double(column) + 0.5, 6.5))))
-            total += column % 2 == 0 ? -value : value
+        for index in 8..<(size - 8) {
+            let along = image.grey(at: place(SIMD2(Double(index) + 0.5, 6.5))), down = image.grey(at: place(SIMD2(6.5, Double(index) + 0.5)))
+            // Even modules of the timing lines are dark.
+            total += index % 2 == 0 ? -along - down : along + down
         }
-        return total / Double(size - 16) * 2
-    }
-
-    /// Bilinear grey at `point` (pixel edges at whole numbers, as the finder search measures).
-    private func sample(_ frame: GreyFrame, at point: SIMD2<Double>) -> UInt8 {
-        guard point.x.isFinite, point.y.isFinite else { return 255 }
-        let x = min(max(point.x - 0.5, 0), Double(frame.width - 1)), y = min(max(point.y - 0.5, 0), Double(frame.height - 1))
-        let (left, top) = (Int(x), Int(y))
-        let (right, bottom) = (min(left + 1, frame.width - 1), min(top + 1, frame.height - 1))
-        let (fx, fy) = (x - Double(left), y - Double(top))
-        let upper = Double(frame.pixels[top * frame.width + left]) * (1 - fx) + Double(frame.pixels[top * frame.width + right]) * fx
-        let lower = Double(frame.pixels[bottom * frame.width + left]) * (1 - fx) + Double(frame.pixels[bottom * frame.width + right]) * fx
-        return UInt8(min(255, max(0, upper * (1 - fy) + lower * fy + 0.5)))
+        return total / Double(size - 16)
     }
 }
 

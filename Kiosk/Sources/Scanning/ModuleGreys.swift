@@ -64,18 +64,23 @@ struct ModuleGreys: Sendable, Equatable {
 
     /// Each module's threshold: the mean of the modules within `reach` of it (a code's data is
     /// about half dark anywhere), so light that changes across the code does not matter.
-    private static func localMeans(_ values: [UInt8], size: Int, reach: Int) -> [Int] {
-        var means = [Int](repeating: 0, count: size * size)
+    static func localMeans(_ values: [UInt8], size: Int, reach: Int) -> [Int] {
+        // Sums along each row's window, then down each column's: two passes, not a square each.
+        var across = [Int](repeating: 0, count: size * size)
         for row in 0..<size {
             for column in 0..<size {
-                var (sum, count) = (0, 0)
-                for y in max(0, row - reach)...min(size - 1, row + reach) {
-                    for x in max(0, column - reach)...min(size - 1, column + reach) {
-                        sum += Int(values[y * size + x])
-                        count += 1
-                    }
-                }
-                means[row * size + column] = sum / count
+                var sum = 0
+                for x in max(0, column - reach)...min(size - 1, column + reach) { sum += Int(values[row * size + x]) }
+                across[row * size + column] = sum
+            }
+        }
+        var means = [Int](repeating: 0, count: size * size)
+        for row in 0..<size {
+            let rows = min(size - 1, row + reach) - max(0, row - reach) + 1
+            for column in 0..<size {
+                var sum = 0
+                for y in max(0, row - reach)...min(size - 1, row + reach) { sum += across[y * size + column] }
+                means[row * size + column] = sum / (rows * (min(size - 1, column + reach) - max(0, column - reach) + 1))
             }
         }
         return means

@@ -49,7 +49,10 @@ struct StillCodeAverage {
         frame += 1
         averages.removeAll { frame - $0.lastFrame > Self.memory }
         var changed: [ModuleGreys] = []
-        for grid in grids {
+        var sizes = Set<Int>()
+        // One grid a size a frame: the redraw samples its likeliest size twice (at the modules'
+        // edges, and as laid), and a frame counted twice would outweigh the others.
+        for grid in grids where sizes.insert(grid.size).inserted {
             guard let index = averages.firstIndex(where: { $0.size == grid.size }) else {
                 averages.append(Average(grid, frame: frame))
                 continue
