@@ -15,11 +15,13 @@ struct ScanningConditionTests {
     /// Of `shots` single frames, how many must be read. A streak of 5 to 15 pixels smears the
     /// finders; with the streak taken back out (`MotionDeblur`) the reader reads 6 of these 10
     /// frames and 3 of the 5 at 1280x720 (it read 1 and 0 before). A moving ticket is tested as
-    /// people present one, in `MovingTicketTests`.
+    /// people present one, in `MovingTicketTests`. With the redraw fitted to the modules' own
+    /// edges (`ModuleEdgeFit`) every one of these crumpled, 2-pixel and "bit of everything"
+    /// frames is read (their floors were 7 each before).
     static let floors: [GateCondition: Int] = [
-        .clean: 10, .darkMode: 9, .twoPixelModules: 7, .sensorNoise: 10, .dimScreen: 10, .tilted: 10, .rotated45: 10,
-        .rotated30: 10, .smallInClutter: 10, .curved: 10, .crumpled: 7, .motionBlur: 6, .defocus: 10, .mjpeg720: 10,
-        .glare: 10, .backlit: 10, .shadow: 10, .lowLight: 10, .farAway: 9, .handheld: 10, .everything: 7,
+        .clean: 10, .darkMode: 9, .twoPixelModules: 10, .sensorNoise: 10, .dimScreen: 10, .tilted: 10, .rotated45: 10,
+        .rotated30: 10, .smallInClutter: 10, .curved: 10, .crumpled: 10, .motionBlur: 6, .defocus: 10, .mjpeg720: 10,
+        .glare: 10, .backlit: 10, .shadow: 10, .lowLight: 10, .farAway: 9, .handheld: 10, .everything: 10,
     ]
 
     /// Of `shotsAt720p` single frames of the same scenes at 1280x720 (the camera mode the kiosk
