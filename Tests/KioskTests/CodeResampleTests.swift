@@ -1,5 +1,6 @@
 import GateScenes
 @testable import Kiosk
+import QRCodes
 import Testing
 
 /// The code redrawn upright from its finders and alignment patterns (`CodeResample`): what it
@@ -49,6 +50,22 @@ struct CodeResampleTests {
         let defocus = try Self.reads(.defocus, shots: 20), small = try Self.reads(.twoPixelModules, shots: 20)
         #expect(defocus.redrawn >= 17, "defocus: \(defocus)")
         #expect(small.redrawn >= 9, "2-pixel modules: \(small)")
+    }
+
+    @Test("a dark-mode phone whose corner finder bloomed away is sighted by its own three finders, not by its data")
+    func bloomedCornerFinder() throws {
+        // "A bit of everything" at 1280x720, shot 14: a dark-mode phone, searched in the halved
+        // frame. Against the plain threshold its corner finder is not seen, and three patterns
+        // of its light data (19 modules apart, score 4) passed for the code.
+        let shot = GateCondition.everything.shot(text: Self.tickets[14], index: 14).at(width: 1280, height: 720)
+        let halved = try shot.frame().halved()
+        let sighting = try #require(FinderPatternSearch.sight(in: halved))
+        let finders = try #require(sighting.finders)
+        let across = ((finders.topRight - finders.topLeft) * (finders.topRight - finders.topLeft)).sum().squareRoot()
+        let code = try QRCode(encoding: Self.tickets[14])
+        // The finders' centres are the code's width less 7 modules apart.
+        #expect(sighting.inverted)
+        #expect(abs(across / sighting.moduleSize - Double(code.size - 7)) < 6, "\(across / sighting.moduleSize) modules apart")
     }
 
     @Test("alignment pattern rows and columns are the standard's")

@@ -86,6 +86,13 @@ public enum FinderPatternSearch {
     private static let minimumRingContrast = 24
     /// Rows (two pixels apart) a finder must be seen on: a real one's core is 3 modules tall.
     private static let minimumRows = 2
+    /// Below this score (see `bestCode`) three light finders are doubted: on a dark-mode
+    /// screen whose own corner finder's dark rings bloomed away, three patterns of the code's
+    /// light data, seen on few rows and far from square (score 4), were taken for the code and
+    /// the lifted threshold, which finds the bloomed finder, never tried. A doubted three is
+    /// now weighed against what the lifted threshold finds. (Doubting every weak three lost
+    /// sightings of noisy and streaked codes that were right.)
+    private static let doubtedScore = 6.0
 
     /// The most convincing sighting of a code in `frame`, or nil.
     public static func sight(in frame: GreyFrame) -> CodeSighting? {
@@ -99,10 +106,12 @@ public enum FinderPatternSearch {
                 }
             }
         }
-        if let code = bestCode(among: finders, width: frame.width, height: frame.height) { return code }
-        // A light finder seen but no code: perhaps a dark-mode screen whose bloom hid the others'
-        // dark rings. Looked for again against the lifted threshold, light finders only, kept
-        // apart so that a finder seen both times counts the rows of each once, not twice.
+        let plain = bestCode(among: finders, width: frame.width, height: frame.height)
+        if let plain, plain.score >= doubtedScore || !plain.sighting.inverted { return plain.sighting }
+        // A light finder seen but no code, or a doubted one: perhaps a dark-mode screen whose
+        // bloom hid the others' dark rings. Looked for again against the lifted threshold, light
+        // finders only, kept apart so that a finder seen both times counts the rows of each
+        // once, not twice.
         guard finders.contains(where: { $0.inverted }) else { return nil }
         var bloomedFinders: [Finder] = []
         frame.pixels.withUnsafeBufferPointer { pixels in
@@ -112,7 +121,8 @@ public enum FinderPatternSearch {
                 }
             }
         }
-        return bestCode(among: finders.filter { $0.inverted } + bloomedFinders, width: frame.width, height: frame.height)
+        let lifted = bestCode(among: finders.filter { $0.inverted } + bloomedFinders, width: frame.width, height: frame.height)
+        return [plain, lifted].compactMap { $0 }.max { $0.score < $1.score }?.sighting
     }
 
     /// Each 8×8 block's threshold: the mean of the 5×5 blocks round it (-1 where they are flat:
@@ -303,7 +313,7 @@ public enum FinderPatternSearch {
     /// the largest a kiosk meets about 60. Two finders alone are not enough: a busy background
     /// pairs its look-alikes in most frames (measured on the gate scenes), and no code was read
     /// from a pair that its third finder would not also have shown.
-    private static func bestCode(among found: [Finder], width: Int, height: Int) -> CodeSighting? {
+    private static func bestCode(among found: [Finder], width: Int, height: Int) -> (sighting: CodeSighting, score: Double)? {
         // A real finder is crossed by several rows. The search over triples stays small by
         // keeping the most-seen 24.
         let seen = found.filter { $0.hits >= minimumRows }
@@ -335,7 +345,7 @@ public enum FinderPatternSearch {
                 }
             }
         }
-        guard let (_, corner, (a, b)) = best else { return nil }
+        guard let (score, corner, (a, b)) = best else { return nil }
         // The fourth corner completes the parallelogram; the code is inside the four, plus half
         // a finder and the quiet zone.
         let module = (corner.module + a.module + b.module) / 3
@@ -343,9 +353,10 @@ public enum FinderPatternSearch {
         let across = max(corner.x, a.x, b.x, fourthX) - min(corner.x, a.x, b.x, fourthX)
         let down = max(corner.y, a.y, b.y, fourthY) - min(corner.y, a.y, b.y, fourthY)
         let reach = max(across, down) / 2 + module * 9
-        return CodeSighting(
+        let sighting = CodeSighting(
             region: PixelRegion(centreX: (a.x + b.x) / 2, centreY: (a.y + b.y) / 2, reach: reach, inFrameOf: width, height: height),
             moduleSize: module, inverted: corner.inverted,
             finders: FinderCentres(corner: SIMD2(corner.x, corner.y), SIMD2(a.x, a.y), SIMD2(b.x, b.y)))
+        return (sighting, score)
     }
 }
