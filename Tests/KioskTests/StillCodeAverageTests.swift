@@ -82,6 +82,16 @@ struct StillCodeAverageTests {
         for _ in 0..<StillCodeAverage.memory { _ = average.add([grid]) }
         #expect(average.add([other]).isEmpty, "the size not seen for \(StillCodeAverage.memory) frames starts afresh")
     }
+
+    @Test("one size sampled twice in a frame (at the modules' edges, and as laid) counts once, the first")
+    func oneGridASizeAFrame() throws {
+        let code = Self.code(seed: 9)
+        var random = SeededRandom(seed: 10)
+        let (first, second) = (Self.frame(code, noise: 0, random: &random), Self.frame(code, noise: 0, contrast: 0.9, random: &random))
+        var average = StillCodeAverage()
+        #expect(average.add([first, second]).isEmpty, "one frame is no average, though it holds two grids of the size")
+        #expect(average.add([first, second]) == [first], "two frames of the first grid; the second left out")
+    }
 }
 
 /// The average in the reader, on a ticket held still: a dim phone screen under three times the

@@ -28,16 +28,16 @@ enum CodeResample {
     /// The finders' spacing over their size (`moduleSize`) gives the version roughly: blur, a
     /// crumple, a screen's bloom or a streak widen the finders, and in "a bit of everything"
     /// scenes it was two versions too small for 4 of 8 codes not read. So the grids of one
-    /// version less to three more are laid, and the two whose alignment patterns are found best
-    /// are sampled: the likeliest at its modules' edges (`ModuleEdgeFit`), then both as laid.
+    /// version less to three more are laid, and the two that fit the code best are sampled: the
+    /// likeliest at its modules' own edges (`ModuleEdgeFit`), then both as laid.
     static func modules(_ frame: GreyFrame, finders: FinderCentres, moduleSize: Double) -> [ModuleGreys] {
         let across = (length(finders.topRight - finders.topLeft) + length(finders.bottomLeft - finders.topLeft)) / 2
         // Finder centres are 3.5 modules in from each side: the code is `across` + 7 modules wide.
         let version = ((across / moduleSize + 7 - 17) / 4).rounded()
         guard version.isFinite, (-3...41).contains(version) else { return [] }
         let guess = Int(version)
-        // Candidates in order of how well their alignment patterns are found: a wrong size finds
-        // the patterns' rings nowhere.
+        // Candidates in order of how well they fit: a wrong size finds the alignment patterns'
+        // rings nowhere, or its timing modules out of step.
         return frame.withSampler { image in
             let grids = ((guess - 1)...(guess + 3)).filter { (1...40).contains($0) }
                 .compactMap { CodeGrid(version: $0, finders: finders, in: image) }
