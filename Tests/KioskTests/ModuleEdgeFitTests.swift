@@ -88,6 +88,17 @@ struct ModuleEdgeFitTests {
         #expect(Self.meanError(fitted, truth) < 0.05)
     }
 
+    @Test("a frame of no pixels, or finders at no number, redraws nothing and reads nothing out of bounds")
+    func emptyFrame() {
+        let finders = FinderCentres(corner: SIMD2(20, 20), SIMD2(200, 20), SIMD2(20, 200))
+        for modules in [
+            CodeResample.modules(GreyFrame(width: 0, height: 0, pixels: []), finders: finders, moduleSize: 4),
+            CodeResample.modules(GreyFrame(width: 64, height: 64), finders: FinderCentres(corner: SIMD2(.nan, 0), SIMD2(1, 0), SIMD2(0, 1)), moduleSize: 4),
+        ] {
+            #expect(modules.allSatisfy { modules in modules.values.allSatisfy { $0 == 255 } })
+        }
+    }
+
     @Test("the redraw finds the version when the finders look a tenth smaller or a quarter larger than they are")
     func findsTheVersion() throws {
         let code = try QRCode(encoding: Self.ticket)

@@ -33,10 +33,11 @@ struct GreySampler {
     let height: Int
 
     /// The grey at `point`, interpolated between the four pixels round it (pixel edges at whole
-    /// numbers, as the finder search measures); a point outside takes the nearest edge's grey.
+    /// numbers, as the finder search measures); a point outside takes the nearest edge's grey,
+    /// and a frame of no pixels is white.
     @inline(__always)
     func grey(at point: SIMD2<Double>) -> Double {
-        guard point.x.isFinite, point.y.isFinite else { return 255 }
+        guard width > 0, height > 0, point.x.isFinite, point.y.isFinite else { return 255 }
         let x = min(max(point.x - 0.5, 0), Double(width - 1)), y = min(max(point.y - 0.5, 0), Double(height - 1))
         let (left, top) = (Int(x), Int(y))
         let (right, bottom) = (min(left + 1, width - 1), min(top + 1, height - 1))

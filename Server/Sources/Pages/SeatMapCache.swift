@@ -14,14 +14,15 @@ final class SeatMapCache: Sendable {
         let deflated: [Language: Gzip.Piece]
         /// `{"left":{"1":23,…},"taken":[ids…]}`: what the page needs to grey out seats.
         let pollJSON: String
-        /// Unique across restarts, since generations start again at zero.
+        /// From the poll's own bytes: a generation that moves without the seats changing (a
+        /// change notice from another process arriving after the page was drawn, on PostgreSQL)
+        /// still answers 304, and every process and every restart gives the same seats one tag.
         let etag: String
     }
 
     private let availabilityCache: AvailabilityCache
     private let readers: DatabaseReaders
     private let entries = Mutex<[UInt32: Entry]>([:])
-    private let bootID = Hex.encode(SecureRandom.bytes(count: 4))
 
     init(availabilityCache: AvailabilityCache, readers: DatabaseReaders) {
         self.availabilityCache = availabilityCache
@@ -35,10 +36,11 @@ final class SeatMapCache: Sendable {
         let fragments = Dictionary(uniqueKeysWithValues: Language.allCases.map { ($0, SeatMapDrawing.html(availability, messages: $0.messages)) })
         let left = availability.classes.map { "\"\($0.ticketClass)\":\($0.remaining)" }.joined(separator: ",")
         let taken = availability.seats.filter { !$0.free }.map { String($0.id) }.joined(separator: ",")
+        let pollJSON = #"{"left":{\#(left)},"taken":[\#(taken)]}"#
         let entry = Entry(
             generation: generation, availability: availability, fragments: fragments,
-            deflated: fragments.mapValues { Gzip.piece(Array($0.utf8), level: 6, final: false) }, pollJSON: #"{"left":{\#(left)},"taken":[\#(taken)]}"#,
-            etag: "\"\(bootID)-\(eventID)-\(generation)\"")
+            deflated: fragments.mapValues { Gzip.piece(Array($0.utf8), level: 6, final: false) }, pollJSON: pollJSON,
+            etag: "\"\(eventID)-\(Hex.encode(SHA256.hash(Array(pollJSON.utf8))).prefix(16))\"")
         entries.withLock { entries in
             if (entries[eventID]?.generation ?? 0) <= generation { entries[eventID] = entry }
         }
