@@ -16,8 +16,8 @@ enum CodeResample {
     static let scale = 3
     static let quietZone = 4
 
-    /// The code round `finders` in `frame` (dark modules on light), redrawn upright, for the
-    /// most likely versions: the finders' spacing gives the size give or take a version.
+    /// The code round `finders` in `frame` (dark modules on light), redrawn upright, once for
+    /// each sampling `modules` gives, the likeliest first.
     static func upright(_ frame: GreyFrame, finders: FinderCentres, moduleSize: Double) -> [GreyFrame] {
         modules(frame, finders: finders, moduleSize: moduleSize).map { $0.drawn() }
     }
