@@ -94,16 +94,9 @@ func readFiles(_ paths: [String], budget: Duration = .milliseconds(7)) throws {
     let reader = try CodeReader(budget: budget)
     let clock = ContinuousClock()
     for path in paths {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        // "P5\nW H\n255\n" then the pixels, as `scenes` writes them.
-        let header = data.prefix(32).split(separator: 10, maxSplits: 3, omittingEmptySubsequences: false)
-        let size = header.count == 4 ? String(decoding: header[1], as: UTF8.self).split(separator: " ").compactMap { Int($0) } : []
-        guard header.first == Data("P5".utf8), size.count == 2, (1...8_192).contains(size[0]), (1...8_192).contains(size[1]),
-            data.count >= size[0] * size[1]
-        else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path]) }
         // An empty text: a frame without a code, where anything read is a misread.
         let truth = Array(try String(contentsOfFile: String(path.dropLast(4)) + ".txt", encoding: .utf8).utf8)
-        let frame = GreyFrame(width: size[0], height: size[1], pixels: Array(data.suffix(size[0] * size[1])))
+        let frame = try pgmFrame(path)
         reader.forget()
         let started = clock.now
         let payloads = reader.read(frame)
@@ -114,4 +107,15 @@ func readFiles(_ paths: [String], budget: Duration = .milliseconds(7)) throws {
         }
         print(String(format: "%@ %.2f ms %@, misread %d", path, time, look, payloads.filter { $0 != truth }.count))
     }
+}
+
+/// A binary PGM file as a frame: "P5\nW H\n255\n" then the pixels, as `scenes` writes them.
+func pgmFrame(_ path: String) throws -> GreyFrame {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    let header = data.prefix(32).split(separator: 10, maxSplits: 3, omittingEmptySubsequences: false)
+    let size = header.count == 4 ? String(decoding: header[1], as: UTF8.self).split(separator: " ").compactMap { Int($0) } : []
+    guard header.first == Data("P5".utf8), size.count == 2, (1...8_192).contains(size[0]), (1...8_192).contains(size[1]),
+        data.count >= size[0] * size[1]
+    else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path]) }
+    return GreyFrame(width: size[0], height: size[1], pixels: Array(data.suffix(size[0] * size[1])))
 }

@@ -8,6 +8,7 @@
 //   .build/release/kiosk-bench presentation DIR INDEX [WxH] [empty]   one of those, as PGM frames, and each frame's look
 //   .build/release/kiosk-bench scenes DIR [shots] [WxH]   each condition's first shots, as PGM images
 //   .build/release/kiosk-bench files [--budget MS] FRAME.pgm...   reads frames from files, one line each
+//   .build/release/kiosk-bench stages FRAME.pgm...        what each look every frame gets costs, per stage
 //   .build/release/kiosk-bench zxing-options [shots a family] [WxH]   zxing alone on the whole frame, per option
 import Foundation
 
@@ -57,6 +58,8 @@ case "files":
         paths.removeFirst(2)
     }
     try readFiles(paths, budget: budget)
+case "stages":
+    try stageCosts(Array(arguments.dropFirst()))
 case "scenes":
     guard let directory = arguments.dropFirst().first else { fatalError("kiosk-bench scenes DIR") }
     try writeScenes(
