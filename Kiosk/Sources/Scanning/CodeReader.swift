@@ -265,13 +265,18 @@ public final class CodeReader {
         }
     }
 
-    /// zxing, then zbar, on each code redrawn from `modules`; the first read.
+    /// zxing on each code redrawn from `modules`, and zbar as well on the first (the likeliest);
+    /// the first read. On the 840 scenes with a code, given time, every code the redraw read came
+    /// from the first grid (79 by zxing, 47 by zbar after zxing failed). zbar takes 0.5 to 4.5 ms
+    /// on a drawing it cannot read, zxing 0.1: the others are kept for zxing, which costs little.
     private func readRedrawn(_ modules: [ModuleGreys]) -> [[UInt8]]? {
-        modules.lazy.map { [zbar, zxing] modules in
-            let upright = modules.drawn()
+        for (index, grid) in modules.enumerated() {
+            let upright = grid.drawn()
             let read = zxing.scan(upright)
-            return read.isEmpty ? (try? zbar.scan(upright)) ?? [] : read
-        }.first { !$0.isEmpty }
+            if !read.isEmpty { return read }
+            if index == 0, let read = try? zbar.scan(upright), !read.isEmpty { return read }
+        }
+        return nil
     }
 
     /// A decoder on a version of the crop.
