@@ -56,6 +56,17 @@ struct ScanningConditionTests {
         #expect(outcome.misread == 0, "\(label): \(outcome.misread) payloads that were not the ticket, or read on an empty frame")
     }
 
+    /// A 1280x720 frame is looked at in full resolution only in a 640x480 window round its most
+    /// detailed part (the whole frame cost most of an empty gate's time); a code of modules too
+    /// small for the halved frame must draw that window wherever it is, in a busy scene.
+    @Test("at 1280x720, a code of 2-pixel modules is read in every corner of a busy scene", arguments: [(0.2, 0.25), (0.8, 0.25), (0.2, 0.75), (0.8, 0.75)])
+    func smallModulesAnywhere(centreX: Double, centreY: Double) throws {
+        var shot = CameraShot(text: Self.tickets[0], seed: 11)
+        (shot.width, shot.height, shot.centreX, shot.centreY, shot.modulePixels, shot.clutter) = (1280, 720, centreX, centreY, 2.2, 0.6)
+        let frame = try shot.frame()
+        #expect(try Self.reader().read(frame) == [Array(Self.tickets[0].utf8)])
+    }
+
     @Test("an empty gate in any of these scenes reads nothing")
     func emptyScenes() throws {
         let reader = try Self.reader()

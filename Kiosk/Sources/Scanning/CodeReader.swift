@@ -1,8 +1,9 @@
 /// Reads the QR codes in a stream of camera frames, in passes, within a frame's budget.
 ///
 /// 1. zxing-cpp on the whole frame (1.2 ms p50 at 640x480): most tickets end here. A frame
-///    wider than 800 pixels is first read halved, as its codes are mostly large, then whole
-///    only every few rows (for codes of small modules, at an empty gate's budget).
+///    wider than 800 pixels is first read halved, as its codes are mostly large, then at its
+///    own resolution for codes of small modules, at an empty gate's budget: only every few rows,
+///    and only a 640x480 window round its most detailed part.
 /// 2. A finder-pattern search says whether, where, how large and in which polarity a code is in
 ///    view; on the frame, then on it halved for codes of large modules (a 1280x720 frame only
 ///    halved, then quartered: searching it whole costs more than its budget). An empty gate
@@ -84,10 +85,12 @@ public final class CodeReader {
             let payloads = zxing.scan(halved)
             if !payloads.isEmpty { return found(payloads) }
         }
-        // A large frame's whole look is for codes of small modules: it is cheap enough for an
-        // empty gate's budget only every few rows and without zxing's own reduced copy, which
-        // the halved look above already was (kiosk-bench zxing-options).
-        let whole = large ? zxing.scan(frame, tryHarder: false, tryDownscale: false) : zxing.scan(frame)
+        // A large frame's look at its own resolution is for codes of small modules, which the
+        // halved look cannot resolve: the part of it where the halved frame shows most detail,
+        // as a code of small modules does (KIOSK.md), as large as a 640x480 frame; every few
+        // rows and without zxing's own reduced copy, which the halved look above already was
+        // (kiosk-bench zxing-options). The whole frame took 2.8 ms p50, 5 on a noisy one.
+        let whole = large ? readDetailedWindow(of: &pyramid) : zxing.scan(frame)
         guard whole.isEmpty else { return found(whole) }
         let allowed = budget * min(1.8, max(1, Double(frame.width * frame.height) / 307_200))
         guard let (sighting, fresh) = sight(in: &pyramid, levels: large ? [2, 4] : [1, 2]) else {
@@ -145,15 +148,28 @@ public final class CodeReader {
         return []
     }
 
-    /// A streak measured in the frame round a sighting's `region` (in frame pixels), or where it
-    /// shows most detail. A large frame is looked at halved, where its streaks and modules are
-    /// as long as a 640x480 frame's.
+    /// zxing on the part of a large frame, 640x480, round where its halved copy shows most detail.
+    private func readDetailedWindow(of pyramid: inout Pyramid) -> [[UInt8]] {
+        let frame = pyramid.frame
+        let (width, height) = (min(640, frame.width), min(480, frame.height))
+        let busiest = pyramid.busiestPlace().map { (x: 2 * $0.x, y: 2 * $0.y) } ?? (x: Double(frame.width) / 2, y: Double(frame.height) / 2)
+        let left = min(max(0, Int(busiest.x) - width / 2), frame.width - width)
+        let top = min(max(0, Int(busiest.y) - height / 2), frame.height - height)
+        return frame.pixels.withUnsafeBytes { pixels in
+            zxing.scan(
+                pixels: UnsafeRawBufferPointer(rebasing: pixels[(top * frame.width + left)...]), width: width, height: height,
+                stride: frame.width, tryHarder: false, tryDownscale: false)
+        }
+    }
+
+    /// A streak measured in the pyramid's streak level round a sighting's `region` (in frame
+    /// pixels), or where it shows most detail.
     private func streak(in pyramid: inout Pyramid, around region: PixelRegion?) -> Streak? {
-        let factor = pyramid.frame.width > Self.largeFrameWidth ? 2 : 1
-        guard let level = pyramid.level(factor) else { return nil }
+        guard let (level, factor) = pyramid.streakLevel() else { return nil }
         let scale = Double(factor)
-        let centre = region.map { (x: (Double($0.x) + Double($0.width) / 2) / scale, y: (Double($0.y) + Double($0.height) / 2) / scale) }
-            ?? MotionBlur.busiestPlace(in: level)
+        guard let centre = region.map({ (x: (Double($0.x) + Double($0.width) / 2) / scale, y: (Double($0.y) + Double($0.height) / 2) / scale) })
+            ?? pyramid.busiestPlace()
+        else { return nil }
         return MotionBlur.estimate(in: level, x: centre.x, y: centre.y).map { Streak(level: level, centre: centre, blur: $0) }
     }
 
@@ -340,8 +356,23 @@ public final class CodeReader {
         let frame: GreyFrame
         private var halved: GreyFrame?
         private var quartered: GreyFrame?
+        private var busiest: (x: Double, y: Double)?
 
         init(_ frame: GreyFrame) { self.frame = frame }
+
+        /// The level a streak is measured in: a large frame halved, where its streaks and modules
+        /// are as long as a 640x480 frame's.
+        mutating func streakLevel() -> (level: GreyFrame, factor: Int)? {
+            let factor = frame.width > CodeReader.largeFrameWidth ? 2 : 1
+            return level(factor).map { ($0, factor) }
+        }
+
+        /// Where the streak level shows most detail (`MotionBlur.busiestPlace`), in its pixels:
+        /// where a ticket is, streaked or of small modules, when nothing else says.
+        mutating func busiestPlace() -> (x: Double, y: Double)? {
+            if busiest == nil, let (level, _) = streakLevel() { busiest = MotionBlur.busiestPlace(in: level) }
+            return busiest
+        }
 
         /// The frame reduced `factor` (1, 2 or 4) times, or nil if that would leave too little to search.
         mutating func level(_ factor: Int) -> GreyFrame? {
