@@ -37,6 +37,18 @@ struct FrameArithmeticTests {
         }
     }
 
+    @Test("a frame too small to halve halves to nothing, and the search looks at it without a fault")
+    func tooSmall() {
+        for (width, height) in [(0, 0), (1, 1), (3, 1), (1, 5)] {
+            let frame = Self.randomFrame(width: width, height: height, seed: 9)
+            let halved = frame.halved()
+            #expect(halved.width == width / 2 && halved.height == height / 2 && halved.pixels.count == halved.width * halved.height)
+            let thresholds = FinderPatternSearch.Thresholds(frame)
+            #expect(thresholds.binarised(frame, lifted: false).count == width * height)
+            #expect(FinderPatternSearch.sight(in: frame) == nil)
+        }
+    }
+
     @Test("the finder search's thresholds are the 5×5 blocks' mean, and its dark pixels those below them")
     func thresholds() {
         let block = FinderPatternSearch.block

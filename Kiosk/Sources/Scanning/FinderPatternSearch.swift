@@ -155,7 +155,8 @@ public enum FinderPatternSearch {
             var lows = [SIMD8<UInt8>](repeating: .zero, count: wholeColumns)
             var highs = [SIMD8<UInt8>](repeating: .zero, count: wholeColumns)
             frame.pixels.withUnsafeBufferPointer { pixels in
-                let bytes = UnsafeRawPointer(pixels.baseAddress!)
+                guard let base = pixels.baseAddress else { return }  // a frame of no pixels
+                let bytes = UnsafeRawPointer(base)
                 for row in 0..<rows {
                     let lines = (row * block)..<min(height, (row + 1) * block)
                     for column in 0..<wholeColumns {
@@ -233,7 +234,8 @@ public enum FinderPatternSearch {
             let wholeColumns = width / block
             frame.pixels.withUnsafeBufferPointer { pixels in
                 dark.withUnsafeMutableBufferPointer { dark in
-                    let (bytes, out) = (UnsafeRawPointer(pixels.baseAddress!), UnsafeMutableRawPointer(dark.baseAddress!))
+                    guard let source = pixels.baseAddress, let target = dark.baseAddress else { return }  // a frame of no pixels
+                    let (bytes, out) = (UnsafeRawPointer(source), UnsafeMutableRawPointer(target))
                     for y in 0..<height {
                         let thresholdRow = (y / block) * columns
                         // A whole block's eight pixels of the row at once; a threshold of 0 or

@@ -89,6 +89,7 @@ extension GreyFrame {
     /// finder search's window and the decoders' binarisers can take whole, at a quarter the cost.
     public func halved() -> GreyFrame {
         let (narrow, short) = (width / 2, height / 2)
+        guard narrow > 0, short > 0 else { return GreyFrame(width: narrow, height: short, pixels: []) }
         var reduced = [UInt8](repeating: 0, count: narrow * short)
         pixels.withUnsafeBufferPointer { source in
             reduced.withUnsafeMutableBufferPointer { target in
