@@ -37,6 +37,19 @@ struct FrameArithmeticTests {
         }
     }
 
+    @Test("a window round a point is moved, not cut, at the frame's edge, and never larger than the frame")
+    func window() {
+        func window(_ x: Double, _ y: Double, frame: (Int, Int) = (1280, 720)) -> PixelRegion {
+            PixelRegion(centreX: x, centreY: y, width: 640, height: 480, inFrameOf: frame.0, frameHeight: frame.1)
+        }
+        #expect(window(640, 360) == PixelRegion(x: 320, y: 120, width: 640, height: 480))
+        #expect(window(10, 700) == PixelRegion(x: 0, y: 240, width: 640, height: 480))
+        #expect(window(1279, -50) == PixelRegion(x: 640, y: 0, width: 640, height: 480))
+        #expect(window(.nan, .infinity) == PixelRegion(x: 320, y: 120, width: 640, height: 480))
+        #expect(window(500, 100, frame: (1000, 400)) == PixelRegion(x: 180, y: 0, width: 640, height: 400))
+        #expect(window(5, 5, frame: (0, 0)) == PixelRegion(x: 0, y: 0, width: 0, height: 0))
+    }
+
     @Test("a frame too small to halve halves to nothing, and the search looks at it without a fault")
     func tooSmall() {
         for (width, height) in [(0, 0), (1, 1), (3, 1), (1, 5)] {

@@ -6,7 +6,7 @@ import Kiosk
 /// empty gate's budget): halving, zxing on the halved and the whole frame, the finder search on
 /// each level the reader searches, and the streak's measure where the frame is busiest (and,
 /// where it finds one, the streak taken out and looked at: its count is the frames it found one in).
-func stageCosts(_ paths: [String]) throws {
+func frameStageCosts(_ paths: [String]) throws {
     let zxing = ZXingScanner()
     let deblur = MotionDeblur()
     let clock = ContinuousClock()
@@ -31,8 +31,7 @@ func stageCosts(_ paths: [String]) throws {
             // What the reader looks at instead: 640x480 round the halved frame's busiest place.
             let busiest = MotionBlur.busiestPlace(in: halved)
             let window = PixelRegion(
-                x: min(max(0, Int(2 * busiest.x) - 320), frame.width - 640), y: min(max(0, Int(2 * busiest.y) - 240), frame.height - 480),
-                width: 640, height: 480)
+                centreX: 2 * busiest.x, centreY: 2 * busiest.y, width: 640, height: 480, inFrameOf: frame.width, frameHeight: frame.height)
             _ = timed("zxing, 640x480 of it (not harder)") { zxing.scan(frame.cropped(to: window), tryHarder: false, tryDownscale: false) }
         } else {
             _ = timed("zxing, whole frame") { zxing.scan(frame) }

@@ -59,7 +59,7 @@ case "files":
     }
     try readFiles(paths, budget: budget)
 case "stages":
-    try stageCosts(Array(arguments.dropFirst()))
+    try frameStageCosts(Array(arguments.dropFirst()))
 case "scenes":
     guard let directory = arguments.dropFirst().first else { fatalError("kiosk-bench scenes DIR") }
     try writeScenes(

@@ -151,14 +151,12 @@ public final class CodeReader {
     /// zxing on the part of a large frame, 640x480, round where its halved copy shows most detail.
     private func readDetailedWindow(of pyramid: inout Pyramid) -> [[UInt8]] {
         let frame = pyramid.frame
-        let (width, height) = (min(640, frame.width), min(480, frame.height))
         let busiest = pyramid.busiestPlace().map { (x: 2 * $0.x, y: 2 * $0.y) } ?? (x: Double(frame.width) / 2, y: Double(frame.height) / 2)
-        let left = min(max(0, Int(busiest.x) - width / 2), frame.width - width)
-        let top = min(max(0, Int(busiest.y) - height / 2), frame.height - height)
+        let window = PixelRegion(centreX: busiest.x, centreY: busiest.y, width: 640, height: 480, inFrameOf: frame.width, frameHeight: frame.height)
         return frame.pixels.withUnsafeBytes { pixels in
             zxing.scan(
-                pixels: UnsafeRawBufferPointer(rebasing: pixels[(top * frame.width + left)...]), width: width, height: height,
-                stride: frame.width, tryHarder: false, tryDownscale: false)
+                pixels: UnsafeRawBufferPointer(rebasing: pixels[(window.y * frame.width + window.x)...]), width: window.width,
+                height: window.height, stride: frame.width, tryHarder: false, tryDownscale: false)
         }
     }
 

@@ -108,8 +108,8 @@ public enum FinderPatternSearch {
         }
         let plain = bestCode(among: finders, width: frame.width, height: frame.height)
         if let plain, plain.score >= doubtedScore || !plain.sighting.inverted { return plain.sighting }
-        // A light finder seen but no code, or a doubted one: perhaps a dark-mode screen whose
-        // bloom hid the others' dark rings. Looked for again against the lifted threshold, light
+        // A light finder seen on two rows but no code, or a doubted one: perhaps a dark-mode
+        // screen whose bloom hid the others' dark rings. Looked for again against the lifted threshold, light
         // finders only, kept apart so that a finder seen both times counts the rows of each
         // once, not twice.
         guard mayBeBloomedCode(finders) else { return plain?.sighting }

@@ -16,6 +16,19 @@ public struct PixelRegion: Sendable, Equatable {
         self.init(x: left, y: top, width: max(0, right - left), height: max(0, bottom - top))
     }
 
+    /// A `width`×`height` window (no larger than the frame) round (`centreX`, `centreY`), moved
+    /// rather than cut where it would cross the edge of a `frameWidth`×`frameHeight` frame: the
+    /// part of a large frame the reader looks at in full resolution (`CodeReader`).
+    public init(centreX: Double, centreY: Double, width: Int, height: Int, inFrameOf frameWidth: Int, frameHeight: Int) {
+        let (width, height) = (max(0, min(width, frameWidth)), max(0, min(height, frameHeight)))
+        // A centre that is no number is the frame's middle; clamped first, so no conversion traps.
+        let x = centreX.isFinite ? Int(min(max(centreX, 0), Double(frameWidth))) : frameWidth / 2
+        let y = centreY.isFinite ? Int(min(max(centreY, 0), Double(frameHeight))) : frameHeight / 2
+        self.init(
+            x: min(max(0, x - width / 2), frameWidth - width), y: min(max(0, y - height / 2), frameHeight - height), width: width,
+            height: height)
+    }
+
     /// The same region in a frame reduced `factor` times.
     func reduced(by factor: Int) -> PixelRegion {
         PixelRegion(x: x / factor, y: y / factor, width: width / factor, height: height / factor)
