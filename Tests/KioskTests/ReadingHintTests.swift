@@ -55,6 +55,28 @@ struct ReadingHintTests {
         #expect(blurred.shown == .holdStill)
     }
 
+    @Test(
+        "three look-alikes in an empty scene's clutter, still in every frame: the redraw lays no code's grid on them, so the frame ends there, with no hint",
+        arguments: [(GateCondition.shadow, 8, 1280, 720), (.rotated30, 12, 1280, 720), (.clean, 9, 640, 480)])
+    func lookAlikes(condition: GateCondition, index: Int, width: Int, height: Int) throws {
+        // Empty gate scenes whose clutter the search takes for a code. Measured 2026-12-04: their
+        // redrawn grids fit -12, 7 and -17 grey levels; of the codes read where the redraw ran, the
+        // least fit 60.
+        var shot = condition.shot(text: Self.ticket, index: index).at(width: width, height: height)
+        shot.text = nil
+        let frame = try shot.frame()
+        let levels = [frame, frame.halved(), frame.halved().halved()]
+        #expect(levels.contains { FinderPatternSearch.sight(in: $0) != nil }, "the search is fooled")
+        let reader = try CodeReader(budget: .seconds(1))
+        var hints = HintKeeper()
+        for _ in 0..<10 {
+            #expect(reader.read(frame).isEmpty)
+            #expect(reader.lastLook == .nothing)
+            _ = hints.observe(reader.lastLook)
+        }
+        #expect(hints.shown == nil)
+    }
+
     @Test("the screen shows the hint in place of READY, and a verdict over it")
     func screen() {
         var state = ScreenState(gate: "North-1", eventID: 2026, direction: .entry)

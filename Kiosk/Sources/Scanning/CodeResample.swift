@@ -31,10 +31,18 @@ enum CodeResample {
     /// version less to three more are laid, and the two that fit the code best are sampled: the
     /// likeliest at its modules' own edges (`ModuleEdgeFit`), then both as laid.
     static func modules(_ frame: GreyFrame, finders: FinderCentres, moduleSize: Double) -> [ModuleGreys] {
+        resampled(frame, finders: finders, moduleSize: moduleSize).grids
+    }
+
+    /// What `modules` gives, with how well the likeliest grid lies on the code (`CodeGrid.fit`, in
+    /// grey levels; nil where no grid could be laid): a code's own alignment patterns and timing
+    /// lines score 60 and more on the gate scenes, three look-alikes in a busy background seldom
+    /// 40 (`CodeReader.lookAlikeFit`).
+    static func resampled(_ frame: GreyFrame, finders: FinderCentres, moduleSize: Double) -> (grids: [ModuleGreys], fit: Double?) {
         let across = (length(finders.topRight - finders.topLeft) + length(finders.bottomLeft - finders.topLeft)) / 2
         // Finder centres are 3.5 modules in from each side: the code is `across` + 7 modules wide.
         let version = ((across / moduleSize + 7 - 17) / 4).rounded()
-        guard version.isFinite, (-3...41).contains(version) else { return [] }
+        guard version.isFinite, (-3...41).contains(version) else { return ([], nil) }
         let guess = Int(version)
         // Candidates in order of how well they fit: a wrong size finds the alignment patterns'
         // rings nowhere, or its timing modules out of step.
@@ -42,8 +50,8 @@ enum CodeResample {
             let grids = ((guess - 1)...(guess + 3)).filter { (1...40).contains($0) }
                 .compactMap { CodeGrid(version: $0, finders: finders, in: image) }
                 .sorted { $0.fit > $1.fit }.prefix(2)
-            guard let likeliest = grids.first else { return [] }
-            return [likeliest.sampledAtEdges(from: image)] + grids.map { $0.sampled(from: image) }
+            guard let likeliest = grids.first else { return ([], nil) }
+            return ([likeliest.sampledAtEdges(from: image)] + grids.map { $0.sampled(from: image) }, likeliest.fit)
         }
     }
 }
