@@ -14,7 +14,9 @@
 ///    code redrawn upright through its finders and alignment patterns (`CodeResample`). A pass
 ///    starts only if what it is expected to cost (learnt from the passes before it) still fits
 ///    the frame's budget (the first pass on a code this frame sighted always starts); the next
-///    frame of the same scene goes on with the passes this one had no time for.
+///    frame of the same scene goes on with the passes this one had no time for. A sighting
+///    whose redrawn grid finds no code's timing lines or alignment patterns (`lookAlikeFit`)
+///    was look-alikes in the clutter: its frame ends there.
 /// 4. A ticket streaked by its own motion: the streak measured round the sighting, or where the
 ///    frame shows most detail when nothing was sighted (`MotionBlur`), and taken back out
 ///    (`MotionDeblur`) before the crop passes, which seldom read a streaked code.
