@@ -29,9 +29,7 @@ func frameStageCosts(_ paths: [String]) throws {
             _ = timed("zxing, halved frame") { zxing.scan(halved) }
             _ = timed("zxing, whole frame (not harder)") { zxing.scan(frame, tryHarder: false, tryDownscale: false) }
             // What the reader looks at instead: 640x480 round the halved frame's busiest place.
-            let busiest = MotionBlur.busiestPlace(in: halved)
-            let window = PixelRegion(
-                centreX: 2 * busiest.x, centreY: 2 * busiest.y, width: 640, height: 480, inFrameOf: frame.width, frameHeight: frame.height)
+            let window = CodeReader.detailedWindow(of: frame, busiestInHalved: MotionBlur.busiestPlace(in: halved))
             _ = timed("zxing, 640x480 of it (not harder)") { zxing.scan(frame.cropped(to: window), tryHarder: false, tryDownscale: false) }
         } else {
             _ = timed("zxing, whole frame") { zxing.scan(frame) }

@@ -163,11 +163,18 @@ public final class CodeReader {
         return []
     }
 
+    /// The part of a large frame its full-resolution look covers: 640x480 round `busiest`, where
+    /// its halved copy shows most detail (`MotionBlur.busiestPlace`, in the halved copy's pixels),
+    /// or round the middle without one.
+    public static func detailedWindow(of frame: GreyFrame, busiestInHalved busiest: (x: Double, y: Double)?) -> PixelRegion {
+        let centre = busiest.map { (x: 2 * $0.x, y: 2 * $0.y) } ?? (x: Double(frame.width) / 2, y: Double(frame.height) / 2)
+        return PixelRegion(centreX: centre.x, centreY: centre.y, width: 640, height: 480, inFrameOf: frame.width, frameHeight: frame.height)
+    }
+
     /// zxing on the part of a large frame, 640x480, round where its halved copy shows most detail.
     private func readDetailedWindow(of pyramid: inout Pyramid) -> [[UInt8]] {
         let frame = pyramid.frame
-        let busiest = pyramid.busiestPlace().map { (x: 2 * $0.x, y: 2 * $0.y) } ?? (x: Double(frame.width) / 2, y: Double(frame.height) / 2)
-        let window = PixelRegion(centreX: busiest.x, centreY: busiest.y, width: 640, height: 480, inFrameOf: frame.width, frameHeight: frame.height)
+        let window = Self.detailedWindow(of: frame, busiestInHalved: pyramid.busiestPlace())
         return frame.pixels.withUnsafeBytes { pixels in
             zxing.scan(
                 pixels: UnsafeRawBufferPointer(rebasing: pixels[(window.y * frame.width + window.x)...]), width: window.width,
