@@ -183,17 +183,33 @@ private struct CodeGrid {
     /// over a module, so the half-module steps miss no pattern, and 89 looks are left of 289.
     private func locateAlignment(at centre: SIMD2<Double>, near predicted: SIMD2<Double>, in image: GreySampler) -> (SIMD2<Double>, Double)? {
         var best: (shift: SIMD2<Double>, contrast: Double)?
-        func look(at shift: SIMD2<Double>) {
-            let contrast = ringContrast(at: centre + shift, movedBy: predicted, in: image)
+        func consider(_ shift: SIMD2<Double>, _ contrast: Double) {
             if contrast > best?.contrast ?? 0 { best = (shift, contrast) }
         }
-        let steps = stride(from: -2.0, through: 2.0, by: 0.5)
-        for dy in steps {
-            for dx in steps { look(at: SIMD2(dx, dy)) }
+        // The half-module looks' 25 samples each fall on a lattice of half modules, four modules
+        // either way of the centre: its 289 greys are sampled once, not 2,025 times (the same
+        // points, so the same contrasts).
+        let reach = 2 * Self.alignmentSearch + 4, side = 2 * reach + 1
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: side * side) { lattice in
+            for row in 0..<side {
+                for column in 0..<side {
+                    let offset = SIMD2(Double(column - reach), Double(row - reach)) / 2
+                    lattice[row * side + column] = image.grey(at: affine(centre + offset) + predicted)
+                }
+            }
+            for y in -2 * Self.alignmentSearch...2 * Self.alignmentSearch {
+                for x in -2 * Self.alignmentSearch...2 * Self.alignmentSearch {
+                    let contrast = Self.ringContrast { dx, dy in lattice[(y + 2 * dy + reach) * side + x + 2 * dx + reach] }
+                    consider(SIMD2(Double(x), Double(y)) / 2, contrast)
+                }
+            }
         }
         if let coarse = best?.shift {
             for dy in [-0.25, 0, 0.25] {
-                for dx in [-0.25, 0, 0.25] where dx != 0 || dy != 0 { look(at: coarse + SIMD2(dx, dy)) }
+                for dx in [-0.25, 0, 0.25] where dx != 0 || dy != 0 {
+                    let shift = coarse + SIMD2(dx, dy)
+                    consider(shift, Self.ringContrast { image.grey(at: affine(centre + shift + SIMD2(Double($0), Double($1))) + predicted) })
+                }
             }
         }
         // The module shift becomes one in frame pixels; too faint a ring is no pattern.
@@ -204,12 +220,17 @@ private struct CodeGrid {
     /// The finders' own grid: where module coordinates `point` fall on a flat, upright code.
     private func affine(_ point: SIMD2<Double>) -> SIMD2<Double> { origin + point.x * alongRow + point.y * alongColumn }
 
-    /// Light ring minus the mean of the dark centre and dark ring, sampled at module centres.
-    private func ringContrast(at centre: SIMD2<Double>, movedBy shift: SIMD2<Double>, in image: GreySampler) -> Double {
-        var dark = image.grey(at: affine(centre) + shift), light = 0.0
+    /// How far, in modules either way, an alignment pattern is looked for from where the grid puts it.
+    private static let alignmentSearch = 2
+
+    /// Light ring minus the mean of the dark centre and dark ring: `grey` at the module centres
+    /// `dx`, `dy` modules from the pattern's centre.
+    @inline(__always)
+    private static func ringContrast(_ grey: (_ dx: Int, _ dy: Int) -> Double) -> Double {
+        var dark = grey(0, 0), light = 0.0
         for dy in -2...2 {
             for dx in -2...2 where dx != 0 || dy != 0 {
-                let value = image.grey(at: affine(centre + SIMD2(Double(dx), Double(dy))) + shift)
+                let value = grey(dx, dy)
                 if abs(dx) == 2 || abs(dy) == 2 { dark += value } else { light += value }
             }
         }

@@ -40,10 +40,11 @@ enum ModuleEdgeFit {
                 guard (a < means[first]) != (b < means[second]), abs(a - b) >= contrast,
                     let offset = edgeOffset(from: centres[first], to: centres[second], greys: (greys[first], greys[second]), in: image)
                 else { return }
-                for module in [first, second] {
-                    offsets[module][axis] += offset
-                    counts[module][axis] += 1
-                }
+                // Each module by name: a loop over the pair's array was an allocation an edge.
+                offsets[first][axis] += offset
+                counts[first][axis] += 1
+                offsets[second][axis] += offset
+                counts[second][axis] += 1
             }
             for row in 0..<size {
                 for column in 0..<size {
@@ -92,11 +93,19 @@ enum ModuleEdgeFit {
     /// Each module's sum of `values` within `reach` modules along its row (`step` 1) or down its
     /// column (`step` `size`).
     private static func sums(_ values: [SIMD2<Double>], size: Int, step: Int) -> [SIMD2<Double>] {
-        values.indices.map { index in
-            let position = step == 1 ? index % size : index / size
-            var sum = SIMD2<Double>.zero
-            for offset in max(-reach, -position)...min(reach, size - 1 - position) { sum += values[index + offset * step] }
-            return sum
+        var sums = [SIMD2<Double>](repeating: .zero, count: values.count)
+        values.withUnsafeBufferPointer { values in
+            sums.withUnsafeMutableBufferPointer { sums in
+                for row in 0..<size {
+                    for column in 0..<size {
+                        let (index, position) = (row * size + column, step == 1 ? column : row)
+                        var sum = SIMD2<Double>.zero
+                        for offset in max(-reach, -position)...min(reach, size - 1 - position) { sum += values[index + offset * step] }
+                        sums[index] = sum
+                    }
+                }
+            }
         }
+        return sums
     }
 }
