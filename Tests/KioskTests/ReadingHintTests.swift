@@ -56,7 +56,7 @@ struct ReadingHintTests {
     }
 
     @Test(
-        "three look-alikes in an empty scene's clutter, still in every frame: the redraw lays no code's grid on them, so the frame ends there, with no hint",
+        "three look-alikes in an empty scene's clutter, still in every frame: the redraw lays no code's grid on them, so the frame ends there, with no hint, and they are not remembered",
         arguments: [(GateCondition.shadow, 8, 1280, 720), (.rotated30, 12, 1280, 720), (.clean, 9, 640, 480)])
     func lookAlikes(condition: GateCondition, index: Int, width: Int, height: Int) throws {
         // Empty gate scenes whose clutter the search takes for a code. Measured 2026-12-04: their
@@ -73,6 +73,7 @@ struct ReadingHintTests {
             #expect(reader.read(frame).isEmpty)
             #expect(reader.lastLook == .nothing)
             _ = hints.observe(reader.lastLook)
+            #expect(!reader.remembersSighting, "a frame whose search misses them does not look at them again")
         }
         #expect(hints.shown == nil)
     }

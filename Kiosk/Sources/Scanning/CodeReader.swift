@@ -16,7 +16,7 @@
 ///    the frame's budget (the first pass on a code this frame sighted always starts); the next
 ///    frame of the same scene goes on with the passes this one had no time for. A sighting
 ///    whose redrawn grid finds no code's timing lines or alignment patterns (`lookAlikeFit`)
-///    was look-alikes in the clutter: its frame ends there.
+///    was look-alikes in the clutter: its frame ends there, and it is not remembered.
 /// 4. A ticket streaked by its own motion: the streak measured round the sighting, or where the
 ///    frame shows most detail when nothing was sighted (`MotionBlur`), and taken back out
 ///    (`MotionDeblur`) before the crop passes, which seldom read a streaked code.
@@ -152,9 +152,12 @@ public final class CodeReader {
             if index != redrawLeads { nextPass = index + 1 }
             // A grid that lies this badly on the sighting found no code's timing lines or
             // alignment patterns there: three look-alikes, where the passes after it read nothing
-            // and an empty gate spent its whole budget. No hint either: nothing is there.
+            // and an empty gate spent its whole budget. No hint either: nothing is there. And
+            // nothing to remember: a later frame whose search misses them would spend its budget
+            // on them again. The still code's average is kept: a real code under heavy noise
+            // can fit this badly in one frame, and is read from its frames together.
             if pass == .redrawn, let fit = prepared.resampled.fit, fit < Self.lookAlikeFit {
-                lastLook = .nothing
+                (remembered, nextPass, lastLook) = (nil, 0, .nothing)
                 return []
             }
         }
@@ -234,6 +237,9 @@ public final class CodeReader {
         stillCode?.reset()
         lastLook = .nothing
     }
+
+    /// Whether a sighting is remembered for the frames to come, for the tests.
+    var remembersSighting: Bool { remembered != nil }
 
     /// A fresh sighting from the first level that shows one, in full-frame pixels; else the one
     /// remembered, if recent (`fresh` false).
