@@ -56,6 +56,28 @@ extension GreyFrame {
         GreyFrame(width: width, height: height, pixels: pixels.map { 255 - $0 })
     }
 
+    /// The sensor noise's standard deviation, roughly, in grey levels: the median difference
+    /// between neighbouring pixels along every eighth row. Edges are few among a frame's
+    /// pixels, so the median is the noise's (the difference of two pixels under noise of σ has
+    /// a median of 0.95 σ). About 0.02 ms for 640x480.
+    func noiseLevel() -> Int {
+        guard width > 1 else { return 0 }
+        var counts = [Int](repeating: 0, count: 256)
+        var total = 0
+        pixels.withUnsafeBufferPointer { pixels in
+            for row in stride(from: 0, to: height * width, by: 8 * width) {
+                for x in row..<(row + width - 1) { counts[abs(Int(pixels[x]) - Int(pixels[x + 1]))] += 1 }
+                total += width - 1
+            }
+        }
+        var seen = 0
+        for (level, count) in counts.enumerated() {
+            seen += count
+            if 2 * seen >= total { return level }
+        }
+        return 0
+    }
+
     /// Each pixel the mean of its 3×3 neighbourhood: sensor noise averages out, while modules
     /// of 3 pixels or more keep their edges (the decoders find edges, and noise makes false ones).
     public func denoised() -> GreyFrame {
