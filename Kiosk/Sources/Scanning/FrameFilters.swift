@@ -59,7 +59,7 @@ extension GreyFrame {
     /// The sensor noise's standard deviation, roughly, in grey levels: the median difference
     /// between neighbouring pixels along every eighth row. Edges are few among a frame's
     /// pixels, so the median is the noise's (the difference of two pixels under noise of σ has
-    /// a median of 0.95 σ). About 0.02 ms for 640x480.
+    /// a median of 0.95 σ). Every eighth row: 19,000 differences in a 640x480 frame.
     func noiseLevel() -> Int {
         guard width > 1 else { return 0 }
         var counts = [Int](repeating: 0, count: 256)
