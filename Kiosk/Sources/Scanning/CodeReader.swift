@@ -359,11 +359,10 @@ public final class CodeReader {
             // zxing before zbar: a tenth to a third of zbar's time on the same crop, and it
             // reads as many. Given time, of the codes the redraw did not read in the 640x480 and
             // 1280x720 scenes, zxing first read 2 and 1, then zbar 1 and 1 (zbar first: 2 and 1,
-            // then zxing 1 and 1). Small modules
-            // first get the doubled crop; zxing already had the whole frame in the usual
-            // polarity, so it sees the crop itself only when it is a dark-mode one. Doubling
-            // quadruples a pass's cost: first for small modules, last for large ones (it still
-            // smooths their edges), if the budget has room.
+            // then zxing 1 and 1). Doubling quadruples a pass's cost: first for small modules,
+            // last for large ones (it still smooths their edges), if the budget has room. zxing
+            // had the whole frame in the usual polarity, so it sees the crop as it is only when
+            // it is a dark-mode one (below).
             var passes: [Pass] =
                 moduleSize < 3.2
                 ? [.zxingDoubled, .zxingDenoised, .zbarDoubled, .zbarDoubledDenoised, .zbar, .zbarDenoised]
