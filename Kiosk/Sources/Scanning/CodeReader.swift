@@ -6,8 +6,9 @@
 ///    and only a 640x480 window round its most detailed part.
 /// 2. A finder-pattern search says whether, where, how large and in which polarity a code is in
 ///    view; on the frame, then on it halved for codes of large modules (a 1280x720 frame only
-///    halved, then quartered: searching it whole costs more than its budget). An empty gate
-///    ends here.
+///    halved, then quartered: searching it whole costs more than its budget). A 640x480 frame
+///    as noisy as a dim gate's high gain, where it sights nothing, is searched once more with
+///    its noise averaged out (`noisyFrame`). An empty gate ends here.
 /// 3. On a code seen but not read, zbar and zxing on just that part of the frame, made easier:
 ///    inverted for a dark-mode screen, averaged for sensor noise, doubled for modules of two
 ///    pixels, reduced for modules so large that the binarisers' windows fall inside one; and the
@@ -324,7 +325,7 @@ public final class CodeReader {
 
     /// zxing on each code redrawn from `modules`, and zbar as well on the first (the likeliest);
     /// the first read. On the 840 scenes with a code, given time, every code the redraw read came
-    /// from the first grid (79 by zxing, 47 by zbar after zxing failed). zbar takes 0.5 to 4.5 ms
+    /// from the first grid (79 by zxing, 47 by zbar after zxing failed). zbar takes 0.5 to 6 ms
     /// on a drawing it cannot read, zxing 0.1: the others are kept for zxing, which costs little.
     private func readRedrawn(_ modules: [ModuleGreys]) -> [[UInt8]]? {
         for (index, grid) in modules.enumerated() {

@@ -65,27 +65,22 @@ struct ModuleGreys: Sendable, Equatable {
     /// Each module's threshold: the mean of the modules within `reach` of it (a code's data is
     /// about half dark anywhere), so light that changes across the code does not matter.
     static func localMeans(_ values: [UInt8], size: Int, reach: Int) -> [Int] {
-        // Sums along each row's window, then those down each column's, each window slid a module
-        // at a time: what enters it added, what leaves it taken away.
+        // Sums along each row's window, then down each column's: two passes, not a square each.
         var across = [Int](repeating: 0, count: size * size)
         for row in 0..<size {
-            let start = row * size
-            var sum = values[start..<start + min(size, reach)].reduce(0) { $0 + Int($1) }
             for column in 0..<size {
-                if column + reach < size { sum += Int(values[start + column + reach]) }
-                if column > reach { sum -= Int(values[start + column - reach - 1]) }
-                across[start + column] = sum
+                var sum = 0
+                for x in max(0, column - reach)...min(size - 1, column + reach) { sum += Int(values[row * size + x]) }
+                across[row * size + column] = sum
             }
         }
         var means = [Int](repeating: 0, count: size * size)
-        for column in 0..<size {
-            let columns = min(size - 1, column + reach) - max(0, column - reach) + 1
-            var sum = 0
-            for y in 0..<min(size, reach) { sum += across[y * size + column] }
-            for row in 0..<size {
-                if row + reach < size { sum += across[(row + reach) * size + column] }
-                if row > reach { sum -= across[(row - reach - 1) * size + column] }
-                means[row * size + column] = sum / (columns * (min(size - 1, row + reach) - max(0, row - reach) + 1))
+        for row in 0..<size {
+            let rows = min(size - 1, row + reach) - max(0, row - reach) + 1
+            for column in 0..<size {
+                var sum = 0
+                for y in max(0, row - reach)...min(size - 1, row + reach) { sum += across[y * size + column] }
+                means[row * size + column] = sum / (rows * (min(size - 1, column + reach) - max(0, column - reach) + 1))
             }
         }
         return means
