@@ -17,7 +17,9 @@
 ///    the frame's budget (the first pass on a code this frame sighted always starts); the next
 ///    frame of the same scene goes on with the passes this one had no time for. A sighting
 ///    whose redrawn grid finds no code's timing lines or alignment patterns (`lookAlikeFit`)
-///    was look-alikes in the clutter: its frame ends there, and it is not remembered.
+///    was look-alikes in the clutter: the next search level is asked for other finders (a
+///    halved frame may pair a pattern of the code's data with two of its finders), and without
+///    them the frame ends there, and the sighting is not remembered.
 /// 4. A ticket streaked by its own motion: the streak measured round the sighting, or where the
 ///    frame shows most detail when nothing was sighted (`MotionBlur`), and taken back out
 ///    (`MotionDeblur`) before the crop passes, which seldom read a streaked code.
@@ -107,7 +109,8 @@ public final class CodeReader {
         let whole = large ? readDetailedWindow(of: &pyramid) : zxing.scan(frame)
         guard whole.isEmpty else { return found(whole) }
         let allowed = budget * min(1.8, max(1, Double(frame.width * frame.height) / 307_200))
-        guard let (sighting, fresh) = sight(in: &pyramid, levels: large ? [2, 4] : [1, 2]) else {
+        let levels = large ? [2, 4] : [1, 2]
+        guard let (sighting, fresh, level) = sight(in: &pyramid, levels: levels) else {
             // Nothing sighted may be a ticket streaked past its finders: taken back out where
             // the frame shows most detail, if the budget has not run out.
             if clock.now - started < allowed, let streak = streak(in: &pyramid, around: nil), !lookedAtBefore(streak) {
@@ -126,6 +129,47 @@ public final class CodeReader {
             let read = readStreaked(streak)
             if !read.isEmpty { return found(read) }
         }
+        var outcome = readSighted(sighting, fresh: fresh, in: &pyramid, started: started, allowed: allowed, firstPassAlways: fresh && streak == nil)
+        // The level searched first may have paired a pattern of the code's data with two of its
+        // finders, having missed the third (halved, a blurred or bloomed finder's rings merge):
+        // the next level, where the finder is whole, sees the code's own three. Only a sighting
+        // of other finders is worth a second redraw.
+        if case .lookAlikes = outcome, fresh, let next = levels.firstIndex(of: level).map({ Array(levels[($0 + 1)...]) }), !next.isEmpty,
+            let (other, _, _) = sight(in: &pyramid, levels: next, recalling: false), !(other.finders?.near(sighting.finders, within: 2 * sighting.moduleSize) ?? true)
+        {
+            outcome = readSighted(other, fresh: true, in: &pyramid, started: started, allowed: allowed, firstPassAlways: false)
+        }
+        switch outcome {
+        case .read(let payloads):
+            return found(payloads)
+        case .lookAlikes:
+            // No hint either: nothing is there. And nothing to remember: a later frame whose
+            // search misses them would spend its budget on them again.
+            (remembered, nextPass, lastLook) = (nil, 0, .nothing)
+            return []
+        case .unread(let seen, let crop):
+            let hint = ReadingHint.advice(moduleSize: seen.moduleSize, crop: crop)
+            lastLook = fresh ? .unread(seen, hint) : .recalled(seen, hint)
+            return []
+        }
+    }
+
+    /// What the passes on one sighting came to.
+    private enum SightedOutcome {
+        case read([[UInt8]])
+        /// Not read; the crop the passes read, for the hint.
+        case unread(CodeSighting, crop: GreyFrame)
+        /// The redrawn grid found no code's timing lines or alignment patterns (`lookAlikeFit`).
+        case lookAlikes
+    }
+
+    /// The crop passes on `sighting`, each if it fits the budget left (`firstPassAlways`: the
+    /// first even if not).
+    private func readSighted(
+        _ sighting: CodeSighting, fresh: Bool, in pyramid: inout Pyramid, started: ContinuousClock.Instant, allowed: Duration,
+        firstPassAlways: Bool
+    ) -> SightedOutcome {
+        let frame = pyramid.frame
         // Read the code where its modules are 2.5 to 6 pixels: smaller costs more and reads no
         // better. Quartered only from 12: a "bit of everything" code of 10.9-pixel modules at
         // 1280x720 was read halved (5.4 pixels) in 6 ms; quartered (2.7), only by zbar on the
@@ -152,27 +196,20 @@ public final class CodeReader {
             // A code this frame itself sighted always gets one pass, even past the budget: on a
             // slower machine the whole-frame look and the search alone leave too little of it,
             // and a sighting never looked at is a ticket not read. A streak taken out was that look.
-            guard (step == 0 && fresh && streak == nil) || clock.now - started + expected < allowed else { continue }
+            guard (step == 0 && firstPassAlways) || clock.now - started + expected < allowed else { continue }
             let passStarted = clock.now
             let payloads = run(pass, on: &prepared, sightedInThisFrame: fresh)
             learn(pass, took: clock.now - passStarted, pixels: prepared.pixels(for: pass))
-            if !payloads.isEmpty { return found(payloads) }
+            if !payloads.isEmpty { return .read(payloads) }
             // The rotation goes on where it was; the redraw that led is outside it.
             if index != redrawLeads { nextPass = index + 1 }
             // A grid that lies this badly on the sighting found no code's timing lines or
             // alignment patterns there: three look-alikes, where the passes after it read nothing
-            // and an empty gate spent its whole budget. No hint either: nothing is there. And
-            // nothing to remember: a later frame whose search misses them would spend its budget
-            // on them again. The still code's average is kept: a real code under heavy noise
-            // can fit this badly in one frame, and is read from its frames together.
-            if pass == .redrawn, let fit = prepared.resampled.fit, fit < Self.lookAlikeFit {
-                (remembered, nextPass, lastLook) = (nil, 0, .nothing)
-                return []
-            }
+            // and an empty gate spent its whole budget. The still code's average is kept: a real
+            // code under heavy noise can fit this badly in one frame, and is read from its frames together.
+            if pass == .redrawn, let fit = prepared.resampled.fit, fit < Self.lookAlikeFit { return .lookAlikes }
         }
-        let hint = ReadingHint.advice(moduleSize: sighting.moduleSize, crop: prepared.crop)
-        lastLook = fresh ? .unread(sighting, hint) : .recalled(sighting, hint)
-        return []
+        return .unread(sighting, crop: prepared.crop)
     }
 
     /// The part of a large frame its full-resolution look covers: 640x480 round `busiest`, where
@@ -250,29 +287,30 @@ public final class CodeReader {
     /// Whether a sighting is remembered for the frames to come, for the tests.
     var remembersSighting: Bool { remembered != nil }
 
-    /// A fresh sighting from the first level that shows one, in full-frame pixels; else the one
-    /// remembered, if recent (`fresh` false).
-    private func sight(in pyramid: inout Pyramid, levels: [Int]) -> (sighting: CodeSighting, fresh: Bool)? {
+    /// A fresh sighting from the first of `levels` that shows one, in full-frame pixels, and
+    /// that level; else, if `recalling`, the one remembered, if recent (`fresh` false).
+    private func sight(in pyramid: inout Pyramid, levels: [Int], recalling: Bool = true) -> (sighting: CodeSighting, fresh: Bool, level: Int)? {
         for factor in levels {
             guard let level = pyramid.level(factor), let fresh = FinderPatternSearch.sight(in: level) else { continue }
             let sighting = fresh.scaled(by: factor, inFrameOf: pyramid.frame.width, height: pyramid.frame.height)
             remembered = (sighting, 0)
-            return (sighting, true)
+            return (sighting, true, factor)
         }
+        guard recalling else { return nil }
         // A dim gate's high gain: the noise breaks a finder's runs into pieces, and a 3×3 mean
         // joins them without shrinking the modules, as the halved frame does (a large frame's
         // halved copy is the mean of four pixels already).
         let frame = pyramid.frame
         if frame.width <= Self.largeFrameWidth, frame.noiseLevel() >= Self.noisyFrame, let fresh = FinderPatternSearch.sight(in: frame.denoised()) {
             remembered = (fresh, 0)
-            return (fresh, true)
+            return (fresh, true, levels.last ?? 1)  // searched after every level: none follows it
         }
         guard let (earlier, frames) = remembered, frames < Self.memory else {
             remembered = nil
             return nil
         }
         remembered = (earlier, frames + 1)
-        return (earlier, false)
+        return (earlier, false, 0)
     }
 
     private func found(_ payloads: [[UInt8]]) -> [[UInt8]] {

@@ -15,7 +15,7 @@ public struct CodeSighting: Sendable, Equatable {
     }
 
     /// The same sighting in a frame `factor` times as wide (it was made in a reduced copy).
-    func scaled(by factor: Int, inFrameOf width: Int, height: Int) -> CodeSighting {
+    public func scaled(by factor: Int, inFrameOf width: Int, height: Int) -> CodeSighting {
         let region = PixelRegion(
             x: self.region.x * factor, y: self.region.y * factor,
             width: min(self.region.width * factor, width - self.region.x * factor),
@@ -43,6 +43,16 @@ public struct FinderCentres: Sendable, Equatable {
         var scaled = self
         (scaled.topLeft, scaled.topRight, scaled.bottomLeft) = (topLeft * factor, topRight * factor, bottomLeft * factor)
         return scaled
+    }
+
+    /// Whether each of these centres lies within `distance` of one of `other`'s: the same
+    /// three finders, seen again.
+    func near(_ other: FinderCentres?, within distance: Double) -> Bool {
+        guard let other else { return false }
+        let theirs = [other.topLeft, other.topRight, other.bottomLeft]
+        return [topLeft, topRight, bottomLeft].allSatisfy { centre in
+            theirs.contains { (($0 - centre) * ($0 - centre)).sum() <= distance * distance }
+        }
     }
 
     /// The same centres in a copy of the frame reduced `factor` times and cut to `region` (itself reduced).

@@ -1,0 +1,35 @@
+import GateScenes
+@testable import Kiosk
+import Testing
+
+/// A search level that pairs a pattern of the code's own data with two of its finders, having
+/// missed the third (halved, a bloomed or blurred finder's rings merge): the redraw finds no
+/// code's grid there and dismisses the three as look-alikes, and the next level, where the third
+/// finder is whole, is searched before the frame is given up.
+@Suite("A sighting dismissed at one level, sought at the next")
+struct NextLevelSightingTests {
+    @Test(
+        "a code whose halved frame pairs the wrong three finders is read through the quartered frame's",
+        arguments: [(GateCondition.everything, 8), (.defocus, 17)])
+    func readThroughTheNextLevel(condition: GateCondition, index: Int) throws {
+        // As `kiosk-bench reading 20 1280x720` shows them: both were dismissed before.
+        let ticket = try SceneTickets(count: 20).tokens[index]
+        let frame = try condition.shot(text: ticket, index: index).at(width: 1280, height: 720).frame()
+        let halved = try #require(FinderPatternSearch.sight(in: frame.halved())?.scaled(by: 2, inFrameOf: 1280, height: 720))
+        let quartered = try #require(FinderPatternSearch.sight(in: frame.halved().halved())?.scaled(by: 4, inFrameOf: 1280, height: 720))
+        let moduleSize = quartered.moduleSize
+        #expect(quartered.finders?.near(halved.finders, within: 2 * moduleSize) == false, "the two levels sighted the same finders")
+        let reader = try CodeReader(budget: .seconds(10))
+        #expect(reader.read(frame) == [Array(ticket.utf8)])
+    }
+
+    @Test("the same three finders are near each other in any order, and others are not")
+    func sameFinders() {
+        let finders = FinderCentres(corner: SIMD2(100, 100), SIMD2(200, 100), SIMD2(100, 200))
+        let shuffled = FinderCentres(corner: SIMD2(101, 99), SIMD2(99, 202), SIMD2(198, 101))
+        #expect(finders.near(shuffled, within: 4))
+        let moved = FinderCentres(corner: SIMD2(100, 100), SIMD2(200, 100), SIMD2(130, 160))
+        #expect(!finders.near(moved, within: 4))
+        #expect(!finders.near(nil, within: 4))
+    }
+}
