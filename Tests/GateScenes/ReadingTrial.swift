@@ -10,6 +10,8 @@ public struct ReadingTrial {
         public let shots: Int
         public var read = 0
         public var misread = 0
+        /// The shots whose ticket was not read, by index (as `kiosk-bench scenes` names them).
+        public var missed: [Int] = []
         /// Milliseconds per frame, read by read.
         public var timesWithCode: [Double] = []
         public var timesEmpty: [Double] = []
@@ -34,7 +36,7 @@ public struct ReadingTrial {
             let started = clock.now
             let payloads = reader.read(frame)
             outcome.timesWithCode.append(milliseconds(clock.now - started))
-            if payloads.contains(Array(text.utf8)) { outcome.read += 1 }
+            if payloads.contains(Array(text.utf8)) { outcome.read += 1 } else { outcome.missed.append(index) }
             outcome.misread += payloads.filter { $0 != Array(text.utf8) }.count
             if emptyGateToo {
                 shot.text = nil

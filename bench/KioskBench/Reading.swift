@@ -11,6 +11,7 @@ func readingBenchmark(shotsPerFamily: Int, sizes: [(width: Int, height: Int)] = 
         let reader = try CodeReader()
         var read = 0, shots = 0, misread = 0
         var withCode: [Double] = [], empty: [Double] = []
+        var missed: [String] = []
         print("\n| condition (\(size.width)x\(size.height)) | read | p50 ms | p99 ms | empty p50 ms | empty p99 ms |")
         print("|---|---|---|---|---|---|")
         for condition in GateCondition.allCases {
@@ -20,10 +21,12 @@ func readingBenchmark(shotsPerFamily: Int, sizes: [(width: Int, height: Int)] = 
             misread += outcome.misread
             withCode += outcome.timesWithCode
             empty += outcome.timesEmpty
+            if !outcome.missed.isEmpty { missed.append("\(condition.rawValue) \(outcome.missed.map(String.init).joined(separator: ","))") }
             print(row(condition.summary, outcome.rate, outcome.timesWithCode, outcome.timesEmpty))
         }
         print(row("**all \(GateCondition.allCases.count) conditions, \(shots) tickets**", Double(read) / Double(shots), withCode, empty))
         print("misreads (any payload but the ticket's, or anything on an empty frame): \(misread)")
+        print("not read (shots, as `kiosk-bench scenes` names them): \(missed.joined(separator: "; "))")
         try stageCosts(tickets: tickets, shotsPerFamily: shotsPerFamily, size: size)
     }
 }

@@ -9,6 +9,7 @@
 //   .build/release/kiosk-bench scenes DIR [shots] [WxH]   each condition's first shots, as PGM images
 //   .build/release/kiosk-bench files [--budget MS] FRAME.pgm...   reads frames from files, one line each
 //   .build/release/kiosk-bench stages FRAME.pgm...        what each look every frame gets costs, per stage
+//   .build/release/kiosk-bench sightings FRAME.pgm...     what the finder search sights at each level of a frame
 //   .build/release/kiosk-bench zxing-options [shots a family] [WxH]   zxing alone on the whole frame, per option
 import Foundation
 
@@ -58,6 +59,8 @@ case "files":
         paths.removeFirst(2)
     }
     try readFiles(paths, budget: budget)
+case "sightings":
+    try printSightings(Array(arguments.dropFirst()))
 case "stages":
     try frameStageCosts(Array(arguments.dropFirst()))
 case "scenes":
