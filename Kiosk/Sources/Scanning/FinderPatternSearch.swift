@@ -14,6 +14,18 @@ public struct CodeSighting: Sendable, Equatable {
         (self.region, self.moduleSize, self.inverted, self.finders) = (region, moduleSize, inverted, finders)
     }
 
+    /// The same sighting in the frame `window` was cut from (it was made in that part of it).
+    func moved(by window: PixelRegion) -> CodeSighting {
+        let offset = SIMD2(Double(window.x), Double(window.y))
+        var moved = self
+        moved.region.x += window.x
+        moved.region.y += window.y
+        moved.finders?.topLeft += offset
+        moved.finders?.topRight += offset
+        moved.finders?.bottomLeft += offset
+        return moved
+    }
+
     /// The same sighting in a frame `factor` times as wide (it was made in a reduced copy).
     public func scaled(by factor: Int, inFrameOf width: Int, height: Int) -> CodeSighting {
         let region = PixelRegion(
