@@ -140,11 +140,8 @@ public final class CodeReader {
         var outcome = readSighted(sighting, fresh: fresh, in: &pyramid, started: started, allowed: allowed, firstPassAlways: fresh && streak == nil)
         // The level searched first may have paired a pattern of the code's data with two of its
         // finders, having missed the third (halved, a blurred or bloomed finder's rings merge):
-        // the next level, where the finder is whole, sees the code's own three. Only a sighting
-        // of other finders is worth a second redraw.
-        if case .lookAlikes = outcome, fresh, let next = levels.firstIndex(of: level).map({ Array(levels[($0 + 1)...]) }), !next.isEmpty,
-            let (other, _, _) = sight(in: &pyramid, levels: next, started: started, levelsOnly: true), !(other.finders?.near(sighting.finders, within: 2 * sighting.moduleSize) ?? true)
-        {
+        // the next level, where the finder is whole, sees the code's own three.
+        if case .lookAlikes = outcome, fresh, let other = otherFinders(than: sighting, atLevelsAfter: level, of: levels, in: &pyramid) {
             outcome = readSighted(other, fresh: true, in: &pyramid, started: started, allowed: allowed, firstPassAlways: false)
         }
         switch outcome {
@@ -160,6 +157,22 @@ public final class CodeReader {
             lastLook = fresh ? .unread(seen, hint) : .recalled(seen, hint)
             return []
         }
+    }
+
+    /// A sighting in the levels after `level` (of `levels`) through other finders than
+    /// `sighting`'s (each more than two modules from them): only those are worth a second redraw.
+    private func otherFinders(
+        than sighting: CodeSighting, atLevelsAfter level: Int, of levels: [Int], in pyramid: inout Pyramid
+    ) -> CodeSighting? {
+        guard let index = levels.firstIndex(of: level), index + 1 < levels.count else { return nil }
+        for factor in levels[(index + 1)...] {
+            guard let found = pyramid.level(factor).flatMap(FinderPatternSearch.sight(in:)) else { continue }
+            let other = found.scaled(by: factor, inFrameOf: pyramid.frame.width, height: pyramid.frame.height)
+            guard let finders = other.finders, !finders.near(sighting.finders, within: 2 * sighting.moduleSize) else { return nil }
+            remembered = (other, 0)
+            return other
+        }
+        return nil
     }
 
     /// What the passes on one sighting came to.
@@ -298,11 +311,10 @@ public final class CodeReader {
     var remembersSighting: Bool { remembered != nil }
 
     /// A fresh sighting from the first of `levels` that shows one, in full-frame pixels, and
-    /// that level; else one from a second look at the frame, if `levelsOnly` is false (the
-    /// frame's clock `started` says whether there is time for it); else the one remembered, if
-    /// recent (`fresh` false).
+    /// that level; else one from a second look at the frame (the frame's clock `started` says
+    /// whether there is time for it); else the one remembered, if recent (`fresh` false).
     private func sight(
-        in pyramid: inout Pyramid, levels: [Int], started: ContinuousClock.Instant, levelsOnly: Bool = false
+        in pyramid: inout Pyramid, levels: [Int], started: ContinuousClock.Instant
     ) -> (sighting: CodeSighting, fresh: Bool, level: Int)? {
         for factor in levels {
             guard let level = pyramid.level(factor), let fresh = FinderPatternSearch.sight(in: level) else { continue }
@@ -310,7 +322,6 @@ public final class CodeReader {
             remembered = (sighting, 0)
             return (sighting, true, factor)
         }
-        guard !levelsOnly else { return nil }
         if let fresh = secondLook(at: &pyramid, started: started) {
             remembered = (fresh, 0)
             return (fresh, true, levels.last ?? 1)  // searched after every level: none follows it
