@@ -16,10 +16,11 @@
 ///    starts only if what it is expected to cost (learnt from the passes before it) still fits
 ///    the frame's budget (the first pass on a code this frame sighted always starts); the next
 ///    frame of the same scene goes on with the passes this one had no time for. A sighting
-///    whose redrawn grid finds no code's timing lines or alignment patterns (`lookAlikeFit`)
-///    was look-alikes in the clutter: the next search level is asked for other finders (a
-///    halved frame may pair a pattern of the code's data with two of its finders), and without
-///    them the frame ends there, and the sighting is not remembered.
+///    whose redrawn grid fits doubtfully (`doubtfulFit`) may be a pattern of the code's data
+///    paired with two of its finders: the next search level is asked for other finders, and
+///    their code read instead. One whose grid finds no code's timing lines or alignment
+///    patterns at all (`lookAlikeFit`), and no other finders, was look-alikes in the clutter:
+///    its frame ends there, and it is not remembered.
 /// 4. A ticket streaked by its own motion: the streak measured round the sighting, or where the
 ///    frame shows most detail when nothing was sighted (`MotionBlur`), and taken back out
 ///    (`MotionDeblur`) before the crop passes, which seldom read a streaked code.
@@ -75,6 +76,12 @@ public final class CodeReader {
     /// screens' 108); 3 of the 6 look-alike sightings in the 420 empty 1280x720 scenes fit under
     /// 40, and 8 of 12 at 640x480.
     static let lookAlikeFit = 40.0
+    /// The redraw's grid fit below which, the redraw not having read, the next search level is
+    /// asked whether it sights the code through other finders (`otherFinders`): a code's data
+    /// paired with two of its finders fit 72 (a dark-mode screen at 640x480) and 131 (a "bit of
+    /// everything" one at 1280x720). Given time, 406 and 405 of the 420 scenes are read, was 405
+    /// and 404 (with it at 100, 406 and 404), and no code read before is lost.
+    static let doubtfulFit = 140.0
     /// Sensor noise (`GreyFrame.noiseLevel`, grey levels) from which a frame whose search sights
     /// nothing is searched again with its noise averaged out: the low-light scenes measure 10,
     /// the sensor-noise ones 8 to 16, every other condition's 0 to 8 (and only "a bit of
@@ -137,17 +144,16 @@ public final class CodeReader {
             let read = readStreaked(streak)
             if !read.isEmpty { return found(read) }
         }
-        var outcome = readSighted(sighting, fresh: fresh, in: &pyramid, started: started, allowed: allowed, firstPassAlways: fresh && streak == nil)
-        // The level searched first may have paired a pattern of the code's data with two of its
-        // finders, having missed the third (halved, a blurred or bloomed finder's rings merge):
-        // the next level, where the finder is whole, sees the code's own three.
-        if case .lookAlikes = outcome, fresh, let other = otherFinders(than: sighting, atLevelsAfter: level, of: levels, in: &pyramid) {
-            outcome = readSighted(other, fresh: true, in: &pyramid, started: started, allowed: allowed, firstPassAlways: false)
+        let nextLevels = fresh ? Array(levels.drop { $0 != level }.dropFirst()) : []
+        var outcome = readSighted(
+            sighting, fresh: fresh, in: &pyramid, started: started, allowed: allowed, firstPassAlways: fresh && streak == nil, nextLevels: nextLevels)
+        if case .elsewhere(let other) = outcome {
+            outcome = readSighted(other, fresh: true, in: &pyramid, started: started, allowed: allowed, firstPassAlways: false, nextLevels: [])
         }
         switch outcome {
         case .read(let payloads):
             return found(payloads)
-        case .lookAlikes:
+        case .lookAlikes, .elsewhere:
             // No hint either: nothing is there. And nothing to remember: a later frame whose
             // search misses them would spend its budget on them again.
             (remembered, nextPass, lastLook) = (nil, 0, .nothing)
@@ -159,13 +165,10 @@ public final class CodeReader {
         }
     }
 
-    /// A sighting in the levels after `level` (of `levels`) through other finders than
-    /// `sighting`'s (each more than two modules from them): only those are worth a second redraw.
-    private func otherFinders(
-        than sighting: CodeSighting, atLevelsAfter level: Int, of levels: [Int], in pyramid: inout Pyramid
-    ) -> CodeSighting? {
-        guard let index = levels.firstIndex(of: level), index + 1 < levels.count else { return nil }
-        for factor in levels[(index + 1)...] {
+    /// A sighting in `levels` through other finders than `sighting`'s (each more than two
+    /// modules from them): only those are worth a second redraw.
+    private func otherFinders(than sighting: CodeSighting, at levels: [Int], in pyramid: inout Pyramid) -> CodeSighting? {
+        for factor in levels {
             guard let found = pyramid.level(factor).flatMap(FinderPatternSearch.sight(in:)) else { continue }
             let other = found.scaled(by: factor, inFrameOf: pyramid.frame.width, height: pyramid.frame.height)
             guard let finders = other.finders, !finders.near(sighting.finders, within: 2 * sighting.moduleSize) else { return nil }
@@ -182,13 +185,17 @@ public final class CodeReader {
         case unread(CodeSighting, crop: GreyFrame)
         /// The redrawn grid found no code's timing lines or alignment patterns (`lookAlikeFit`).
         case lookAlikes
+        /// The redrawn grid fit doubtfully (`doubtfulFit`), and a later search level sighted the
+        /// code through other finders.
+        case elsewhere(CodeSighting)
     }
 
     /// The crop passes on `sighting`, each if it fits the budget left (`firstPassAlways`: the
-    /// first even if not).
+    /// first even if not). `nextLevels`: the search levels after the one that sighted it, asked
+    /// for other finders when its redrawn grid fits doubtfully.
     private func readSighted(
         _ sighting: CodeSighting, fresh: Bool, in pyramid: inout Pyramid, started: ContinuousClock.Instant, allowed: Duration,
-        firstPassAlways: Bool
+        firstPassAlways: Bool, nextLevels: [Int]
     ) -> SightedOutcome {
         let frame = pyramid.frame
         // Read the code where its modules are 2.5 to 6 pixels: smaller costs more and reads no
@@ -228,7 +235,13 @@ public final class CodeReader {
             // alignment patterns there: three look-alikes, where the passes after it read nothing
             // and an empty gate spent its whole budget. The still code's average is kept: a real
             // code under heavy noise can fit this badly in one frame, and is read from its frames together.
-            if pass == .redrawn, let fit = prepared.resampled.fit, fit < Self.lookAlikeFit { return .lookAlikes }
+            guard pass == .redrawn, let fit = prepared.resampled.fit, fit < Self.doubtfulFit else { continue }
+            // The level that sighted the code may have paired a pattern of its data with two of
+            // its finders, having missed the third (halved, a blurred or bloomed finder's rings
+            // merge; at full resolution a dark-mode screen's bloom hides one): the next level may
+            // see the code's own three.
+            if let other = otherFinders(than: sighting, at: nextLevels, in: &pyramid) { return .elsewhere(other) }
+            if fit < Self.lookAlikeFit { return .lookAlikes }
         }
         return .unread(sighting, crop: prepared.crop)
     }
