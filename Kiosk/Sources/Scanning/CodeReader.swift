@@ -231,16 +231,16 @@ public final class CodeReader {
             if !payloads.isEmpty { return .read(payloads) }
             // The rotation goes on where it was; the redraw that led is outside it.
             if index != redrawLeads { nextPass = index + 1 }
-            // A grid that lies this badly on the sighting found no code's timing lines or
-            // alignment patterns there: three look-alikes, where the passes after it read nothing
-            // and an empty gate spent its whole budget. The still code's average is kept: a real
-            // code under heavy noise can fit this badly in one frame, and is read from its frames together.
             guard pass == .redrawn, let fit = prepared.resampled.fit, fit < Self.doubtfulFit else { continue }
             // The level that sighted the code may have paired a pattern of its data with two of
             // its finders, having missed the third (halved, a blurred or bloomed finder's rings
             // merge; at full resolution a dark-mode screen's bloom hides one): the next level may
             // see the code's own three.
             if let other = otherFinders(than: sighting, at: nextLevels, in: &pyramid) { return .elsewhere(other) }
+            // A grid that lies this badly on the sighting found no code's timing lines or
+            // alignment patterns there: three look-alikes, where the passes after it read nothing
+            // and an empty gate spent its whole budget. The still code's average is kept: a real
+            // code under heavy noise can fit this badly in one frame, and is read from its frames together.
             if fit < Self.lookAlikeFit { return .lookAlikes }
         }
         return .unread(sighting, crop: prepared.crop)
