@@ -23,8 +23,9 @@ func printSightings(_ paths: [String]) throws {
                 [finders.topLeft, finders.topRight, finders.bottomLeft].map { String(format: "(%.0f, %.0f)", $0.x, $0.y) }.joined(separator: " ")
             }
             print(
-                String(format: "%@ %@: %.1f px modules%@, region %d,%d %dx%d, finders %@", path, name, sighting.moduleSize, sighting.inverted ? ", inverted" : "",
-                    region.x, region.y, region.width, region.height, finders ?? "none"))
+                String(
+                    format: "%@ %@: %.1f px modules%@, region %d,%d %dx%d, finders %@", path, name, sighting.moduleSize,
+                    sighting.inverted ? ", inverted" : "", region.x, region.y, region.width, region.height, finders ?? "none"))
         }
     }
 }

@@ -87,13 +87,15 @@ public final class CodeReader {
     /// the sensor-noise ones 8 to 16, every other condition's 0 to 8 (and only "a bit of
     /// everything" 7 or 8). Below it an empty gate does not pay for that search (1.9 ms at 640x480).
     static let noisyFrame = 8
-    /// Wider frames are read halved first, and searched halved only.
+    /// Wider frames are read halved first, and searched halved and quartered (then, where those
+    /// sight nothing, only a square of it at full resolution: `secondLook`).
     private static let largeFrameWidth = 800
     /// The share of a frame's budget (a 640x480 frame's) after which a large frame whose
     /// levels sighted nothing is not searched at full resolution (`secondLook`).
     private static let secondLookBefore = 0.7
     /// The side of the square a large frame is searched in at full resolution (`secondLook`).
-    /// Of the 1280x720 scenes sighted only at full resolution (kiosk-bench reading 20), a
+    /// Of the 1280x720 scenes sighted only at full resolution (`kiosk-bench files` on the
+    /// scenes of `reading 20`), a
     /// 640x480 window read 4 more, at 1.1 ms an empty frame (p50); 384 pixels 4, at 0.7; 320
     /// pixels 3, at 0.36 (empty p99 5.7 to 6.4 ms); 256 pixels 2, at 0.2.
     private static let secondLookSide = 320
@@ -147,6 +149,9 @@ public final class CodeReader {
         let nextLevels = fresh ? Array(levels.drop { $0 != level }.dropFirst()) : []
         var outcome = readSighted(
             sighting, fresh: fresh, in: &pyramid, started: started, allowed: allowed, firstPassAlways: fresh && streak == nil, nextLevels: nextLevels)
+        // Other finders at the next level: their code gets the passes instead, its redraw first
+        // (the rotation left by the first sighting's redraw makes it lead). No level after them
+        // is asked, so this second outcome is never `.elsewhere`.
         if case .elsewhere(let other) = outcome {
             outcome = readSighted(other, fresh: true, in: &pyramid, started: started, allowed: allowed, firstPassAlways: false, nextLevels: [])
         }
